@@ -1,0 +1,54 @@
+package dev.javelin.ir.graph;
+
+import java.util.Set;
+
+/**
+ * Where in the user's code a node was made: a file name and line, e.g. {@code MnistMlp.java:42}.
+ * {@link #UNKNOWN} for nodes made by passes or parsed from text without a location.
+ */
+public record SourceLoc(String file, int line) {
+    public static final SourceLoc UNKNOWN = new SourceLoc("", 0);
+
+    public SourceLoc {
+        if (file == null || line < 0) {
+            throw new IllegalArgumentException("bad source location " + file + ":" + line);
+        }
+        if (file.contains("\"") || file.contains("\n")) {
+            throw new IllegalArgumentException("source file name must not contain quotes or newlines: " + file);
+        }
+    }
+
+    public boolean isKnown() {
+        return !file.isEmpty();
+    }
+
+    /**
+     * The first caller outside the given packages (by class-name prefix), i.e. the user's DSL call,
+     * or {@link #UNKNOWN}. Frames of {@code java.} and {@code jdk.} are always skipped.
+     */
+    public static SourceLoc caller(Set<String> skipPrefixes) {
+        return StackWalker.getInstance()
+                .walk(frames -> frames.filter(f -> !skipped(f.getClassName(), skipPrefixes))
+                        .findFirst()
+                        .map(f -> new SourceLoc(f.getFileName() == null ? f.getClassName() : f.getFileName(),
+                                Math.max(0, f.getLineNumber())))
+                        .orElse(UNKNOWN));
+    }
+
+    private static boolean skipped(String cls, Set<String> prefixes) {
+        if (cls.startsWith("java.") || cls.startsWith("jdk.")) {
+            return true;
+        }
+        for (String p : prefixes) {
+            if (cls.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return isKnown() ? file + ":" + line : "<unknown>";
+    }
+}

@@ -1,0 +1,28 @@
+package dev.javelin.ir.op;
+
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.type.TensorType;
+import java.util.List;
+
+/**
+ * Converts to another dtype. Float to integer truncates toward zero; to bool is {@code x != 0};
+ * bool to a number is 0 or 1; to f16/bf16 rounds to nearest even.
+ */
+public record Cast(DType to) implements Op {
+    public Cast {
+        if (to == null) {
+            throw new IllegalArgumentException("cast needs a target dtype");
+        }
+    }
+
+    @Override
+    public String mnemonic() {
+        return "cast";
+    }
+
+    @Override
+    public TensorType infer(List<TensorType> in) {
+        Checks.arity(this, in, 1);
+        return in.get(0).withDtype(to);
+    }
+}

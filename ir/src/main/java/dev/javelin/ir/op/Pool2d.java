@@ -1,0 +1,51 @@
+package dev.javelin.ir.op;
+
+import dev.javelin.ir.type.Dim;
+import dev.javelin.ir.type.Shape;
+import dev.javelin.ir.type.TensorType;
+import java.util.List;
+
+/**
+ * Max or average pooling over (h, w) windows of an NCHW tensor. {@code kernel} and {@code stride}
+ * are (h, w); {@code padding} is (top, bottom, left, right).
+ */
+public record Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding) implements Op {
+    public Pool2d {
+        if (kind == null) {
+            throw new IllegalArgumentException("pooling needs a kind");
+        }
+        kernel = List.copyOf(kernel);
+        stride = List.copyOf(stride);
+        padding = List.copyOf(padding);
+    }
+
+    @Override
+    public String mnemonic() {
+        return kind.mnemonic();
+    }
+
+    @Override
+    public TensorType infer(List<TensorType> in) {
+        Checks.arity(this, in, 1);
+        TensorType x = in.get(0);
+        String op = mnemonic();
+        Checks.floating(x, op);
+        Checks.staticRank(x, 4, op + " input [N,C,H,W]");
+        Window.sizes(kernel, 2, op + " kernel (h, w)");
+        Window.sizes(stride, 2, op + " stride (h, w)");
+        Window.sizes(padding, 4, op + " padding (top, bottom, left, right)");
+        Checks.positive(kernel, op + " kernel");
+        Checks.positive(stride, op + " stride");
+        Checks.nonNegative(padding, op + " padding");
+        if (padding.get(0) >= kernel.get(0) || padding.get(1) >= kernel.get(0)
+                || padding.get(2) >= kernel.get(1) || padding.get(3) >= kernel.get(1)) {
+            throw new OpTypeError(op + " padding " + padding + " must be smaller than the kernel " + kernel
+                    + " so every window sees the input");
+        }
+        long oh = Window.outSize(op, "height", x.shape().dim(2), kernel.get(0), stride.get(0), 1, padding.get(0),
+                padding.get(1));
+        long ow = Window.outSize(op, "width", x.shape().dim(3), kernel.get(1), stride.get(1), 1, padding.get(2),
+                padding.get(3));
+        return x.withShape(new Shape(List.of(x.shape().dim(0), x.shape().dim(1), Dim.of(oh), Dim.of(ow))));
+    }
+}

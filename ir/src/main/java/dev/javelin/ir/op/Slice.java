@@ -1,0 +1,55 @@
+package dev.javelin.ir.op;
+
+import dev.javelin.ir.type.Dim;
+import dev.javelin.ir.type.TensorType;
+import java.util.List;
+
+/**
+ * Takes {@code start, start+step, ...} (below {@code stop}) along each listed axis; unlisted axes are
+ * kept whole, so a symbolic batch axis passes through. Sliced axes must be static.
+ */
+public record Slice(List<Range> ranges) implements Op {
+
+    /** One sliced axis: {@code 0 <= start <= stop <= size}, {@code step >= 1}. */
+    public record Range(int axis, long start, long stop, long step) {
+        /** Number of elements the range selects. */
+        public long length() {
+            return stop <= start ? 0 : (stop - start + step - 1) / step;
+        }
+    }
+
+    public Slice {
+        ranges = List.copyOf(ranges);
+    }
+
+    @Override
+    public String mnemonic() {
+        return "slice";
+    }
+
+    @Override
+    public TensorType infer(List<TensorType> in) {
+        Checks.arity(this, in, 1);
+        TensorType x = in.get(0);
+        var shape = x.shape();
+        int prev = -1;
+        for (Range r : ranges) {
+            Checks.axis(r.axis(), x.rank(), "slice");
+            if (r.axis() <= prev) {
+                throw new OpTypeError("slice axes must be strictly increasing, found axis " + r.axis() + " after " + prev);
+            }
+            prev = r.axis();
+            Dim d = x.shape().dim(r.axis());
+            if (!d.isStatic()) {
+                throw new OpTypeError("slice along symbolic axis " + r.axis() + " (" + d + ") of " + x
+                        + " is not supported; slice static axes only");
+            }
+            if (r.step() < 1 || r.start() < 0 || r.start() > r.stop() || r.stop() > d.size()) {
+                throw new OpTypeError("slice range " + r.start() + ":" + r.stop() + ":" + r.step() + " on axis "
+                        + r.axis() + " of size " + d.size() + " needs 0 <= start <= stop <= size and step >= 1");
+            }
+            shape = shape.with(r.axis(), Dim.of(r.length()));
+        }
+        return x.withShape(shape);
+    }
+}
