@@ -1,5 +1,6 @@
 package dev.javelin.ir.graph;
 
+import dev.javelin.ir.config.Flags;
 import dev.javelin.ir.op.ArgMax;
 import dev.javelin.ir.op.Assign;
 import dev.javelin.ir.op.Binary;
@@ -20,6 +21,7 @@ import dev.javelin.ir.op.Reshape;
 import dev.javelin.ir.op.Select;
 import dev.javelin.ir.op.Unary;
 import dev.javelin.ir.op.UnaryFn;
+import dev.javelin.ir.text.RoundTrip;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import dev.javelin.ir.verify.Verifier;
 
 /**
  * Builds a graph node by node. Every node's type is inferred when it is added: a mismatch fails
@@ -184,7 +187,17 @@ public final class GraphBuilder {
         return this;
     }
 
+    /**
+     * The graph built so far. With {@link Flags#IR_SELF_CHECK} on (always in tests) it is also
+     * verified and its text form round-tripped, so every graph any test builds checks the IR's
+     * promises.
+     */
     public Graph build() {
-        return new Graph(name, nodes, outputs);
+        Graph g = new Graph(name, nodes, outputs);
+        if (Flags.IR_SELF_CHECK.get()) {
+            Verifier.verify(g);
+            RoundTrip.check(g);
+        }
+        return g;
     }
 }

@@ -1,0 +1,24 @@
+package dev.javelin.ir.config;
+
+import java.util.List;
+
+/**
+ * Every setting of Javelin's IR layer, in one place; {@code docs/flags.md} documents them and a
+ * test keeps that page in step with this list.
+ */
+public final class Flags {
+    private Flags() {}
+
+    /**
+     * Verify every graph a {@code GraphBuilder} builds and check that its text form prints, parses
+     * back equal and prints again identically. On in every test run; off by default because it
+     * costs a print and a parse per graph.
+     */
+    public static final Flag<Boolean> IR_SELF_CHECK = Flag.bool("javelin.ir.selfcheck", false,
+            "Verify every built graph and check its text form round-trips (on in tests).");
+
+    /** All flags, for documentation and listing. */
+    public static List<Flag<?>> all() {
+        return List.of(IR_SELF_CHECK);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The graph IR, the root of the pipeline; depends on the JDK only. It owns tensor types ({@code
+ * type}), the sealed set of primitive ops with their typing rules ({@code op}), graphs and their
+ * builder ({@code graph}), the exact text form ({@code text}), the verifier ({@code verify}), the
+ * float64 reference interpreter every backend is tested against ({@code interp}), host arrays and
+ * {@code .npy} files ({@code value}, {@code npy}), Philox random numbers ({@code random}),
+ * Graphviz export ({@code dot}) and the IR layer's settings ({@code config}). Later it also owns
+ * the plan IR and autodiff.
+ */
+package dev.javelin.ir;
