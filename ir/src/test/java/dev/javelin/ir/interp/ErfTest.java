@@ -18,7 +18,8 @@ class ErfTest {
     private static void assertErf(String reference, double x) {
         double got = Erf.erf(x);
         double rel = relativeError(got, reference);
-        assertTrue(rel < 1e-15, "erf(" + x + ") = " + got + ", expected " + reference + " (relative error " + rel + ")");
+        assertTrue(rel < 1e-15, "erf(" + x + ") = " + got + ", expected " + reference + " (relative error " + rel
+                + ")");
     }
 
     @Test

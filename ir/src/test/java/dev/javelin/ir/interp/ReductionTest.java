@@ -79,7 +79,8 @@ class ReductionTest {
 
     @Test
     void integerSumsAreExactAndWrap() {
-        assertArray(i32(shape(), Integer.MIN_VALUE), reduce(ReduceFn.SUM, i32(shape(2), Integer.MAX_VALUE, 1), false, 0));
+        assertArray(i32(shape(), Integer.MIN_VALUE),
+                reduce(ReduceFn.SUM, i32(shape(2), Integer.MAX_VALUE, 1), false, 0));
         long p = 1L << 53;
         assertArray(i64(shape(), p + 3), reduce(ReduceFn.SUM, i64(shape(3), p, 1, 2), false, 0));
         assertArray(i64(shape(), p + 1), reduce(ReduceFn.MAX, i64(shape(2), p + 1, p), false, 0));

@@ -25,6 +25,11 @@ final class Support {
         return dims;
     }
 
+    /** TensorType.of(d, 2L, 3L) would be ambiguous between its long... and Object... overloads. */
+    static TensorType type(DType d, long... dims) {
+        return TensorType.of(d, dims);
+    }
+
     static NdArray f64(long[] shape, double... v) {
         return NdArray.of(DType.F64, shape, v);
     }
