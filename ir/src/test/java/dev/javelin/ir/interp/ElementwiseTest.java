@@ -248,6 +248,21 @@ class ElementwiseTest {
     }
 
     @Test
+    void castAgreesWithNdArrayCast() {
+        NdArray[] sources = {
+            vec(2.7, -2.7, NAN, 1e10, -1e10, INF, -INF, -0.5, 0),
+            i64(shape(5), (1L << 32) + 5, Long.MIN_VALUE, -1, 0, (1L << 53) + 1),
+            i32(shape(3), IMIN, IMAX, 0),
+            bool(shape(2), 1, 0),
+        };
+        for (NdArray x : sources) {
+            for (DType to : DType.values()) {
+                assertArray(x.cast(to), eval(new Cast(to), x));
+            }
+        }
+    }
+
+    @Test
     void castBetweenFloatsKeepsTheFloat64Value() {
         NdArray y = eval(new Cast(DType.F32), vec(0.1));
         assertEquals(0.1, y.get(0)); // not 0.10000000149011612: the interpreter is the float64 ideal
