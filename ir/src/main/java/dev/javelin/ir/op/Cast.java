@@ -5,8 +5,10 @@ import dev.javelin.ir.type.TensorType;
 import java.util.List;
 
 /**
- * Converts to another dtype. Float to integer truncates toward zero; to bool is {@code x != 0};
- * bool to a number is 0 or 1; to f16/bf16 rounds to nearest even.
+ * Converts to another dtype. Float to integer truncates toward zero and saturates at the target's
+ * range, NaN giving 0 (Java's narrowing rules); integer to integer wraps; to bool is {@code x != 0}
+ * (NaN is true); bool to a number is 0 or 1; to f16/bf16 rounds to nearest even on a backend (the
+ * reference interpreter keeps float64 values).
  */
 public record Cast(DType to) implements Op {
     public Cast {

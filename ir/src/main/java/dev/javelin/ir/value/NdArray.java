@@ -135,14 +135,17 @@ public final class NdArray {
     }
 
     /**
-     * A copy converted to {@code to} with {@link dev.javelin.ir.op.Cast}'s rules: to an integer
-     * truncates toward zero (and wraps), to bool is {@code != 0}, between floats keeps the value.
+     * A copy converted to {@code to} with {@link dev.javelin.ir.op.Cast}'s rules: float to integer
+     * truncates toward zero and saturates (NaN gives 0), integer to integer wraps, to bool is {@code
+     * != 0}, between floats keeps the value.
      */
     public NdArray cast(DType to) {
         NdArray r = zeros(to, shape);
         for (int i = 0; i < size(); i++) {
             if (to.isInteger() && ints != null) {
                 r.setLong(i, ints[i]);
+            } else if (to == DType.I32) {
+                r.setLong(i, (int) floats[i]); // (int) saturates; narrowing through long would wrap
             } else {
                 r.set(i, get(i));
             }
