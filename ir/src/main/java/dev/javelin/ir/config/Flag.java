@@ -26,8 +26,10 @@ public record Flag<T>(String property, T defaultValue, String description, Funct
         try {
             return parse.apply(raw.trim());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("setting " + property + " (or " + environmentVariable() + ") = '" + raw
-                    + "' is not valid: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "setting " + property + " (or " + environmentVariable() + ") = '" + raw + "' is not valid: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -14,7 +14,9 @@ public final class Flags {
      * back equal and prints again identically. On in every test run; off by default because it
      * costs a print and a parse per graph.
      */
-    public static final Flag<Boolean> IR_SELF_CHECK = Flag.bool("javelin.ir.selfcheck", false,
+    public static final Flag<Boolean> IR_SELF_CHECK = Flag.bool(
+            "javelin.ir.selfcheck",
+            false,
             "Verify every built graph and check its text form round-trips (on in tests).");
 
     /** All flags, for documentation and listing. */

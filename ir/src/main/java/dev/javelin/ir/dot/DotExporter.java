@@ -28,27 +28,37 @@ public final class DotExporter {
                 + " fontsize=10];\n");
         b.append("  edge [color=\"#555555\", arrowsize=0.6];\n");
         for (Node n : g.nodes()) {
-            b.append("  ").append(id(n.name())).append(" [label=").append(quote(label(n))).append(style(n)).append("];\n");
+            b.append("  ")
+                    .append(id(n.name()))
+                    .append(" [label=")
+                    .append(quote(label(n)))
+                    .append(style(n))
+                    .append("];\n");
         }
         for (Node n : g.nodes()) {
             for (int i = 0; i < n.inputs().size(); i++) {
                 String in = n.inputs().get(i);
                 b.append("  ").append(id(in)).append(" -> ").append(id(n.name()));
                 if (n.inputs().size() > 1) {
-                    b.append(" [headlabel=").append(quote(Integer.toString(i)))
-                            .append(", labelfontsize=8]");
+                    b.append(" [headlabel=").append(quote(Integer.toString(i))).append(", labelfontsize=8]");
                 }
                 b.append(";\n");
             }
             if (n.op() instanceof Assign && !n.inputs().isEmpty()) {
-                b.append("  ").append(id(n.name())).append(" -> ").append(id(n.inputs().get(0)))
+                b.append("  ")
+                        .append(id(n.name()))
+                        .append(" -> ")
+                        .append(id(n.inputs().get(0)))
                         .append(" [style=dashed, color=\"#b03030\", constraint=false, label=\"updates\","
                                 + " fontsize=8];\n");
             }
         }
         for (Output o : g.outputs()) {
             String oid = quote("output:" + o.name());
-            b.append("  ").append(oid).append(" [label=").append(quote("output " + o.name()))
+            b.append("  ")
+                    .append(oid)
+                    .append(" [label=")
+                    .append(quote("output " + o.name()))
                     .append(", shape=oval, fillcolor=\"#fff2cc\"];\n");
             b.append("  ").append(id(o.node())).append(" -> ").append(oid).append(";\n");
         }

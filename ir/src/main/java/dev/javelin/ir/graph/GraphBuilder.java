@@ -25,11 +25,11 @@ import dev.javelin.ir.text.RoundTrip;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
+import dev.javelin.ir.verify.Verifier;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import dev.javelin.ir.verify.Verifier;
 
 /**
  * Builds a graph node by node. Every node's type is inferred when it is added: a mismatch fails
@@ -37,7 +37,9 @@ import dev.javelin.ir.verify.Verifier;
  * source line. Not thread-safe.
  */
 public final class GraphBuilder {
-    private static final Set<String> DEFAULT_SKIP = Set.of("dev.javelin.ir.", "dev.javelin.dsl.");
+    /** Frames of the code that builds nodes for the user; the call site is the first frame outside them. */
+    private static final Set<String> DEFAULT_SKIP =
+            Set.of("dev.javelin.ir.graph.GraphBuilder", "dev.javelin.ir.autodiff.", "dev.javelin.dsl.");
 
     private final String name;
     private final List<Node> nodes = new ArrayList<>();
@@ -68,7 +70,8 @@ public final class GraphBuilder {
         List<String> ins = new ArrayList<>(inputs.length);
         for (Value v : inputs) {
             if (v == null || !names.contains(v.name())) {
-                throw new IllegalArgumentException(op.mnemonic() + ": operand " + v + " is not a value of graph " + name);
+                throw new IllegalArgumentException(
+                        op.mnemonic() + ": operand " + v + " is not a value of graph " + name);
             }
             types.add(v.type());
             ins.add(v.name());

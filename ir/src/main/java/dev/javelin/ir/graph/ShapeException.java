@@ -26,7 +26,8 @@ public final class ShapeException extends IrException {
     }
 
     static String format(Op op, List<TensorType> operands, SourceLoc loc, String detail) {
-        String call = op.mnemonic() + operands.stream().map(TensorType::toString).collect(Collectors.joining(", ", "(", ")"));
+        String call =
+                op.mnemonic() + operands.stream().map(TensorType::toString).collect(Collectors.joining(", ", "(", ")"));
         return call + (loc.isKnown() ? " at " + loc : "") + ": " + detail;
     }
 

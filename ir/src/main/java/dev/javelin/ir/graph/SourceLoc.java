@@ -30,13 +30,14 @@ public record SourceLoc(String file, int line) {
         return StackWalker.getInstance()
                 .walk(frames -> frames.filter(f -> !skipped(f.getClassName(), skipPrefixes))
                         .findFirst()
-                        .map(f -> new SourceLoc(f.getFileName() == null ? f.getClassName() : f.getFileName(),
+                        .map(f -> new SourceLoc(
+                                f.getFileName() == null ? f.getClassName() : f.getFileName(),
                                 Math.max(0, f.getLineNumber())))
                         .orElse(UNKNOWN));
     }
 
     private static boolean skipped(String cls, Set<String> prefixes) {
-        if (cls.startsWith("java.") || cls.startsWith("jdk.")) {
+        if (cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith(SourceLoc.class.getName())) {
             return true;
         }
         for (String p : prefixes) {

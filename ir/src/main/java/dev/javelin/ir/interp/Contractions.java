@@ -3,7 +3,6 @@ package dev.javelin.ir.interp;
 import dev.javelin.ir.op.Conv2d;
 import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.Pool2d;
-import dev.javelin.ir.op.PoolKind;
 import dev.javelin.ir.value.NdArray;
 import java.util.Arrays;
 
@@ -144,7 +143,8 @@ final class Contractions {
                             int ih = oh * sh - top + i;
                             int iw = ow * sw - left + j;
                             boolean inside = ih >= 0 && ih < height && iw >= 0 && iw < width;
-                            double v = inside ? x.get((nc * height + ih) * width + iw)
+                            double v = inside
+                                    ? x.get((nc * height + ih) * width + iw)
                                     : max ? Double.NEGATIVE_INFINITY : 0;
                             acc = max ? Math.max(acc, v) : acc + v;
                         }

@@ -31,7 +31,7 @@ final class Elementwise {
             case ABS -> Math.abs(v);
             case SIGN -> Long.signum(v);
             case EXP, EXPM1, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, TANH, SIGMOID, ERF, SIN, COS, FLOOR, CEIL, NOT ->
-                    throw new IllegalStateException(fn.text() + " of an integer passed type checking");
+                throw new IllegalStateException(fn.text() + " of an integer passed type checking");
         };
     }
 
@@ -129,7 +129,7 @@ final class Elementwise {
             case GT -> c > 0;
             case GE -> c >= 0;
             case ADD, SUB, MUL, DIV, POW, MAX, MIN, AND, OR ->
-                    throw new IllegalStateException(fn.text() + " is not a comparison");
+                throw new IllegalStateException(fn.text() + " is not a comparison");
         };
     }
 
@@ -141,15 +141,15 @@ final class Elementwise {
             case DIV -> {
                 if (y == 0) {
                     // There is no integer infinity; a backend would trap or return garbage, so say so.
-                    throw InterpreterException.at(node, "integer division by zero at result index " + Index.text(at)
-                            + " (" + x + " / 0)");
+                    throw InterpreterException.at(
+                            node, "integer division by zero at result index " + Index.text(at) + " (" + x + " / 0)");
                 }
                 yield x / y; // Java's division truncates toward zero, as C and CUDA do
             }
             case MAX -> Math.max(x, y);
             case MIN -> Math.min(x, y);
             case POW, EQ, NE, LT, LE, GT, GE, AND, OR ->
-                    throw new IllegalStateException(fn.text() + " on integers passed type checking");
+                throw new IllegalStateException(fn.text() + " on integers passed type checking");
         };
     }
 

@@ -27,12 +27,13 @@ final class Feeds {
         if (feeds == null) {
             throw new InterpreterException("feeds of graph " + g.name() + " must be a map, found null");
         }
-        List<Node> fed =
-                g.nodes().stream().filter(n -> n.op() instanceof Input || n.op() instanceof Parameter).toList();
+        List<Node> fed = g.nodes().stream()
+                .filter(n -> n.op() instanceof Input || n.op() instanceof Parameter)
+                .toList();
         for (Node n : fed) {
             if (!feeds.containsKey(n.name())) {
-                throw new InterpreterException("no feed for " + kind(n) + " %" + n.name() + " : " + n.type()
-                        + " (fed: " + new TreeSet<>(feeds.keySet()) + ")");
+                throw new InterpreterException("no feed for " + kind(n) + " %" + n.name() + " : " + n.type() + " (fed: "
+                        + new TreeSet<>(feeds.keySet()) + ")");
             }
         }
         for (String name : feeds.keySet()) {
@@ -70,8 +71,8 @@ final class Feeds {
             switch (want.shape().dim(axis)) {
                 case Dim.Fixed f -> {
                     if (f.size() != size) {
-                        throw new InterpreterException(who + ": expected size " + f.size() + " on axis " + axis
-                                + " (" + want + "), found " + size + " (" + found + ")");
+                        throw new InterpreterException(who + ": expected size " + f.size() + " on axis " + axis + " ("
+                                + want + "), found " + size + " (" + found + ")");
                     }
                 }
                 case Dim.Sym s -> {
@@ -101,8 +102,10 @@ final class Feeds {
                 case Dim.Sym sym -> {
                     Long v = symbols.get(sym.name());
                     if (v == null) {
-                        throw InterpreterException.at(n, "symbolic dimension '" + sym.name() + "' of " + n.type()
-                                + " is bound by no input or parameter; feed a tensor that has it");
+                        throw InterpreterException.at(
+                                n,
+                                "symbolic dimension '" + sym.name() + "' of " + n.type()
+                                        + " is bound by no input or parameter; feed a tensor that has it");
                     }
                     yield v;
                 }

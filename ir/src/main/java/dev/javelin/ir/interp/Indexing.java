@@ -73,9 +73,11 @@ final class Indexing {
         for (int j = 0; j < indices.size(); j++) {
             long k = indices.getLong(j);
             if (k < 0 || k >= size) {
-                throw InterpreterException.at(node, "index " + k + " at position "
-                        + Index.text(Index.unravel(j, indices.shape())) + " of the indices " + indices.type()
-                        + " is out of range [0, " + size + ")");
+                throw InterpreterException.at(
+                        node,
+                        "index " + k + " at position "
+                                + Index.text(Index.unravel(j, indices.shape())) + " of the indices " + indices.type()
+                                + " is out of range [0, " + size + ")");
             }
         }
     }
@@ -94,10 +96,12 @@ final class Indexing {
     /** Element i (C order) is Philox's recipe for (seed, offset, i): the same numbers on every backend. */
     static NdArray random(RandomOp r, long offset, NdArray out) {
         for (int i = 0; i < out.size(); i++) {
-            out.set(i, switch (r.distribution()) {
-                case UNIFORM -> Philox.uniform(r.seed(), offset, i);
-                case NORMAL -> Philox.normal(r.seed(), offset, i);
-            });
+            out.set(
+                    i,
+                    switch (r.distribution()) {
+                        case UNIFORM -> Philox.uniform(r.seed(), offset, i);
+                        case NORMAL -> Philox.normal(r.seed(), offset, i);
+                    });
         }
         return out;
     }

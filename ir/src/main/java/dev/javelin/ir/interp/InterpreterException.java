@@ -15,7 +15,7 @@ public final class InterpreterException extends IrException {
 
     /** An error while evaluating {@code node}; the message starts with the node, its op and call site. */
     static InterpreterException at(Node node, String detail) {
-        return new InterpreterException("node %" + node.name() + " (" + node.op().mnemonic() + ")"
-                + (node.loc().isKnown() ? " at " + node.loc() : "") + ": " + detail);
+        return new InterpreterException("node %" + node.name() + " ("
+                + node.op().mnemonic() + ")" + (node.loc().isKnown() ? " at " + node.loc() : "") + ": " + detail);
     }
 }

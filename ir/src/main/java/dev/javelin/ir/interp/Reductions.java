@@ -99,8 +99,8 @@ final class Reductions {
         int inner = Index.product(shape, m.axis() + 1, shape.length);
         if (len == 0 && out.size() > 0) {
             // Only a symbolic axis can be empty here: the op's typing rejects a static empty axis.
-            throw InterpreterException.at(node, "argmax over axis " + m.axis() + ", which is empty at run time ("
-                    + x.type() + ")");
+            throw InterpreterException.at(
+                    node, "argmax over axis " + m.axis() + ", which is empty at run time (" + x.type() + ")");
         }
         for (int o = 0; o < outer; o++) {
             for (int in = 0; in < inner; in++) {

@@ -38,44 +38,48 @@ public final class Npy {
 
     public static NdArray read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(new Source() {
-                @Override
-                public long size() {
-                    try {
-                        return ch.size();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-
-                @Override
-                public ByteBuffer read(long offset, int length) throws IOException {
-                    ByteBuffer b = ByteBuffer.allocate(length);
-                    while (b.hasRemaining()) {
-                        if (ch.read(b, offset + b.position()) < 0) {
-                            throw new NpyException(file + ": file ended early");
+            return read(
+                    new Source() {
+                        @Override
+                        public long size() {
+                            try {
+                                return ch.size();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
                         }
-                    }
-                    return b.flip();
-                }
-            }, file.toString());
+
+                        @Override
+                        public ByteBuffer read(long offset, int length) throws IOException {
+                            ByteBuffer b = ByteBuffer.allocate(length);
+                            while (b.hasRemaining()) {
+                                if (ch.read(b, offset + b.position()) < 0) {
+                                    throw new NpyException(file + ": file ended early");
+                                }
+                            }
+                            return b.flip();
+                        }
+                    },
+                    file.toString());
         }
     }
 
     /** Reads an array from the bytes of a whole {@code .npy} file; {@code source} names it in errors. */
     public static NdArray fromBytes(byte[] bytes, String source) {
         try {
-            return read(new Source() {
-                @Override
-                public long size() {
-                    return bytes.length;
-                }
+            return read(
+                    new Source() {
+                        @Override
+                        public long size() {
+                            return bytes.length;
+                        }
 
-                @Override
-                public ByteBuffer read(long offset, int length) {
-                    return ByteBuffer.wrap(bytes, (int) offset, length).slice();
-                }
-            }, source);
+                        @Override
+                        public ByteBuffer read(long offset, int length) {
+                            return ByteBuffer.wrap(bytes, (int) offset, length).slice();
+                        }
+                    },
+                    source);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,9 +101,13 @@ public final class Npy {
         int lengthBytes = switch (major) {
             case 1 -> 2;
             case 2, 3 -> 4;
-            default -> throw new NpyException(name + ": .npy format version " + major + "." + minor
-                    + " is not supported (1.0, 2.0 and 3.0 are)");
+            default ->
+                throw new NpyException(name + ": .npy format version " + major + "." + minor
+                        + " is not supported (1.0, 2.0 and 3.0 are)");
         };
+        if (size < 8 + lengthBytes) {
+            throw new NpyException(name + ": the file ends inside the .npy preamble (" + size + " bytes)");
+        }
         long headerLength = lengthBytes == 2
                 ? pre.getShort(8) & 0xFFFF
                 : src.read(8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
@@ -209,7 +217,8 @@ public final class Npy {
         int total = preamble + dict.length() + 1;
         int padded = (total + ALIGN - 1) / ALIGN * ALIGN;
         String header = dict + " ".repeat(padded - total) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(padded + a.size() * itemSize(a.dtype())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(padded + a.size() * itemSize(a.dtype())).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) version).put((byte) 0);
         if (version == 1) {
             b.putShort((short) header.length());

@@ -27,8 +27,8 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
 
         private NpyException error(String what) {
             String shown = s.length() > 120 ? s.substring(0, 120) + "..." : s;
-            return new NpyException(source + ": malformed .npy header: " + what + " at character " + i + " of "
-                    + shown.strip());
+            return new NpyException(
+                    source + ": malformed .npy header: " + what + " at character " + i + " of " + shown.strip());
         }
 
         NpyHeader header() {

@@ -10,8 +10,7 @@ final class Checks {
 
     static void arity(Op op, List<TensorType> in, int n) {
         if (in.size() != n) {
-            throw new OpTypeError(
-                    "expected " + n + " operand" + (n == 1 ? "" : "s") + ", found " + in.size());
+            throw new OpTypeError("expected " + n + " operand" + (n == 1 ? "" : "s") + ", found " + in.size());
         }
     }
 

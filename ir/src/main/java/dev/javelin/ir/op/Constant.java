@@ -24,8 +24,8 @@ public final class Constant implements Op {
         }
         long n = type.shape().numel();
         if (values.length != 1 && values.length != n) {
-            throw new IllegalArgumentException("constant " + type + " needs 1 value (splat) or " + n + ", found "
-                    + values.length);
+            throw new IllegalArgumentException(
+                    "constant " + type + " needs 1 value (splat) or " + n + ", found " + values.length);
         }
         this.type = type;
         this.values = new double[values.length];
@@ -37,6 +37,10 @@ public final class Constant implements Op {
     private static double normalize(TensorType type, double v, int i) {
         if (type.dtype().isInteger() && (Double.isNaN(v) || Double.isInfinite(v) || v != Math.rint(v))) {
             throw new IllegalArgumentException("constant " + type + " value #" + i + " = " + v + " is not an integer");
+        }
+        if (type.dtype() == dev.javelin.ir.type.DType.I32 && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException(
+                    "constant " + type + " value #" + i + " = " + (long) v + " is out of the i32 range");
         }
         if (type.dtype().isBool() && v != 0 && v != 1) {
             throw new IllegalArgumentException("constant " + type + " value #" + i + " = " + v + " is not 0 or 1");
@@ -93,6 +97,7 @@ public final class Constant implements Op {
 
     @Override
     public String toString() {
-        return "Constant[" + type + ", " + (values.length <= 8 ? Arrays.toString(values) : values.length + " values") + "]";
+        return "Constant[" + type + ", " + (values.length <= 8 ? Arrays.toString(values) : values.length + " values")
+                + "]";
     }
 }

@@ -48,13 +48,27 @@ public record Conv2d(List<Long> stride, List<Long> padding, List<Long> dilation,
                     + " and the output channels " + ws[0]);
         }
         if (c.size() / groups != ws[1]) {
-            throw new OpTypeError("conv2d weight expects " + ws[1] + " input channels per group, input " + x
-                    + " has " + c.size() / groups + " (groups=" + groups + ")");
+            throw new OpTypeError("conv2d weight expects " + ws[1] + " input channels per group, input " + x + " has "
+                    + c.size() / groups + " (groups=" + groups + ")");
         }
-        long oh = Window.outSize("conv2d", "height", x.shape().dim(2), ws[2], stride.get(0), dilation.get(0),
-                padding.get(0), padding.get(1));
-        long ow = Window.outSize("conv2d", "width", x.shape().dim(3), ws[3], stride.get(1), dilation.get(1),
-                padding.get(2), padding.get(3));
+        long oh = Window.outSize(
+                "conv2d",
+                "height",
+                x.shape().dim(2),
+                ws[2],
+                stride.get(0),
+                dilation.get(0),
+                padding.get(0),
+                padding.get(1));
+        long ow = Window.outSize(
+                "conv2d",
+                "width",
+                x.shape().dim(3),
+                ws[3],
+                stride.get(1),
+                dilation.get(1),
+                padding.get(2),
+                padding.get(3));
         return x.withShape(new Shape(List.of(x.shape().dim(0), Dim.of(ws[0]), Dim.of(oh), Dim.of(ow))));
     }
 }

@@ -24,8 +24,8 @@ public record MatMul(boolean transposeA, boolean transposeB) implements Op {
         TensorType b = in.get(1);
         Checks.numeric(a, "matmul");
         if (a.rank() < 2 || b.rank() < 2) {
-            throw new OpTypeError("matmul needs operands of rank >= 2 (reshape vectors to matrices), found " + a
-                    + " and " + b);
+            throw new OpTypeError(
+                    "matmul needs operands of rank >= 2 (reshape vectors to matrices), found " + a + " and " + b);
         }
         Dim m = a.shape().dim(a.rank() - (transposeA ? 1 : 2));
         Dim ka = a.shape().dim(a.rank() - (transposeA ? 2 : 1));

@@ -59,9 +59,28 @@ public sealed interface Op
             names.add("reduce_" + f.text());
         }
         names.addAll(List.of(
-                "select", "cast", "argmax", "reshape", "permute", "broadcast", "slice", "pad", "concat", "matmul",
-                "conv2d", "max_pool2d", "avg_pool2d", "gather", "scatter_add", "iota", "random_uniform",
-                "random_normal", "input", "parameter", "constant", "assign"));
+                "select",
+                "cast",
+                "argmax",
+                "reshape",
+                "permute",
+                "broadcast",
+                "slice",
+                "pad",
+                "concat",
+                "matmul",
+                "conv2d",
+                "max_pool2d",
+                "avg_pool2d",
+                "gather",
+                "scatter_add",
+                "iota",
+                "random_uniform",
+                "random_normal",
+                "input",
+                "parameter",
+                "constant",
+                "assign"));
         return names;
     }
 }

@@ -28,7 +28,8 @@ public record Permute(List<Integer> perm) implements Op {
         List<Dim> out = new ArrayList<>();
         for (int p : perm) {
             if (p < 0 || p >= perm.size() || seen[p]) {
-                throw new OpTypeError("permute axes must be a permutation of 0.." + (perm.size() - 1) + ", found " + perm);
+                throw new OpTypeError(
+                        "permute axes must be a permutation of 0.." + (perm.size() - 1) + ", found " + perm);
             }
             seen[p] = true;
             out.add(x.shape().dim(p));

@@ -37,15 +37,17 @@ public record Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<L
         Checks.positive(kernel, op + " kernel");
         Checks.positive(stride, op + " stride");
         Checks.nonNegative(padding, op + " padding");
-        if (padding.get(0) >= kernel.get(0) || padding.get(1) >= kernel.get(0)
-                || padding.get(2) >= kernel.get(1) || padding.get(3) >= kernel.get(1)) {
+        if (padding.get(0) >= kernel.get(0)
+                || padding.get(1) >= kernel.get(0)
+                || padding.get(2) >= kernel.get(1)
+                || padding.get(3) >= kernel.get(1)) {
             throw new OpTypeError(op + " padding " + padding + " must be smaller than the kernel " + kernel
                     + " so every window sees the input");
         }
-        long oh = Window.outSize(op, "height", x.shape().dim(2), kernel.get(0), stride.get(0), 1, padding.get(0),
-                padding.get(1));
-        long ow = Window.outSize(op, "width", x.shape().dim(3), kernel.get(1), stride.get(1), 1, padding.get(2),
-                padding.get(3));
+        long oh = Window.outSize(
+                op, "height", x.shape().dim(2), kernel.get(0), stride.get(0), 1, padding.get(0), padding.get(1));
+        long ow = Window.outSize(
+                op, "width", x.shape().dim(3), kernel.get(1), stride.get(1), 1, padding.get(2), padding.get(3));
         return x.withShape(new Shape(List.of(x.shape().dim(0), x.shape().dim(1), Dim.of(oh), Dim.of(ow))));
     }
 }

@@ -29,7 +29,8 @@ public record ScatterAdd(int axis) implements Op {
         }
         Shape want = Gather.resultShape(base.shape(), idx.shape(), axis);
         if (!upd.shape().equals(want)) {
-            throw new OpTypeError("scatter_add updates must have shape " + want + " (base[:axis] + indices + base[axis+1:]), found " + upd.shape());
+            throw new OpTypeError("scatter_add updates must have shape " + want
+                    + " (base[:axis] + indices + base[axis+1:]), found " + upd.shape());
         }
         return base;
     }

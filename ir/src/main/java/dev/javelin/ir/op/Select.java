@@ -15,11 +15,14 @@ public record Select() implements Op {
     public TensorType infer(List<TensorType> in) {
         Checks.arity(this, in, 3);
         if (!in.get(0).dtype().isBool()) {
-            throw new OpTypeError("select needs a bool condition, found " + in.get(0).dtype());
+            throw new OpTypeError(
+                    "select needs a bool condition, found " + in.get(0).dtype());
         }
         Checks.sameDtype(in.subList(1, 3));
         try {
-            Shape s = Shape.broadcast(Shape.broadcast(in.get(0).shape(), in.get(1).shape()), in.get(2).shape());
+            Shape s = Shape.broadcast(
+                    Shape.broadcast(in.get(0).shape(), in.get(1).shape()),
+                    in.get(2).shape());
             return new TensorType(in.get(1).dtype(), s);
         } catch (IllegalArgumentException e) {
             throw new OpTypeError(e.getMessage());

@@ -36,7 +36,8 @@ public record Slice(List<Range> ranges) implements Op {
         for (Range r : ranges) {
             Checks.axis(r.axis(), x.rank(), "slice");
             if (r.axis() <= prev) {
-                throw new OpTypeError("slice axes must be strictly increasing, found axis " + r.axis() + " after " + prev);
+                throw new OpTypeError(
+                        "slice axes must be strictly increasing, found axis " + r.axis() + " after " + prev);
             }
             prev = r.axis();
             Dim d = x.shape().dim(r.axis());

@@ -50,8 +50,8 @@ public final class Philox {
     }
 
     private static int[] blockFor(long seed, long offset, long block) {
-        return block((int) block, (int) (block >>> 32), (int) offset, (int) (offset >>> 32), (int) seed,
-                (int) (seed >>> 32));
+        return block((int) block, (int) (block >>> 32), (int) offset, (int) (offset >>> 32), (int) seed, (int)
+                (seed >>> 32));
     }
 
     /** Element {@code i} of a uniform [0, 1) tensor drawn with {@code seed} at {@code offset}. */

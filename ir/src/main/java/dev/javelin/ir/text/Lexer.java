@@ -78,9 +78,12 @@ final class Lexer {
             }
             return new Token(Kind.STRING, text.substring(start, pos++), line, col);
         }
-        if (isDigit(c) || ((c == '-' || c == '+') && pos + 1 < text.length()
-                && (isDigit(text.charAt(pos + 1)) || text.charAt(pos + 1) == '.'
-                        || text.startsWith("inf", pos + 1)))) {
+        if (isDigit(c)
+                || ((c == '-' || c == '+')
+                        && pos + 1 < text.length()
+                        && (isDigit(text.charAt(pos + 1))
+                                || text.charAt(pos + 1) == '.'
+                                || text.startsWith("inf", pos + 1)))) {
             return number(col);
         }
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
@@ -105,9 +108,10 @@ final class Lexer {
         if (text.startsWith("inf", pos)) {
             pos += 3;
         } else {
-            while (pos < text.length() && (isNameChar(text.charAt(pos))
-                    || ((text.charAt(pos) == '-' || text.charAt(pos) == '+')
-                            && (text.charAt(pos - 1) == 'e' || text.charAt(pos - 1) == 'E')))) {
+            while (pos < text.length()
+                    && (isNameChar(text.charAt(pos))
+                            || ((text.charAt(pos) == '-' || text.charAt(pos) == '+')
+                                    && (text.charAt(pos - 1) == 'e' || text.charAt(pos - 1) == 'E')))) {
                 pos++;
             }
         }

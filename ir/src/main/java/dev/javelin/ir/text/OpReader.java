@@ -72,8 +72,12 @@ final class OpReader {
         }
         for (var e : attrs.entrySet()) {
             if (!expected.contains(e.getKey())) {
-                throw parser.error(e.getValue().at(), "unknown attribute '" + e.getKey() + "' for " + mnemonic.text()
-                        + (expected.isEmpty() ? ", which takes none" : " (it takes " + String.join(", ", expected) + ")"));
+                throw parser.error(
+                        e.getValue().at(),
+                        "unknown attribute '" + e.getKey() + "' for " + mnemonic.text()
+                                + (expected.isEmpty()
+                                        ? ", which takes none"
+                                        : " (it takes " + String.join(", ", expected) + ")"));
             }
         }
         return op;
@@ -114,8 +118,10 @@ final class OpReader {
             case "random_uniform" -> new RandomOp(Distribution.UNIFORM, longValue("seed"), type);
             case "random_normal" -> new RandomOp(Distribution.NORMAL, longValue("seed"), type);
             case "constant" -> constant();
-            default -> throw parser.error(mnemonic, "unknown op '" + m + "' (expected one of: "
-                    + String.join(", ", Op.mnemonics()) + ")");
+            default ->
+                throw parser.error(
+                        mnemonic,
+                        "unknown op '" + m + "' (expected one of: " + String.join(", ", Op.mnemonics()) + ")");
         };
     }
 
@@ -125,8 +131,10 @@ final class OpReader {
         List<Long> stop = longs("stop");
         List<Long> step = longs("step");
         if (start.size() != axes.size() || stop.size() != axes.size() || step.size() != axes.size()) {
-            throw parser.error(mnemonic, "slice needs one start, stop and step per axis: " + axes.size()
-                    + " axes, " + start.size() + " starts, " + stop.size() + " stops, " + step.size() + " steps");
+            throw parser.error(
+                    mnemonic,
+                    "slice needs one start, stop and step per axis: " + axes.size() + " axes, " + start.size()
+                            + " starts, " + stop.size() + " stops, " + step.size() + " steps");
         }
         List<Slice.Range> ranges = new ArrayList<>();
         for (int i = 0; i < axes.size(); i++) {

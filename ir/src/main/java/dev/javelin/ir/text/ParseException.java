@@ -22,11 +22,22 @@ public final class ParseException extends IrException {
 
     private static String format(String source, String text, int line, int column, String detail) {
         String[] lines = text.split("\n", -1);
-        String src = line >= 1 && line <= lines.length ? lines[line - 1].replace('\t', ' ').stripTrailing() : "";
-        StringBuilder b = new StringBuilder().append(source).append(':').append(line).append(':').append(column);
+        String src = line >= 1 && line <= lines.length
+                ? lines[line - 1].replace('\t', ' ').stripTrailing()
+                : "";
+        StringBuilder b = new StringBuilder()
+                .append(source)
+                .append(':')
+                .append(line)
+                .append(':')
+                .append(column);
         b.append(": ").append(detail);
         if (!src.isEmpty()) {
-            b.append("\n  ").append(src).append("\n  ").append(" ".repeat(Math.max(0, column - 1))).append('^');
+            b.append("\n  ")
+                    .append(src)
+                    .append("\n  ")
+                    .append(" ".repeat(Math.max(0, column - 1)))
+                    .append('^');
         }
         return b.toString();
     }

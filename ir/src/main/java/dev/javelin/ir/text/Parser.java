@@ -105,8 +105,10 @@ public final class Parser {
             } else if (t.kind() == Kind.IDENT && t.text().equals("output")) {
                 outputs.add(output());
             } else {
-                throw error(t, "expected a node ('%name = op ...'), an output ('output NAME = %value') or the"
-                        + " graph's closing '}', found " + t.describe());
+                throw error(
+                        t,
+                        "expected a node ('%name = op ...'), an output ('output NAME = %value') or the"
+                                + " graph's closing '}', found " + t.describe());
             }
         }
         next();

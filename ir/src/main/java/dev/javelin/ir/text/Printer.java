@@ -61,7 +61,11 @@ public final class Printer {
             b.append("  ").append(node(n)).append('\n');
         }
         for (Output o : g.outputs()) {
-            b.append("  output ").append(o.name()).append(" = %").append(o.node()).append('\n');
+            b.append("  output ")
+                    .append(o.name())
+                    .append(" = %")
+                    .append(o.node())
+                    .append('\n');
         }
         return b.append("}\n").toString();
     }
@@ -99,17 +103,22 @@ public final class Printer {
             case Reshape r -> "shape=" + r.shape();
             case Permute p -> "perm=" + ints(p.perm());
             case Broadcast br -> "shape=" + br.shape();
-            case Slice s -> "axes=" + ints(s.ranges().stream().map(Slice.Range::axis).toList())
-                    + ", start=" + ints(s.ranges().stream().map(Slice.Range::start).toList())
-                    + ", stop=" + ints(s.ranges().stream().map(Slice.Range::stop).toList())
-                    + ", step=" + ints(s.ranges().stream().map(Slice.Range::step).toList());
+            case Slice s ->
+                "axes=" + ints(s.ranges().stream().map(Slice.Range::axis).toList())
+                        + ", start="
+                        + ints(s.ranges().stream().map(Slice.Range::start).toList())
+                        + ", stop="
+                        + ints(s.ranges().stream().map(Slice.Range::stop).toList())
+                        + ", step="
+                        + ints(s.ranges().stream().map(Slice.Range::step).toList());
             case Pad p -> "low=" + ints(p.low()) + ", high=" + ints(p.high()) + ", value=" + number(p.value());
             case Concat c -> "axis=" + c.axis();
             case MatMul m -> "transpose_a=" + m.transposeA() + ", transpose_b=" + m.transposeB();
-            case Conv2d c -> "stride=" + ints(c.stride()) + ", padding=" + ints(c.padding()) + ", dilation="
-                    + ints(c.dilation()) + ", groups=" + c.groups();
-            case Pool2d p -> "kernel=" + ints(p.kernel()) + ", stride=" + ints(p.stride()) + ", padding="
-                    + ints(p.padding());
+            case Conv2d c ->
+                "stride=" + ints(c.stride()) + ", padding=" + ints(c.padding()) + ", dilation=" + ints(c.dilation())
+                        + ", groups=" + c.groups();
+            case Pool2d p ->
+                "kernel=" + ints(p.kernel()) + ", stride=" + ints(p.stride()) + ", padding=" + ints(p.padding());
             case Gather g -> "axis=" + g.axis();
             case ScatterAdd s -> "axis=" + s.axis();
             case Iota i -> "axis=" + i.axis();

@@ -19,10 +19,12 @@ public final class RoundTrip {
         String again = Printer.print(back);
         if (!again.equals(text)) {
             throw new IrException("printing graph " + g.name() + " is not a fixed point; first difference at line "
-                    + firstDifferentLine(text, again) + "\n--- printed\n" + text + "--- parsed and printed again\n" + again);
+                    + firstDifferentLine(text, again) + "\n--- printed\n" + text + "--- parsed and printed again\n"
+                    + again);
         }
         if (!back.equals(g)) {
-            throw new IrException("graph " + g.name() + " parses back to a different graph from the same text:\n" + text);
+            throw new IrException(
+                    "graph " + g.name() + " parses back to a different graph from the same text:\n" + text);
         }
         return text;
     }

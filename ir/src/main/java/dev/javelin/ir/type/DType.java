@@ -92,7 +92,8 @@ public enum DType {
                 return d;
             }
         }
-        throw new IllegalArgumentException("unknown dtype '" + text + "' (expected one of f32, f64, f16, bf16, i32, i64, bool)");
+        throw new IllegalArgumentException(
+                "unknown dtype '" + text + "' (expected one of f32, f64, f16, bf16, i32, i64, bool)");
     }
 
     @Override

@@ -23,8 +23,11 @@ public record Shape(List<Dim> dims) {
         return new Shape(d);
     }
 
-    /** A shape from a mix of {@link Long}/{@link Integer} sizes, {@link String} symbols and {@link Dim}s. */
-    public static Shape of(Object... dims) {
+    /**
+     * A shape from a mix of {@link Long}/{@link Integer} sizes, {@link String} symbols and {@link
+     * Dim}s, e.g. {@code Shape.dims("batch", 784)}.
+     */
+    public static Shape dims(Object... dims) {
         List<Dim> d = new ArrayList<>(dims.length);
         for (Object o : dims) {
             d.add(

@@ -13,8 +13,9 @@ public record TensorType(DType dtype, Shape shape) {
         return new TensorType(dtype, Shape.of(sizes));
     }
 
-    public static TensorType of(DType dtype, Object... dims) {
-        return new TensorType(dtype, Shape.of(dims));
+    /** A type from sizes and symbols, e.g. {@code TensorType.dims(DType.F32, "batch", 784)}. */
+    public static TensorType dims(DType dtype, Object... dims) {
+        return new TensorType(dtype, Shape.dims(dims));
     }
 
     public static TensorType scalar(DType dtype) {

@@ -71,8 +71,8 @@ public final class NdArray {
             n = Math.multiplyExact(n, d);
         }
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n
-                    + " elements, more than a host array holds");
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " has " + n + " elements, more than a host array holds");
         }
         return (int) n;
     }

@@ -56,8 +56,13 @@ public final class Verifier {
         for (int i = 0; i < g.nodes().size(); i++) {
             Node n = g.nodes().get(i);
             if (index.putIfAbsent(n.name(), i) != null) {
-                out.add(problem("unique names", n.name(), "node %" + n.name() + " is defined twice (first at node #"
-                        + index.get(n.name()) + ", again at node #" + i + ")", lines, i));
+                out.add(problem(
+                        "unique names",
+                        n.name(),
+                        "node %" + n.name() + " is defined twice (first at node #" + index.get(n.name())
+                                + ", again at node #" + i + ")",
+                        lines,
+                        i));
             }
         }
         boolean cyclic = reportCycles(g, index, lines, out);
@@ -68,12 +73,20 @@ public final class Verifier {
             for (String in : n.inputs()) {
                 Integer at = index.get(in);
                 if (at == null) {
-                    out.add(problem("defined uses", n.name(), "node %" + n.name() + " uses %" + in
-                            + ", which is not defined", lines, i));
+                    out.add(problem(
+                            "defined uses",
+                            n.name(),
+                            "node %" + n.name() + " uses %" + in + ", which is not defined",
+                            lines,
+                            i));
                     operandsOk = false;
                 } else if (at >= i && !cyclic) {
-                    out.add(problem("definition order", n.name(), "node %" + n.name() + " uses %" + in
-                            + " before its definition (node #" + at + ")", lines, i));
+                    out.add(problem(
+                            "definition order",
+                            n.name(),
+                            "node %" + n.name() + " uses %" + in + " before its definition (node #" + at + ")",
+                            lines,
+                            i));
                 }
             }
             if (operandsOk) {
@@ -87,39 +100,61 @@ public final class Verifier {
                 out.add(new Problem("unique names", o.node(), "output '" + o.name() + "' is defined twice", ""));
             }
             if (!index.containsKey(o.node())) {
-                out.add(new Problem("defined uses", o.node(), "output '" + o.name() + "' names %" + o.node()
-                        + ", which is not defined", ""));
+                out.add(new Problem(
+                        "defined uses",
+                        o.node(),
+                        "output '" + o.name() + "' names %" + o.node() + ", which is not defined",
+                        ""));
             }
         }
         return out;
     }
 
     private static void checkType(Graph g, Node n, List<String> lines, int i, List<Problem> out) {
-        List<TensorType> types = n.inputs().stream().map(in -> g.node(in).type()).toList();
+        List<TensorType> types =
+                n.inputs().stream().map(in -> g.node(in).type()).toList();
         try {
             TensorType t = n.op().infer(types);
             if (!t.equals(n.type())) {
-                out.add(problem("types", n.name(), "node %" + n.name() + " (" + n.op().mnemonic() + ") is declared "
-                        + n.type() + " but its operands give " + t, lines, i));
+                out.add(problem(
+                        "types",
+                        n.name(),
+                        "node %" + n.name() + " (" + n.op().mnemonic() + ") is declared " + n.type()
+                                + " but its operands give " + t,
+                        lines,
+                        i));
             }
         } catch (OpTypeError e) {
-            out.add(problem("types", n.name(), "node %" + n.name() + " (" + n.op().mnemonic() + " of "
-                    + types + "): " + e.getMessage(), lines, i));
+            out.add(problem(
+                    "types",
+                    n.name(),
+                    "node %" + n.name() + " (" + n.op().mnemonic() + " of " + types + "): " + e.getMessage(),
+                    lines,
+                    i));
         }
     }
 
-    private static void checkAssign(Graph g, Node n, Set<String> assigned, List<String> lines, int i,
-            List<Problem> out) {
+    private static void checkAssign(
+            Graph g, Node n, Set<String> assigned, List<String> lines, int i, List<Problem> out) {
         if (!(n.op() instanceof Assign) || n.inputs().size() != 2) {
             return;
         }
         Node target = g.node(n.inputs().get(0));
         if (!(target.op() instanceof Parameter)) {
-            out.add(problem("state updates", n.name(), "assign %" + n.name() + " targets %" + target.name()
-                    + ", a " + target.op().mnemonic() + "; only parameters can be assigned", lines, i));
+            out.add(problem(
+                    "state updates",
+                    n.name(),
+                    "assign %" + n.name() + " targets %" + target.name() + ", a "
+                            + target.op().mnemonic() + "; only parameters can be assigned",
+                    lines,
+                    i));
         } else if (!assigned.add(target.name())) {
-            out.add(problem("state updates", n.name(), "parameter %" + target.name()
-                    + " is assigned more than once (again by %" + n.name() + ")", lines, i));
+            out.add(problem(
+                    "state updates",
+                    n.name(),
+                    "parameter %" + target.name() + " is assigned more than once (again by %" + n.name() + ")",
+                    lines,
+                    i));
         }
     }
 

@@ -31,7 +31,8 @@ class FlagsDocTest {
             assertEquals(true, f.get());
             System.setProperty("javelin.test.flag", "maybe");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, f::get);
-            assertEquals("setting javelin.test.flag (or JAVELIN_TEST_FLAG) = 'maybe' is not valid: expected true or false",
+            assertEquals(
+                    "setting javelin.test.flag (or JAVELIN_TEST_FLAG) = 'maybe' is not valid: expected true or false",
                     e.getMessage());
         } finally {
             System.clearProperty("javelin.test.flag");

@@ -64,7 +64,9 @@ class DotExporterTest {
         assumeTrue(dot != null, "Graphviz 'dot' is not installed; skipping the syntax check by Graphviz itself");
         Path in = tmp.resolve("g.dot");
         Files.writeString(in, DotExporter.toDot(G));
-        Process p = new ProcessBuilder(dot.getPath(), "-Tsvg", in.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(dot.getPath(), "-Tsvg", in.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);

@@ -43,14 +43,17 @@ class ContractionTest {
     @Test
     void matmulBroadcastsBatchAxes() {
         // Two 1x2 matrices against one shared 2x1 matrix: [1, 2].[5, 6] = 17, [3, 4].[5, 6] = 39.
-        assertArray(f64(shape(2, 1, 1), 17, 39), matmul(false, false, f64(shape(2, 1, 2), 1, 2, 3, 4),
-                f64(shape(2, 1), 5, 6)));
+        assertArray(
+                f64(shape(2, 1, 1), 17, 39),
+                matmul(false, false, f64(shape(2, 1, 2), 1, 2, 3, 4), f64(shape(2, 1), 5, 6)));
         // 1x1 matrices with batch [2, 1] against batch [1, 3]: the outer product of {2, 3} and {10, 20, 30}.
-        assertArray(f64(shape(2, 3, 1, 1), 20, 40, 60, 30, 60, 90), matmul(false, false,
-                f64(shape(2, 1, 1, 1), 2, 3), f64(shape(1, 3, 1, 1), 10, 20, 30)));
+        assertArray(
+                f64(shape(2, 3, 1, 1), 20, 40, 60, 30, 60, 90),
+                matmul(false, false, f64(shape(2, 1, 1, 1), 2, 3), f64(shape(1, 3, 1, 1), 10, 20, 30)));
         // Batch of transposed operands: a[0] = I, a[1] = 2I, each times [[1, 2], [3, 4]] transposed.
-        assertArray(f64(shape(2, 2, 2), 1, 3, 2, 4, 2, 6, 4, 8), matmul(false, true,
-                f64(shape(2, 2, 2), 1, 0, 0, 1, 2, 0, 0, 2), f64(shape(2, 2), 1, 2, 3, 4)));
+        assertArray(
+                f64(shape(2, 2, 2), 1, 3, 2, 4, 2, 6, 4, 8),
+                matmul(false, true, f64(shape(2, 2, 2), 1, 0, 0, 1, 2, 0, 0, 2), f64(shape(2, 2), 1, 2, 3, 4)));
     }
 
     @Test
@@ -91,10 +94,10 @@ class ContractionTest {
         // Padded to 5x5, windows start at rows/columns -1 and 1; out[0, 0] sees only x[0, 0] (under
         // w = 4), out[0, 1] sees x[0, 1] and x[0, 2] (under 3 and 4), out[1, 0] sees x[1, 0] and
         // x[2, 0] (under 2 and 4).
-        assertArray(f64(shape(1, 1, 2, 2), 4, 18, 36, 77),
-                eval(conv(2, 2, List.of(1L, 1L, 1L, 1L), 1, 1, 1), X3, W2));
+        assertArray(f64(shape(1, 1, 2, 2), 4, 18, 36, 77), eval(conv(2, 2, List.of(1L, 1L, 1L, 1L), 1, 1, 1), X3, W2));
         // Asymmetric padding: one column on the left only, so windows start at column -1 and 0.
-        assertArray(f64(shape(1, 1, 2, 3), 2 * 1 + 4 * 4, 37, 47, 2 * 4 + 4 * 7, 67, 77),
+        assertArray(
+                f64(shape(1, 1, 2, 3), 2 * 1 + 4 * 4, 37, 47, 2 * 4 + 4 * 7, 67, 77),
                 eval(conv(1, 1, List.of(0L, 0L, 1L, 0L), 1, 1, 1), X3, W2));
     }
 
@@ -108,10 +111,11 @@ class ContractionTest {
     void conv2dWithGroups() {
         NdArray x = f64(shape(1, 2, 1, 1), 2, 3);
         // groups = 2: each output channel sees only its own input channel.
-        assertArray(f64(shape(1, 2, 1, 1), 20, 300),
-                eval(conv(1, 1, NO_PAD, 1, 1, 2), x, f64(shape(2, 1, 1, 1), 10, 100)));
+        assertArray(
+                f64(shape(1, 2, 1, 1), 20, 300), eval(conv(1, 1, NO_PAD, 1, 1, 2), x, f64(shape(2, 1, 1, 1), 10, 100)));
         // groups = 1: each output channel sums over both input channels.
-        assertArray(f64(shape(1, 2, 1, 1), 5, -1),
+        assertArray(
+                f64(shape(1, 2, 1, 1), 5, -1),
                 eval(conv(1, 1, NO_PAD, 1, 1, 1), x, f64(shape(2, 2, 1, 1), 1, 1, 1, -1)));
     }
 
@@ -130,16 +134,44 @@ class ContractionTest {
             int w = 1 + rnd.nextInt(7);
             int kh = 1 + rnd.nextInt(3);
             int kw = 1 + rnd.nextInt(3);
-            List<Long> pad = List.of((long) rnd.nextInt(3), (long) rnd.nextInt(3), (long) rnd.nextInt(3),
-                    (long) rnd.nextInt(3));
-            checked += compareWithNaive(n, groups, cg, og, h, w, kh, kw, 1 + rnd.nextInt(2), 1 + rnd.nextInt(2), pad,
-                    1 + rnd.nextInt(2), 1 + rnd.nextInt(2), rnd) ? 1 : 0;
+            List<Long> pad =
+                    List.of((long) rnd.nextInt(3), (long) rnd.nextInt(3), (long) rnd.nextInt(3), (long) rnd.nextInt(3));
+            checked += compareWithNaive(
+                            n,
+                            groups,
+                            cg,
+                            og,
+                            h,
+                            w,
+                            kh,
+                            kw,
+                            1 + rnd.nextInt(2),
+                            1 + rnd.nextInt(2),
+                            pad,
+                            1 + rnd.nextInt(2),
+                            1 + rnd.nextInt(2),
+                            rnd)
+                    ? 1
+                    : 0;
         }
     }
 
     /** Compares one configuration; false (nothing checked) when the window does not fit the input. */
-    private static boolean compareWithNaive(int n, int groups, int cg, int og, int h, int w, int kh, int kw, int sh,
-            int sw, List<Long> pad, int dh, int dw, Random rnd) {
+    private static boolean compareWithNaive(
+            int n,
+            int groups,
+            int cg,
+            int og,
+            int h,
+            int w,
+            int kh,
+            int kw,
+            int sh,
+            int sw,
+            List<Long> pad,
+            int dh,
+            int dw,
+            Random rnd) {
         int hp = h + pad.get(0).intValue() + pad.get(1).intValue();
         int wp = w + pad.get(2).intValue() + pad.get(3).intValue();
         if (hp < dh * (kh - 1) + 1 || wp < dw * (kw - 1) + 1) {
@@ -185,8 +217,8 @@ class ContractionTest {
     }
 
     /** Independent of the interpreter's index arithmetic: materialize the zero padding, then slide. */
-    private static double[][][][] naiveConv(double[][][][] x, double[][][][] k, int groups, int sh, int sw,
-            List<Long> pad, int dh, int dw) {
+    private static double[][][][] naiveConv(
+            double[][][][] x, double[][][][] k, int groups, int sh, int sw, List<Long> pad, int dh, int dw) {
         int n = x.length;
         int c = x[0].length;
         int top = pad.get(0).intValue();
@@ -216,8 +248,8 @@ class ContractionTest {
                         for (int ic = 0; ic < cg; ic++) {
                             for (int a = 0; a < kh; a++) {
                                 for (int e = 0; e < kw; e++) {
-                                    out[b][oc][i][j] += xp[b][firstIn + ic][i * sh + a * dh][j * sw + e * dw]
-                                            * k[oc][ic][a][e];
+                                    out[b][oc][i][j] +=
+                                            xp[b][firstIn + ic][i * sh + a * dh][j * sw + e * dw] * k[oc][ic][a][e];
                                 }
                             }
                         }
@@ -243,14 +275,14 @@ class ContractionTest {
     void maxPoolingPadsWithMinusInfinity() {
         // With zero padding every border window would give 0; -inf padding keeps the negative maxima.
         NdArray x = f64(shape(1, 1, 2, 2), -1, -2, -3, -4);
-        assertArray(f64(shape(1, 1, 3, 3), -1, -1, -2, -1, -1, -2, -3, -3, -4),
-                eval(pool(PoolKind.MAX, 2, 1, 1), x));
+        assertArray(f64(shape(1, 1, 3, 3), -1, -1, -2, -1, -1, -2, -3, -3, -4), eval(pool(PoolKind.MAX, 2, 1, 1), x));
     }
 
     @Test
     void averagePoolingCountsPaddingAsZeros() {
         NdArray x = f64(shape(1, 1, 2, 2), 1, 2, 3, 4);
-        assertArray(f64(shape(1, 1, 3, 3), 0.25, 0.75, 0.5, 1, 2.5, 1.5, 0.75, 1.75, 1),
+        assertArray(
+                f64(shape(1, 1, 3, 3), 0.25, 0.75, 0.5, 1, 2.5, 1.5, 0.75, 1.75, 1),
                 eval(pool(PoolKind.AVG, 2, 1, 1), x));
     }
 

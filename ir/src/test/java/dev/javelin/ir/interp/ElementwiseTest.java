@@ -61,8 +61,13 @@ class ElementwiseTest {
         assertClose(vec(1.00000000005e-10), un(UnaryFn.EXPM1, vec(1e-10)), 1e-15);
         assertClose(vec(9.999999999500001e-11), un(UnaryFn.LOG1P, vec(1e-10)), 1e-15);
         assertClose(vec(0.46211715726000974), un(UnaryFn.TANH, vec(0.5)), 1e-15);
-        assertClose(vec(0.8414709848078965, 0.5403023058681398), f64(shape(2),
-                un(UnaryFn.SIN, vec(1)).get(0), un(UnaryFn.COS, vec(1)).get(0)), 1e-15);
+        assertClose(
+                vec(0.8414709848078965, 0.5403023058681398),
+                f64(
+                        shape(2),
+                        un(UnaryFn.SIN, vec(1)).get(0),
+                        un(UnaryFn.COS, vec(1)).get(0)),
+                1e-15);
         assertClose(vec(0.5204998778130465, -0.8427007929497149), un(UnaryFn.ERF, vec(0.5, -1)), 1e-15);
     }
 
@@ -89,30 +94,36 @@ class ElementwiseTest {
 
     @Test
     void broadcastsAScalar() {
-        assertArray(f64(shape(2, 3), 11, 12, 13, 14, 15, 16),
+        assertArray(
+                f64(shape(2, 3), 11, 12, 13, 14, 15, 16),
                 bin(BinaryFn.ADD, f64(shape(2, 3), 1, 2, 3, 4, 5, 6), f64(shape(), 10)));
-        assertArray(f64(shape(2, 3), 9, 8, 7, 6, 5, 4),
+        assertArray(
+                f64(shape(2, 3), 9, 8, 7, 6, 5, 4),
                 bin(BinaryFn.SUB, f64(shape(), 10), f64(shape(2, 3), 1, 2, 3, 4, 5, 6)));
     }
 
     @Test
     void broadcastsARow() {
-        assertArray(f64(shape(2, 3), 11, 22, 33, 14, 25, 36),
+        assertArray(
+                f64(shape(2, 3), 11, 22, 33, 14, 25, 36),
                 bin(BinaryFn.ADD, f64(shape(2, 3), 1, 2, 3, 4, 5, 6), f64(shape(3), 10, 20, 30)));
     }
 
     @Test
     void broadcastsAColumn() {
-        assertArray(f64(shape(2, 3), 100, 200, 300, 800, 1000, 1200),
+        assertArray(
+                f64(shape(2, 3), 100, 200, 300, 800, 1000, 1200),
                 bin(BinaryFn.MUL, f64(shape(2, 3), 1, 2, 3, 4, 5, 6), f64(shape(2, 1), 100, 200)));
     }
 
     @Test
     void broadcastsBothSides() {
-        assertArray(f64(shape(2, 3), 11, 21, 31, 12, 22, 32),
+        assertArray(
+                f64(shape(2, 3), 11, 21, 31, 12, 22, 32),
                 bin(BinaryFn.ADD, f64(shape(2, 1), 1, 2), f64(shape(1, 3), 10, 20, 30)));
         // Lower rank on the right, and a non-commutative function so the operand order shows.
-        assertArray(f64(shape(2, 3), 9, 8, 7, 19, 18, 17),
+        assertArray(
+                f64(shape(2, 3), 9, 8, 7, 19, 18, 17),
                 bin(BinaryFn.SUB, f64(shape(2, 1), 10, 20), f64(shape(3), 1, 2, 3)));
     }
 
@@ -138,24 +149,28 @@ class ElementwiseTest {
     void maxAndMinPropagateNaN() {
         assertArray(vec(NAN, NAN, 2, 0), bin(BinaryFn.MAX, vec(NAN, 1, 2, -0.0), vec(1, NAN, -INF, 0)));
         assertArray(vec(NAN, NAN, -INF, -0.0), bin(BinaryFn.MIN, vec(NAN, 1, 2, -0.0), vec(1, NAN, -INF, 0)));
-        assertArray(i64(shape(2), 5, Long.MAX_VALUE),
+        assertArray(
+                i64(shape(2), 5, Long.MAX_VALUE),
                 bin(BinaryFn.MAX, i64(shape(2), 5, Long.MAX_VALUE), i64(shape(2), -7, Long.MAX_VALUE - 1)));
     }
 
     @Test
     void powFollowsC() {
-        assertArray(vec(8, 2, 1, 1, 1, NAN, INF, 1),
+        assertArray(
+                vec(8, 2, 1, 1, 1, NAN, INF, 1),
                 bin(BinaryFn.POW, vec(2, 4, 1, -1, NAN, -8, 0, 1), vec(3, 0.5, NAN, INF, 0, 1.0 / 3, -1, -INF)));
     }
 
     @Test
     void i32ArithmeticWraps() {
         NdArray a = i32(shape(5), IMAX, IMIN, 65536, 100000, IMIN);
-        assertArray(i32(shape(5), IMIN, IMAX, 65537, 100001, IMIN + 1), bin(BinaryFn.ADD, a, i32(shape(5), 1, -1, 1,
-                1, 1)));
+        assertArray(
+                i32(shape(5), IMIN, IMAX, 65537, 100001, IMIN + 1),
+                bin(BinaryFn.ADD, a, i32(shape(5), 1, -1, 1, 1, 1)));
         assertArray(i32(shape(2), IMAX, IMIN), bin(BinaryFn.SUB, i32(shape(2), IMIN, IMAX), i32(shape(2), 1, -1)));
         // 2^32 wraps to 0; 10^10 mod 2^32 = 1410065408.
-        assertArray(i32(shape(2), 0, 1410065408),
+        assertArray(
+                i32(shape(2), 0, 1410065408),
                 bin(BinaryFn.MUL, i32(shape(2), 65536, 100000), i32(shape(2), 65536, 100000)));
         assertArray(i32(shape(1), IMIN), bin(BinaryFn.DIV, i32(shape(1), IMIN), i32(shape(1), -1)));
     }
@@ -163,21 +178,24 @@ class ElementwiseTest {
     @Test
     void i64ArithmeticIsExactAndWraps() {
         long big = (1L << 53) + 1; // not a double
-        assertArray(i64(shape(2), big + 2, Long.MIN_VALUE),
+        assertArray(
+                i64(shape(2), big + 2, Long.MIN_VALUE),
                 bin(BinaryFn.ADD, i64(shape(2), big, Long.MAX_VALUE), i64(shape(2), 2, 1)));
         assertArray(i64(shape(1), 3), bin(BinaryFn.SUB, i64(shape(1), big), i64(shape(1), big - 3)));
     }
 
     @Test
     void integerDivisionTruncatesTowardZero() {
-        assertArray(i32(shape(5), 3, -3, -3, 3, 0),
+        assertArray(
+                i32(shape(5), 3, -3, -3, 3, 0),
                 bin(BinaryFn.DIV, i32(shape(5), 7, -7, 7, -7, -1), i32(shape(5), 2, 2, -2, -2, 3)));
         assertArray(i64(shape(2), -2, 2), bin(BinaryFn.DIV, i64(shape(2), -5, 5), i64(shape(1), 2)));
     }
 
     @Test
     void integerDivisionByZeroIsAnError() {
-        assertEquals("node %y (div): integer division by zero at result index [1, 0] (3 / 0)",
+        assertEquals(
+                "node %y (div): integer division by zero at result index [1, 0] (3 / 0)",
                 evalError(new Binary(BinaryFn.DIV), i32(shape(2, 2), 1, 2, 3, 4), i32(shape(2, 1), 1, 0)));
     }
 
@@ -208,22 +226,26 @@ class ElementwiseTest {
 
     @Test
     void selectBroadcastsAllThree() {
-        assertArray(f64(shape(2, 3), 1, 2, 3, 9, 9, 9),
+        assertArray(
+                f64(shape(2, 3), 1, 2, 3, 9, 9, 9),
                 eval(new Select(), bool(shape(2, 1), 1, 0), f64(shape(3), 1, 2, 3), f64(shape(), 9)));
         long big = (1L << 53) + 1;
-        assertArray(i64(shape(2), big, -big),
+        assertArray(
+                i64(shape(2), big, -big),
                 eval(new Select(), bool(shape(2), 1, 0), i64(shape(2), big, 0), i64(shape(1), -big)));
     }
 
     @Test
     void castFloatToI32TruncatesAndSaturates() {
-        assertArray(i32(shape(8), 2, -2, 0, IMAX, IMIN, IMAX, IMIN, 0),
+        assertArray(
+                i32(shape(8), 2, -2, 0, IMAX, IMIN, IMAX, IMIN, 0),
                 eval(new Cast(DType.I32), vec(2.7, -2.7, NAN, 1e10, -1e10, INF, -INF, -0.5)));
     }
 
     @Test
     void castFloatToI64TruncatesAndSaturates() {
-        assertArray(i64(shape(5), 3, -3, Long.MAX_VALUE, Long.MIN_VALUE, 0),
+        assertArray(
+                i64(shape(5), 3, -3, Long.MAX_VALUE, Long.MIN_VALUE, 0),
                 eval(new Cast(DType.I64), f32(shape(5), 3.9, -3.9, 1e19, -INF, NAN)));
     }
 
@@ -241,8 +263,7 @@ class ElementwiseTest {
 
     @Test
     void castBetweenIntegersWrapsAndToFloatIsExact() {
-        assertArray(i32(shape(3), 5, IMIN, -1),
-                eval(new Cast(DType.I32), i64(shape(3), (1L << 32) + 5, 1L << 31, -1)));
+        assertArray(i32(shape(3), 5, IMIN, -1), eval(new Cast(DType.I32), i64(shape(3), (1L << 32) + 5, 1L << 31, -1)));
         assertArray(i64(shape(2), IMIN, IMAX), eval(new Cast(DType.I64), i32(shape(2), IMIN, IMAX)));
         assertArray(vec(-3, 1L << 52), eval(new Cast(DType.F64), i64(shape(2), -3, 1L << 52)));
     }

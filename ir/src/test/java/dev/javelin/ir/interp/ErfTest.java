@@ -12,14 +12,18 @@ class ErfTest {
     /** Relative error of {@code got} against an exact decimal reference. */
     private static double relativeError(double got, String reference) {
         BigDecimal ref = new BigDecimal(reference);
-        return new BigDecimal(got).subtract(ref).abs().divide(ref.abs(), MathContext.DECIMAL64).doubleValue();
+        return new BigDecimal(got)
+                .subtract(ref)
+                .abs()
+                .divide(ref.abs(), MathContext.DECIMAL64)
+                .doubleValue();
     }
 
     private static void assertErf(String reference, double x) {
         double got = Erf.erf(x);
         double rel = relativeError(got, reference);
-        assertTrue(rel < 1e-15, "erf(" + x + ") = " + got + ", expected " + reference + " (relative error " + rel
-                + ")");
+        assertTrue(
+                rel < 1e-15, "erf(" + x + ") = " + got + ", expected " + reference + " (relative error " + rel + ")");
     }
 
     @Test

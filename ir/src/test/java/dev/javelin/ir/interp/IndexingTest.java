@@ -28,8 +28,8 @@ class IndexingTest {
 
     @Test
     void gatherRowsLikeAnEmbedding() {
-        assertArray(f64(shape(2, 2, 2), 5, 6, 1, 2, 3, 4, 5, 6),
-                eval(new Gather(0), TABLE, i32(shape(2, 2), 2, 0, 1, 2)));
+        assertArray(
+                f64(shape(2, 2, 2), 5, 6, 1, 2, 3, 4, 5, 6), eval(new Gather(0), TABLE, i32(shape(2, 2), 2, 0, 1, 2)));
         assertArray(f64(shape(2), 3, 4), eval(new Gather(0), TABLE, i64(shape(), 1)));
         assertArray(f64(shape(0, 2)), eval(new Gather(0), TABLE, i64(shape(0))));
     }
@@ -44,34 +44,45 @@ class IndexingTest {
 
     @Test
     void gatherIndexOutOfRangeIsAnError() {
-        assertEquals("node %y (gather): index 3 at position [1, 0] of the indices i32[2,2] is out of range [0, 3)",
+        assertEquals(
+                "node %y (gather): index 3 at position [1, 0] of the indices i32[2,2] is out of range [0, 3)",
                 evalError(new Gather(0), TABLE, i32(shape(2, 2), 0, 1, 3, 0)));
-        assertEquals("node %y (gather): index -1 at position [0] of the indices i64[1] is out of range [0, 2)",
+        assertEquals(
+                "node %y (gather): index -1 at position [0] of the indices i64[1] is out of range [0, 2)",
                 evalError(new Gather(1), TABLE, i64(shape(1), -1)));
     }
 
     @Test
     void scatterAddAccumulatesDuplicates() {
-        assertArray(f64(shape(3), 8, 0, 2),
+        assertArray(
+                f64(shape(3), 8, 0, 2),
                 eval(new ScatterAdd(0), f64(shape(3), 0, 0, 0), i32(shape(4), 0, 2, 0, 0), f64(shape(4), 1, 2, 3, 4)));
         // Along axis 1 of a base of ones: both updates of each row land on column 2.
-        assertArray(f64(shape(2, 3), 1, 1, 4, 1, 1, 8), eval(new ScatterAdd(1), f64(shape(2, 3), 1, 1, 1, 1, 1, 1),
-                i64(shape(2), 2, 2), f64(shape(2, 2), 1, 2, 3, 4)));
+        assertArray(
+                f64(shape(2, 3), 1, 1, 4, 1, 1, 8),
+                eval(
+                        new ScatterAdd(1),
+                        f64(shape(2, 3), 1, 1, 1, 1, 1, 1),
+                        i64(shape(2), 2, 2),
+                        f64(shape(2, 2), 1, 2, 3, 4)));
         // Rows of a table, as an embedding's gradient: row 1 gets both update rows.
         NdArray zeros = f64(shape(3, 2), 0, 0, 0, 0, 0, 0);
-        assertArray(f64(shape(3, 2), 0, 0, 4, 6, 0, 0),
+        assertArray(
+                f64(shape(3, 2), 0, 0, 4, 6, 0, 0),
                 eval(new ScatterAdd(0), zeros, i32(shape(2), 1, 1), f64(shape(2, 2), 1, 2, 3, 4)));
     }
 
     @Test
     void integerScatterAddWraps() {
-        assertArray(i32(shape(2), Integer.MIN_VALUE, 0),
+        assertArray(
+                i32(shape(2), Integer.MIN_VALUE, 0),
                 eval(new ScatterAdd(0), i32(shape(2), Integer.MAX_VALUE, 0), i32(shape(1), 0), i32(shape(1), 1)));
     }
 
     @Test
     void scatterAddIndexOutOfRangeIsAnError() {
-        assertEquals("node %y (scatter_add): index 5 at position [1] of the indices i32[2] is out of range [0, 3)",
+        assertEquals(
+                "node %y (scatter_add): index 5 at position [1] of the indices i32[2] is out of range [0, 3)",
                 evalError(new ScatterAdd(0), f64(shape(3), 0, 0, 0), i32(shape(2), 0, 5), f64(shape(2), 1, 1)));
     }
 

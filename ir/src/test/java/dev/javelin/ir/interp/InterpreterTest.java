@@ -17,8 +17,8 @@ import dev.javelin.ir.graph.Output;
 import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.Iota;
-import dev.javelin.ir.op.Reshape;
 import dev.javelin.ir.op.ReduceFn;
+import dev.javelin.ir.op.Reshape;
 import dev.javelin.ir.op.Unary;
 import dev.javelin.ir.op.UnaryFn;
 import dev.javelin.ir.type.DType;
@@ -33,7 +33,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class InterpreterTest {
-    private static final TensorType X = TensorType.of(DType.F32, "batch", 3L);
+    private static final TensorType X = TensorType.dims(DType.F32, "batch", 3L);
 
     private static GraphBuilder builder() {
         // Skip only the builder's own frames, so nodes record this test file as their call site.
@@ -50,7 +50,8 @@ class InterpreterTest {
     }
 
     private static String feedError(Graph g, Map<String, NdArray> feeds) {
-        return assertThrows(InterpreterException.class, () -> Interpreter.run(g, feeds)).getMessage();
+        return assertThrows(InterpreterException.class, () -> Interpreter.run(g, feeds))
+                .getMessage();
     }
 
     private static NdArray rows(int batch, double start) {
@@ -65,22 +66,31 @@ class InterpreterTest {
     void symbolicBatchBindsPerRun() {
         Graph g = addAndSum();
         // Row r of x + y holds 2 * (3r, 3r+1, 3r+2), so its sum is 18r + 6.
-        assertArray(f32(shape(2), 6, 24),
-                Interpreter.run(g, Map.of("x", rows(2, 0), "y", rows(2, 0))).outputs().get("out"));
-        assertArray(f32(shape(5), 6, 24, 42, 60, 78),
-                Interpreter.run(g, Map.of("x", rows(5, 0), "y", rows(5, 0))).outputs().get("out"));
+        assertArray(
+                f32(shape(2), 6, 24),
+                Interpreter.run(g, Map.of("x", rows(2, 0), "y", rows(2, 0)))
+                        .outputs()
+                        .get("out"));
+        assertArray(
+                f32(shape(5), 6, 24, 42, 60, 78),
+                Interpreter.run(g, Map.of("x", rows(5, 0), "y", rows(5, 0)))
+                        .outputs()
+                        .get("out"));
     }
 
     @Test
     void symbolicShapesOfInnerNodesAreSubstituted() {
         GraphBuilder b = builder();
-        Value x = b.input("x", TensorType.of(DType.I64, "n", 2L));
-        Value flat = b.add(new Reshape(Shape.of("n", 2L)), x);
-        Value idx = b.add(new Iota(TensorType.of(DType.I64, "n", 2L), 0));
+        Value x = b.input("x", TensorType.dims(DType.I64, "n", 2L));
+        Value flat = b.add(new Reshape(Shape.dims("n", 2L)), x);
+        Value idx = b.add(new Iota(TensorType.dims(DType.I64, "n", 2L), 0));
         b.output("y", b.binary(BinaryFn.MUL, flat, idx));
         Graph g = b.build();
-        assertArray(i64(shape(3, 2), 0, 0, 3, 4, 10, 12),
-                Interpreter.run(g, Map.of("x", i64(shape(3, 2), 1, 2, 3, 4, 5, 6))).outputs().get("y"));
+        assertArray(
+                i64(shape(3, 2), 0, 0, 3, 4, 10, 12),
+                Interpreter.run(g, Map.of("x", i64(shape(3, 2), 1, 2, 3, 4, 5, 6)))
+                        .outputs()
+                        .get("y"));
     }
 
     @Test
@@ -134,8 +144,7 @@ class InterpreterTest {
 
     @Test
     void missingFeed() {
-        assertEquals("no feed for input %y : f32[batch,3] (fed: [x])",
-                feedError(addAndSum(), Map.of("x", rows(2, 0))));
+        assertEquals("no feed for input %y : f32[batch,3] (fed: [x])", feedError(addAndSum(), Map.of("x", rows(2, 0))));
     }
 
     @Test
@@ -147,7 +156,8 @@ class InterpreterTest {
 
     @Test
     void extraFeed() {
-        assertEquals("feed 'z' names no input or parameter of graph g (expected [%x, %y])",
+        assertEquals(
+                "feed 'z' names no input or parameter of graph g (expected [%x, %y])",
                 feedError(addAndSum(), Map.of("x", rows(2, 0), "y", rows(2, 0), "z", rows(2, 0))));
     }
 
@@ -161,51 +171,62 @@ class InterpreterTest {
 
     @Test
     void wrongDtype() {
-        assertEquals("input %x: expected dtype f32 (f32[batch,3]), found f64 (f64[2,3])",
+        assertEquals(
+                "input %x: expected dtype f32 (f32[batch,3]), found f64 (f64[2,3])",
                 feedError(addAndSum(), Map.of("x", f64(shape(2, 3), 0, 0, 0, 0, 0, 0), "y", rows(2, 0))));
     }
 
     @Test
     void wrongRank() {
-        assertEquals("input %y: expected rank 2 (f32[batch,3]), found rank 1 (f32[3])",
+        assertEquals(
+                "input %y: expected rank 2 (f32[batch,3]), found rank 1 (f32[3])",
                 feedError(addAndSum(), Map.of("x", rows(2, 0), "y", f32(shape(3), 1, 2, 3))));
     }
 
     @Test
     void wrongStaticDimension() {
-        assertEquals("input %x: expected size 3 on axis 1 (f32[batch,3]), found 4 (f32[2,4])",
+        assertEquals(
+                "input %x: expected size 3 on axis 1 (f32[batch,3]), found 4 (f32[2,4])",
                 feedError(addAndSum(), Map.of("x", f32(shape(2, 4), 0, 0, 0, 0, 0, 0, 0, 0), "y", rows(2, 0))));
     }
 
     @Test
     void inconsistentSymbolicBinding() {
-        assertEquals("input %y: symbolic dimension 'batch' is 16 on axis 0 (f32[16,3] for f32[batch,3]), but input "
-                + "%x axis 0 bound it to 32", feedError(addAndSum(), Map.of("x", rows(32, 0), "y", rows(16, 0))));
+        assertEquals(
+                "input %y: symbolic dimension 'batch' is 16 on axis 0 (f32[16,3] for f32[batch,3]), but input "
+                        + "%x axis 0 bound it to 32",
+                feedError(addAndSum(), Map.of("x", rows(32, 0), "y", rows(16, 0))));
     }
 
     @Test
     void inconsistentSymbolicBindingWithinOneFeed() {
         GraphBuilder b = builder();
-        b.output("y", b.input("sq", TensorType.of(DType.F64, "n", "n")));
-        assertEquals("input %sq: symbolic dimension 'n' is 3 on axis 1 (f64[2,3] for f64[n,n]), but input %sq "
-                + "axis 0 bound it to 2", feedError(b.build(), Map.of("sq", f64(shape(2, 3), 1, 2, 3, 4, 5, 6))));
+        b.output("y", b.input("sq", TensorType.dims(DType.F64, "n", "n")));
+        assertEquals(
+                "input %sq: symbolic dimension 'n' is 3 on axis 1 (f64[2,3] for f64[n,n]), but input %sq "
+                        + "axis 0 bound it to 2",
+                feedError(b.build(), Map.of("sq", f64(shape(2, 3), 1, 2, 3, 4, 5, 6))));
     }
 
     @Test
     void symbolThatNoFeedBindsIsAnError() {
         GraphBuilder b = builder();
-        Value v = b.addNamed("idx", new Iota(TensorType.of(DType.I64, "n"), 0));
+        Value v = b.addNamed("idx", new Iota(TensorType.dims(DType.I64, "n"), 0));
         b.output("y", v);
         Graph g = b.build();
-        assertEquals("node %idx (iota) at " + g.node("idx").loc() + ": symbolic dimension 'n' of i64[n] is bound by "
-                + "no input or parameter; feed a tensor that has it", feedError(g, Map.of()));
+        assertEquals(
+                "node %idx (iota) at " + g.node("idx").loc() + ": symbolic dimension 'n' of i64[n] is bound by "
+                        + "no input or parameter; feed a tensor that has it",
+                feedError(g, Map.of()));
         assertEquals("InterpreterTest.java", g.node("idx").loc().file());
     }
 
     @Test
     void anInvalidGraphIsRejectedByTheVerifier() {
         TensorType t = type(DType.F64, 1);
-        Graph g = new Graph("bad", List.of(new Node("y", new Unary(UnaryFn.NEG), List.of("missing"), t)),
+        Graph g = new Graph(
+                "bad",
+                List.of(new Node("y", new Unary(UnaryFn.NEG), List.of("missing"), t)),
                 List.of(new Output("y", "y")));
         var e = assertThrows(VerifyException.class, () -> Interpreter.run(g, Map.of()));
         assertEquals("defined uses", e.problems().get(0).invariant());

@@ -68,27 +68,31 @@ class MovementTest {
     @Test
     void padFillsTheValue() {
         NdArray x = f64(shape(2, 2), 1, 2, 3, 4);
-        assertArray(f64(shape(3, 3), 9, 9, 9, 1, 2, 9, 3, 4, 9),
-                eval(new Pad(List.of(1L, 0L), List.of(0L, 1L), 9), x));
+        assertArray(f64(shape(3, 3), 9, 9, 9, 1, 2, 9, 3, 4, 9), eval(new Pad(List.of(1L, 0L), List.of(0L, 1L), 9), x));
         assertArray(i32(shape(4), -1, 5, 6, -1), eval(new Pad(List.of(1L), List.of(1L), -1), i32(shape(2), 5, 6)));
-        assertArray(f64(shape(1, 2), Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY),
+        assertArray(
+                f64(shape(1, 2), Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY),
                 eval(new Pad(List.of(1L, 0L), List.of(0L, 0L), Double.NEGATIVE_INFINITY), f64(shape(0, 2))));
         assertArray(bool(shape(3), 1, 0, 1), eval(new Pad(List.of(1L), List.of(1L), 1), bool(shape(1), 0)));
     }
 
     @Test
     void concatAlongEachAxis() {
-        assertArray(f64(shape(3, 2), 1, 2, 3, 4, 5, 6),
+        assertArray(
+                f64(shape(3, 2), 1, 2, 3, 4, 5, 6),
                 eval(new Concat(0), f64(shape(1, 2), 1, 2), f64(shape(2, 2), 3, 4, 5, 6)));
-        assertArray(f64(shape(2, 3), 1, 3, 4, 2, 5, 6),
+        assertArray(
+                f64(shape(2, 3), 1, 3, 4, 2, 5, 6),
                 eval(new Concat(1), f64(shape(2, 1), 1, 2), f64(shape(2, 2), 3, 4, 5, 6)));
-        assertArray(i64(shape(4), 1, 2, 3, 4),
+        assertArray(
+                i64(shape(4), 1, 2, 3, 4),
                 eval(new Concat(0), i64(shape(1), 1), i64(shape(2), 2, 3), i64(shape(1), 4)));
     }
 
     @Test
     void concatWithAnEmptyOperand() {
-        assertArray(f64(shape(2, 2), 1, 2, 3, 4),
+        assertArray(
+                f64(shape(2, 2), 1, 2, 3, 4),
                 eval(new Concat(1), f64(shape(2, 0)), f64(shape(2, 2), 1, 2, 3, 4), f64(shape(2, 0))));
         assertArray(f64(shape(0, 2)), eval(new Concat(0), f64(shape(0, 2)), f64(shape(0, 2))));
     }

@@ -79,8 +79,8 @@ class ReductionTest {
 
     @Test
     void integerSumsAreExactAndWrap() {
-        assertArray(i32(shape(), Integer.MIN_VALUE),
-                reduce(ReduceFn.SUM, i32(shape(2), Integer.MAX_VALUE, 1), false, 0));
+        assertArray(
+                i32(shape(), Integer.MIN_VALUE), reduce(ReduceFn.SUM, i32(shape(2), Integer.MAX_VALUE, 1), false, 0));
         long p = 1L << 53;
         assertArray(i64(shape(), p + 3), reduce(ReduceFn.SUM, i64(shape(3), p, 1, 2), false, 0));
         assertArray(i64(shape(), p + 1), reduce(ReduceFn.MAX, i64(shape(2), p + 1, p), false, 0));
@@ -111,12 +111,14 @@ class ReductionTest {
     @Test
     void argmaxOverAnAxisThatBindsEmptyIsAnError() {
         GraphBuilder b = new GraphBuilder("g", Set.of("dev.javelin.ir.graph."));
-        var x = b.input("x", TensorType.of(DType.F64, "n"));
+        var x = b.input("x", TensorType.dims(DType.F64, "n"));
         b.output("i", b.addNamed("am", new ArgMax(0, false), x));
         Graph g = b.build();
         var e = assertThrows(InterpreterException.class, () -> Interpreter.run(g, Map.of("x", f64(shape(0)))));
         assertEquals("ReductionTest.java", g.node("am").loc().file());
-        assertEquals("node %am (argmax) at ReductionTest.java:" + g.node("am").loc().line() 
-                + ": argmax over axis 0, which is empty at run time (f64[0])", e.getMessage());
+        assertEquals(
+                "node %am (argmax) at ReductionTest.java:" + g.node("am").loc().line()
+                        + ": argmax over axis 0, which is empty at run time (f64[0])",
+                e.getMessage());
     }
 }

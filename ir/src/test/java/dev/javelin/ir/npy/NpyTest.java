@@ -39,15 +39,20 @@ class NpyTest {
         NdArray f32 = read("f32_2x3.npy");
         assertEquals(DType.F32, f32.dtype());
         assertArrayEquals(new long[] {2, 3}, f32.shape());
-        assertArrayEquals(new double[] {1.5, -2.0, 0.1f, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 3.0e-8f},
+        assertArrayEquals(
+                new double[] {1.5, -2.0, 0.1f, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 3.0e-8f},
                 f32.toDoubles());
-        assertArrayEquals(new double[] {0.1, -0.0, 1e300, 5e-324, Math.PI}, read("f64_5.npy").toDoubles());
-        assertArrayEquals(new double[] {0.5, -65504.0, Float.float16ToFloat(Float.floatToFloat16(0.1f))},
+        assertArrayEquals(
+                new double[] {0.1, -0.0, 1e300, 5e-324, Math.PI},
+                read("f64_5.npy").toDoubles());
+        assertArrayEquals(
+                new double[] {0.5, -65504.0, Float.float16ToFloat(Float.floatToFloat16(0.1f))},
                 read("f16_3.npy").toDoubles());
         NdArray i32 = read("i32_2x2x2.npy");
         assertArrayEquals(new long[] {2, 2, 2}, i32.shape());
         assertArrayEquals(new long[] {-4, -3, -2, -1, 0, 1, 2, 3}, i32.toLongs());
-        assertArrayEquals(new long[] {-(1L << 62), 0, (1L << 53) + 1}, read("i64_3.npy").toLongs());
+        assertArrayEquals(
+                new long[] {-(1L << 62), 0, (1L << 53) + 1}, read("i64_3.npy").toLongs());
         assertArrayEquals(new double[] {1, 0, 0, 1}, read("bool_4.npy").toDoubles());
         NdArray scalar = read("f64_scalar.npy");
         assertEquals(0, scalar.rank());
@@ -61,8 +66,17 @@ class NpyTest {
 
     @Test
     void writesTheSameBytesAsNumpy() {
-        for (String name : new String[] {"f32_2x3.npy", "f64_5.npy", "f16_3.npy", "i32_2x2x2.npy", "i64_3.npy",
-            "bool_4.npy", "f64_scalar.npy", "f32_empty_0x3.npy", "f32_nan.npy"}) {
+        for (String name : new String[] {
+            "f32_2x3.npy",
+            "f64_5.npy",
+            "f16_3.npy",
+            "i32_2x2x2.npy",
+            "i64_3.npy",
+            "bool_4.npy",
+            "f64_scalar.npy",
+            "f32_empty_0x3.npy",
+            "f32_nan.npy"
+        }) {
             assertArrayEquals(fixture(name), Npy.toBytes(read(name)), name);
         }
     }
@@ -86,16 +100,21 @@ class NpyTest {
 
     @Test
     void rejectsBigEndianFortranAndBf16() {
-        assertEquals("f32_bigendian.npy: .npy dtype '>f4' is big-endian; only little-endian files are supported"
-                + " (numpy: a.astype(a.dtype.newbyteorder('<')))", error(fixture("f32_bigendian.npy"), "f32_bigendian.npy"));
-        assertEquals("f32_fortran.npy: Fortran-order .npy arrays are not supported; save a C-order array"
-                + " (numpy.ascontiguousarray) instead", error(fixture("f32_fortran.npy"), "f32_fortran.npy"));
+        assertEquals(
+                "f32_bigendian.npy: .npy dtype '>f4' is big-endian; only little-endian files are supported"
+                        + " (numpy: a.astype(a.dtype.newbyteorder('<')))",
+                error(fixture("f32_bigendian.npy"), "f32_bigendian.npy"));
+        assertEquals(
+                "f32_fortran.npy: Fortran-order .npy arrays are not supported; save a C-order array"
+                        + " (numpy.ascontiguousarray) instead",
+                error(fixture("f32_fortran.npy"), "f32_fortran.npy"));
         NpyException e = assertThrows(NpyException.class, () -> Npy.toBytes(NdArray.zeros(DType.BF16, 2)));
         assertEquals("bf16 has no .npy dtype; cast the array to f32 first", e.getMessage());
     }
 
     static String error(byte[] bytes, String name) {
-        return assertThrows(NpyException.class, () -> Npy.fromBytes(bytes, name)).getMessage();
+        return assertThrows(NpyException.class, () -> Npy.fromBytes(bytes, name))
+                .getMessage();
     }
 
     /** A version-1.0 file with the given header dictionary and data bytes. */
@@ -103,8 +122,12 @@ class NpyTest {
         String header = dict + "\n";
         byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
         byte[] out = new byte[10 + h.length + dataBytes];
-        System.arraycopy(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length, (byte) (h.length >> 8)},
-                0, out, 0, 10);
+        System.arraycopy(
+                new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length, (byte) (h.length >> 8)},
+                0,
+                out,
+                0,
+                10);
         System.arraycopy(h, 0, out, 10, h.length);
         return out;
     }
@@ -112,30 +135,38 @@ class NpyTest {
     @Test
     void rejectsAHeaderClaimingMoreDataThanTheFileHoldsBeforeAllocating() {
         byte[] huge = file("{'descr': '<f8', 'fortran_order': False, 'shape': (100000000000,), }", 16);
-        assertEquals("x.npy: the header claims shape (100000000000,) of f64 (800000000000 bytes of data) but the file"
-                + " holds only 16", error(huge, "x.npy"));
+        assertEquals(
+                "x.npy: the header claims shape (100000000000,) of f64 (800000000000 bytes of data) but the file"
+                        + " holds only 16",
+                error(huge, "x.npy"));
         byte[] overflow = file("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 8), }", 0);
         assertEquals("x.npy: .npy shape (4294967296, 4294967296, 8) has too many elements", error(overflow, "x.npy"));
     }
 
     @Test
     void rejectsMalformedFilesWithTheirReason() {
-        assertEquals("x.npy: not a .npy file (3 bytes, shorter than the 10-byte preamble)",
+        assertEquals(
+                "x.npy: not a .npy file (3 bytes, shorter than the 10-byte preamble)",
                 error(new byte[] {1, 2, 3}, "x.npy"));
         assertEquals("x.npy: not a .npy file (it does not start with \\x93NUMPY)", error(new byte[16], "x.npy"));
         byte[] truncated = Arrays.copyOf(fixture("f32_2x3.npy"), 40);
-        assertEquals("x.npy: the .npy header claims 118 bytes but the file has only 30 after the preamble",
+        assertEquals(
+                "x.npy: the .npy header claims 118 bytes but the file has only 30 after the preamble",
                 error(truncated, "x.npy"));
         byte[] trailing = Arrays.copyOf(fixture("f32_2x3.npy"), 152 + 3);
-        assertEquals("x.npy: 3 bytes follow the data the header describes (shape (2, 3) of f32)",
-                error(trailing, "x.npy"));
-        assertEquals("x.npy: .npy dtype '<c8' is not supported (supported: <f4, <f8, <f2, <i4, <i8, |b1)",
+        assertEquals(
+                "x.npy: 3 bytes follow the data the header describes (shape (2, 3) of f32)", error(trailing, "x.npy"));
+        assertEquals(
+                "x.npy: .npy dtype '<c8' is not supported (supported: <f4, <f8, <f2, <i4, <i8, |b1)",
                 error(file("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", 8), "x.npy"));
-        assertEquals("x.npy: .npy header lacks the key 'shape'",
+        assertEquals(
+                "x.npy: .npy header lacks the key 'shape'",
                 error(file("{'descr': '<f4', 'fortran_order': False}", 0), "x.npy"));
-        assertEquals("x.npy: .npy shape must hold integers >= 0, found [-1]",
+        assertEquals(
+                "x.npy: .npy shape must hold integers >= 0, found [-1]",
                 error(file("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", 0), "x.npy"));
-        assertTrue(error(file("['not', 'a', 'dict']", 0), "x.npy").startsWith("x.npy: malformed .npy header: expected '{'"));
+        assertTrue(error(file("['not', 'a', 'dict']", 0), "x.npy")
+                .startsWith("x.npy: malformed .npy header: expected '{'"));
         byte[] v9 = fixture("f32_2x3.npy").clone();
         v9[6] = 9;
         assertEquals("x.npy: .npy format version 9.0 is not supported (1.0, 2.0 and 3.0 are)", error(v9, "x.npy"));
@@ -152,8 +183,17 @@ class NpyTest {
             @ForAll @IntRange(min = 0, max = 200) int position,
             @ForAll byte value,
             @ForAll @IntRange(min = 0, max = 2) int kind) {
-        String[] names = {"f32_2x3.npy", "f64_5.npy", "f16_3.npy", "i32_2x2x2.npy", "i64_3.npy", "bool_4.npy",
-            "f64_scalar.npy", "f32_empty_0x3.npy", "f64_v2.npy"};
+        String[] names = {
+            "f32_2x3.npy",
+            "f64_5.npy",
+            "f16_3.npy",
+            "i32_2x2x2.npy",
+            "i64_3.npy",
+            "bool_4.npy",
+            "f64_scalar.npy",
+            "f32_empty_0x3.npy",
+            "f64_v2.npy"
+        };
         byte[] bytes = fixture(names[fixtureIndex]);
         int at = position % (bytes.length + 1);
         byte[] mutated = switch (kind) {

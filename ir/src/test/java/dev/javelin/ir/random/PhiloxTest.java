@@ -11,15 +11,13 @@ class PhiloxTest {
 
     @Test
     void zeroCounterAndKey() {
-        assertArrayEquals(
-                new int[] {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}, Philox.block(0, 0, 0, 0, 0, 0));
+        assertArrayEquals(new int[] {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}, Philox.block(0, 0, 0, 0, 0, 0));
     }
 
     @Test
     void allOnes() {
         assertArrayEquals(
-                new int[] {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
-                Philox.block(-1, -1, -1, -1, -1, -1));
+                new int[] {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}, Philox.block(-1, -1, -1, -1, -1, -1));
     }
 
     @Test

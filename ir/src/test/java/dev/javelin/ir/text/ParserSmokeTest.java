@@ -36,8 +36,11 @@ class ParserSmokeTest {
 
     @Test
     void reportsPosition() {
-        ParseException e = assertThrows(ParseException.class, () -> Parser.parse("graph g {\n  %x = input f32[2]\n}", "m.ir"));
-        assertEquals("m.ir:2:14: expected ':' before the type of %x, found 'f32'", e.getMessage().lines().findFirst().get());
+        ParseException e =
+                assertThrows(ParseException.class, () -> Parser.parse("graph g {\n  %x = input f32[2]\n}", "m.ir"));
+        assertEquals(
+                "m.ir:2:14: expected ':' before the type of %x, found 'f32'",
+                e.getMessage().lines().findFirst().get());
         assertEquals(2, e.line());
         assertEquals(14, e.column());
     }

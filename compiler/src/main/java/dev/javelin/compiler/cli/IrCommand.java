@@ -1,0 +1,184 @@
+package dev.javelin.compiler.cli;
+
+import dev.javelin.ir.dot.DotExporter;
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.interp.Interpreter;
+import dev.javelin.ir.npy.Npy;
+import dev.javelin.ir.text.Parser;
+import dev.javelin.ir.text.Printer;
+import dev.javelin.ir.value.NdArray;
+import dev.javelin.ir.verify.Verifier;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code javelin ir ...}: work with graph IR text files. */
+@Command(
+        name = "ir",
+        mixinStandardHelpOptions = true,
+        description = "Print, verify, draw or run a graph IR text file.",
+        subcommands = {IrCommand.Print.class, IrCommand.Verify.class, IrCommand.Dot.class, IrCommand.Run.class})
+final class IrCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static Graph read(Path file) throws IOException {
+        return Parser.parse(Files.readString(file), file.toString());
+    }
+
+    @Command(
+            name = "print",
+            mixinStandardHelpOptions = true,
+            description = "Parse FILE and print it in canonical form.")
+    static final class Print implements java.util.concurrent.Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "Graph IR text file.")
+        Path file;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            spec.commandLine().getOut().print(Printer.print(read(file)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Check every IR invariant of FILE.")
+    static final class Verify implements java.util.concurrent.Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "Graph IR text file.")
+        Path file;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Graph g = read(file);
+            Verifier.verify(g);
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "%s: graph %s is valid (%d nodes, %d inputs, %d parameters, %d outputs)%n",
+                            file,
+                            g.name(),
+                            g.nodes().size(),
+                            g.inputs().size(),
+                            g.parameters().size(),
+                            g.outputs().size());
+            return 0;
+        }
+    }
+
+    @Command(name = "dot", mixinStandardHelpOptions = true, description = "Write FILE as a Graphviz DOT graph.")
+    static final class Dot implements java.util.concurrent.Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "Graph IR text file.")
+        Path file;
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "OUT",
+                description = "Write to OUT instead of stdout.")
+        Path output;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            String dot = DotExporter.toDot(read(file));
+            if (output == null) {
+                spec.commandLine().getOut().print(dot);
+                spec.commandLine().getOut().flush();
+            } else {
+                writeAtomically(output, dot.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = "Run FILE on the float64 reference interpreter; write one .npy per output into DIR.")
+    static final class Run implements java.util.concurrent.Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "Graph IR text file.")
+        Path file;
+
+        @Option(
+                names = {"-i", "--input"},
+                paramLabel = "NAME=PATH.npy",
+                description = "Feed for an input or parameter of the graph (repeat for each).")
+        List<String> inputs = List.of();
+
+        @Option(
+                names = "--out",
+                paramLabel = "DIR",
+                required = true,
+                description = "Folder for the results: NAME.npy per output, NAME.updated.npy per assigned parameter.")
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Graph g = read(file);
+            Verifier.verify(g);
+            Map<String, NdArray> feeds = new LinkedHashMap<>();
+            for (String spec : inputs) {
+                int eq = spec.indexOf('=');
+                if (eq <= 0 || eq == spec.length() - 1) {
+                    throw new CliException("--input expects NAME=PATH.npy, found '" + spec + "'");
+                }
+                String name = spec.substring(0, eq);
+                if (feeds.put(name, Npy.read(Path.of(spec.substring(eq + 1)))) != null) {
+                    throw new CliException("--input " + name + " is given twice");
+                }
+            }
+            Interpreter.Result r = Interpreter.run(g, feeds);
+            Files.createDirectories(out);
+            PrintWriter o = spec.commandLine().getOut();
+            for (var e : r.outputs().entrySet()) {
+                writeAtomically(out.resolve(e.getKey() + ".npy"), Npy.toBytes(e.getValue()));
+                o.println(e.getKey() + ": " + e.getValue().type() + " -> " + out.resolve(e.getKey() + ".npy"));
+            }
+            for (var e : r.updatedParameters().entrySet()) {
+                Path p = out.resolve(e.getKey() + ".updated.npy");
+                writeAtomically(p, Npy.toBytes(e.getValue()));
+                o.println(e.getKey() + " (updated): " + e.getValue().type() + " -> " + p);
+            }
+            o.flush();
+            return 0;
+        }
+    }
+
+    /** Writes through a temporary file and a rename, so a failure never leaves half a file. */
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.javelin.compiler.cli;
+
+import dev.javelin.ir.IrException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code javelin} command line. Errors a user can cause (bad options, bad files, invalid
+ * models) end the process with one clear line on stderr and a non-zero status; {@code --debug}
+ * adds the stack trace.
+ */
+@Command(
+        name = "javelin",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Javelin: a Java-native deep-learning compiler.",
+        subcommands = {IrCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class JavelinCli implements Runnable {
+    /** Exit status for a bad file, model or run. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit status for a bad command line (unknown option, missing argument). */
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit status (for tests and embedding). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new JavelinCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("javelin: " + ex.getMessage() + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            boolean debug = parsed.matchedOptionValue("--debug", false)
+                    || parsed.subcommands().stream().anyMatch(p -> p.matchedOptionValue("--debug", false))
+                    || hasDebug(parsed);
+            err.println("javelin: " + describe(ex));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        return cl.execute(args);
+    }
+
+    private static boolean hasDebug(CommandLine.ParseResult p) {
+        for (CommandLine.ParseResult r = p; r != null; r = r.subcommand()) {
+            if (r.matchedOptionValue("--debug", false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One line (or an IR error's own few lines) saying what went wrong, without a stack trace. */
+    static String describe(Throwable ex) {
+        if (ex instanceof UncheckedIOException u) {
+            ex = u.getCause();
+        }
+        return switch (ex) {
+            case NoSuchFileException e -> "no such file: " + e.getFile();
+            case IOException e -> "I/O error: " + e.getMessage();
+            case IrException e -> e.getMessage();
+            case CliException e -> e.getMessage();
+            default -> "internal error: " + ex + " (run with --debug for the stack trace, and please report it)";
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package dev.javelin.compiler.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+
+/** The version the build stamped into {@code version.properties}, and the JVM running it. */
+public final class Version implements CommandLine.IVersionProvider {
+    /** Javelin's version, e.g. {@code 0.1.0-SNAPSHOT}. */
+    public static String javelin() {
+        try (InputStream in = Version.class.getResourceAsStream("/dev/javelin/compiler/version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public String[] getVersion() {
+        return new String[] {
+            "javelin " + javelin(),
+            "JVM: " + System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
+                    + System.getProperty("java.home") + ")"
+        };
+    }
+}
