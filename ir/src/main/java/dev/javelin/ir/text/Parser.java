@@ -171,7 +171,8 @@ public final class Parser {
         do {
             Token key = expect(Kind.IDENT, "an attribute name");
             expectPunct("=", "after attribute '" + key.text() + "'");
-            Attr v = new Attr(peek(), value());
+            // Positioned at the name: an unknown or misplaced attribute is reported where it is named.
+            Attr v = new Attr(key, value());
             if (attrs.put(key.text(), v) != null) {
                 throw error(key, "attribute '" + key.text() + "' is given twice");
             }
