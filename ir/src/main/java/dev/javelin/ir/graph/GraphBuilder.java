@@ -190,6 +190,39 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** The graph's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The nodes added so far, in order (a read-only view that grows as nodes are added). */
+    public List<Node> nodes() {
+        return java.util.Collections.unmodifiableList(nodes);
+    }
+
+    /** The node behind a value of this builder. */
+    public Node node(Value v) {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            if (nodes.get(i).name().equals(v.name())) {
+                return nodes.get(i);
+            }
+        }
+        throw new IllegalArgumentException(v + " is not a value of graph " + name);
+    }
+
+    /** A handle on an existing node of this builder. */
+    public Value value(Node n) {
+        if (!names.contains(n.name())) {
+            throw new IllegalArgumentException("node %" + n.name() + " is not in graph " + name);
+        }
+        return new Value(n.name(), n.type());
+    }
+
+    /** The outputs named so far. */
+    public List<Output> outputs() {
+        return java.util.Collections.unmodifiableList(outputs);
+    }
+
     /**
      * The graph built so far. With {@link Flags#IR_SELF_CHECK} on (always in tests) it is also
      * verified and its text form round-tripped, so every graph any test builds checks the IR's
