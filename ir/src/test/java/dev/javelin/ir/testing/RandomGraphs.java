@@ -56,6 +56,32 @@ public final class RandomGraphs {
         return g.build(steps);
     }
 
+    /**
+     * Runs {@code property} on the graph of {@code steps} steps; if it fails, shrinks: finds the
+     * fewest steps with the same seed that still fail, and reports that smallest case.
+     */
+    public static void check(long seed, int steps, java.util.function.IntConsumer property) {
+        try {
+            property.accept(steps);
+        } catch (AssertionError | RuntimeException first) {
+            int smallest = steps;
+            Throwable smallestError = first;
+            for (int s = 1; s < steps; s++) {
+                try {
+                    property.accept(s);
+                } catch (AssertionError | RuntimeException e) {
+                    smallest = s;
+                    smallestError = e;
+                    break;
+                }
+            }
+            throw new AssertionError(
+                    "fails for RandomGraphs.generate(" + seed + "L, " + smallest + ") (shrunk from " + steps
+                            + " steps):\n" + dev.javelin.ir.text.Printer.print(generate(seed, smallest)),
+                    smallestError);
+        }
+    }
+
     private Graph build(int steps) {
         int inputs = 1 + r.nextInt(3);
         for (int i = 0; i < inputs; i++) {

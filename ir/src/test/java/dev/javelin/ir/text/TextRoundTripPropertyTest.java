@@ -4,21 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.testing.RandomGraphs;
+import dev.javelin.ir.testing.Seeds;
 import dev.javelin.ir.verify.Verifier;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The text form's promise on random valid graphs over every kind of primitive. */
 class TextRoundTripPropertyTest {
 
-    @Property(tries = 200)
-    void parsePrintIsExactOnRandomGraphs(@ForAll long seed, @ForAll @IntRange(min = 1, max = 30) int steps) {
-        Graph g = RandomGraphs.generate(seed, steps);
-        Verifier.verify(g);
-        String text = Printer.print(g);
-        Graph back = Parser.parse(text);
-        assertEquals(g, back);
-        assertEquals(text, Printer.print(back));
+    static LongStream seeds() {
+        return Seeds.of("text-round-trip", 300);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void parsePrintIsExactOnRandomGraphs(long seed) {
+        RandomGraphs.check(seed, 1 + (int) Math.floorMod(seed, 30L), steps -> {
+            Graph g = RandomGraphs.generate(seed, steps);
+            Verifier.verify(g);
+            String text = Printer.print(g);
+            Graph back = Parser.parse(text);
+            assertEquals(g, back);
+            assertEquals(text, Printer.print(back));
+        });
     }
 }
