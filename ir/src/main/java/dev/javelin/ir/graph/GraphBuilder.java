@@ -82,6 +82,8 @@ public final class GraphBuilder {
             t = op.infer(types);
         } catch (OpTypeError e) {
             throw new ShapeException(op, types, loc, e.getMessage());
+        } catch (ArithmeticException e) {
+            throw new ShapeException(op, types, loc, "sizes too large (" + e.getMessage() + ")");
         }
         String n = freshName(hint);
         nodes.add(new Node(n, op, ins, t, loc));

@@ -14,7 +14,8 @@ public record Slice(List<Range> ranges) implements Op {
     public record Range(int axis, long start, long stop, long step) {
         /** Number of elements the range selects. */
         public long length() {
-            return stop <= start ? 0 : (stop - start + step - 1) / step;
+            // Written so that no intermediate overflows, whatever the step.
+            return stop <= start ? 0 : (stop - start - 1) / step + 1;
         }
     }
 

@@ -131,6 +131,15 @@ public final class Verifier {
                     "node %" + n.name() + " (" + n.op().mnemonic() + " of " + types + "): " + e.getMessage(),
                     lines,
                     i));
+        } catch (ArithmeticException e) {
+            // Parsed text can hold sizes whose products overflow a long.
+            out.add(problem(
+                    "types",
+                    n.name(),
+                    "node %" + n.name() + " (" + n.op().mnemonic() + " of " + types + "): sizes too large ("
+                            + e.getMessage() + ")",
+                    lines,
+                    i));
         }
     }
 
@@ -144,8 +153,8 @@ public final class Verifier {
             out.add(problem(
                     "state updates",
                     n.name(),
-                    "assign %" + n.name() + " targets %" + target.name() + ", a "
-                            + target.op().mnemonic() + "; only parameters can be assigned",
+                    "assign %" + n.name() + " targets %" + target.name() + ", "
+                            + article(target.op().mnemonic()) + "; only parameters can be assigned",
                     lines,
                     i));
         } else if (!assigned.add(target.name())) {
@@ -156,6 +165,10 @@ public final class Verifier {
                     lines,
                     i));
         }
+    }
+
+    private static String article(String word) {
+        return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
     }
 
     /** Reports each cycle once, as a path {@code %a -> %b -> %a}; true if there was any. */

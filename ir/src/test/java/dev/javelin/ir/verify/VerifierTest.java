@@ -88,7 +88,7 @@ class VerifierTest {
     @Test
     void stateUpdates() {
         assertEquals(
-                List.of("state updates: assign %a targets %x, a input; only parameters can be assigned"),
+                List.of("state updates: assign %a targets %x, an input; only parameters can be assigned"),
                 problems("""
                 %x = input : f32[2]
                 %a = assign(%x, %x) : f32[2]
@@ -119,5 +119,15 @@ class VerifierTest {
                                 + "      %z = neg(%y) : f32[3]"),
                 e.getMessage());
         assertEquals(1, e.problems().size());
+    }
+
+    @Test
+    void sizesThatOverflowAreReportedNotThrown() {
+        assertEquals(
+                List.of("types: node %r (reshape of [f32[4611686018427387904,4]]): sizes too large (long overflow)"),
+                problems("""
+                %x = input : f32[4611686018427387904,4]
+                %r = reshape(%x) {shape=[4]} : f32[4]
+                """));
     }
 }

@@ -1,0 +1,127 @@
+package dev.javelin.dsl;
+
+import dev.javelin.ir.op.Conv2d;
+import dev.javelin.ir.op.Distribution;
+import dev.javelin.ir.op.Iota;
+import dev.javelin.ir.op.Pool2d;
+import dev.javelin.ir.op.PoolKind;
+import dev.javelin.ir.op.RandomOp;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.type.Shape;
+import dev.javelin.ir.type.TensorType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The composite operations, each decomposed into primitives once, here, in its numerically stable
+ * form (the analogue of {@code torch.nn.functional}). Fusion later wins back the speed a fused
+ * kernel would have; the graph keeps the obviously correct definition.
+ */
+public final class F {
+    private F() {}
+
+    public static Tensor relu(Tensor x) {
+        return x.relu();
+    }
+
+    /** GELU, exact (erf) form: {@code x/2 * (1 + erf(x/sqrt 2))}. */
+    public static Tensor gelu(Tensor x) {
+        return x.mul(x.div(Math.sqrt(2)).erf().add(1)).mul(0.5);
+    }
+
+    /** Softmax along {@code axis}, with the maximum subtracted so exp never overflows. */
+    public static Tensor softmax(Tensor x, int axis) {
+        Tensor e = x.sub(x.max(true, axis)).exp();
+        return e.div(e.sum(true, axis));
+    }
+
+    /** Log-softmax along {@code axis}: {@code x - max - log(sum(exp(x - max)))}, which never overflows. */
+    public static Tensor logSoftmax(Tensor x, int axis) {
+        Tensor shifted = x.sub(x.max(true, axis));
+        return shifted.sub(shifted.exp().sum(true, axis).log());
+    }
+
+    /** {@code x @ w + b} with {@code w} as {@code [in, out]}; {@code b} may be null. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        Tensor y = x.matmul(w);
+        return b == null ? y : y.add(b);
+    }
+
+    /** Layer normalization over the last {@code dims} axes, then {@code * gamma + beta} (either may be null). */
+    public static Tensor layerNorm(Tensor x, int dims, Tensor gamma, Tensor beta, double eps) {
+        int[] axes = new int[dims];
+        for (int i = 0; i < dims; i++) {
+            axes[i] = x.rank() - dims + i;
+        }
+        Tensor centered = x.sub(x.mean(true, axes));
+        Tensor var = centered.mul(centered).mean(true, axes);
+        Tensor y = centered.mul(var.add(eps).rsqrt());
+        if (gamma != null) {
+            y = y.mul(gamma);
+        }
+        return beta == null ? y : y.add(beta);
+    }
+
+    /** NCHW convolution with an optional bias of {@code [out]}. */
+    public static Tensor conv2d(
+            Tensor x, Tensor w, Tensor bias, long[] stride, long[] padding, long[] dilation, long groups) {
+        Tensor y = x.net()
+                .wrap(x.net()
+                        .builder()
+                        .add(new Conv2d(list(stride), list(padding), list(dilation), groups), x.value(), w.value()));
+        return bias == null ? y : y.add(bias.reshape(1, -1, 1, 1));
+    }
+
+    public static Tensor maxPool2d(Tensor x, long[] kernel, long[] stride, long[] padding) {
+        return pool(PoolKind.MAX, x, kernel, stride, padding);
+    }
+
+    public static Tensor avgPool2d(Tensor x, long[] kernel, long[] stride, long[] padding) {
+        return pool(PoolKind.AVG, x, kernel, stride, padding);
+    }
+
+    private static Tensor pool(PoolKind kind, Tensor x, long[] kernel, long[] stride, long[] padding) {
+        return x.net()
+                .wrap(x.net().builder().add(new Pool2d(kind, list(kernel), list(stride), list(padding)), x.value()));
+    }
+
+    /**
+     * Inverted dropout: in training, zeroes each element with probability {@code p} and scales the
+     * rest by {@code 1/(1-p)}; the mask is drawn with Philox from {@code seed}, offset by the net's
+     * step counter so each step draws a new mask. In evaluation it is the identity.
+     */
+    public static Tensor dropout(Tensor x, double p, long seed) {
+        if (p < 0 || p >= 1) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1), found " + p);
+        }
+        Net net = x.net();
+        if (!net.training() || p == 0) {
+            return x;
+        }
+        Tensor u = net.wrap(net.builder()
+                .add(
+                        new RandomOp(Distribution.UNIFORM, seed, x.type()),
+                        net.step().value()));
+        return u.ge(x.scalar(p)).where(x.div(1 - p), x.scalar(0));
+    }
+
+    /** {@code [.., n]} of 0/1 in {@code dtype}: 1 where the last index equals the label. */
+    public static Tensor oneHot(Tensor labels, long n, DType dtype) {
+        Net net = labels.net();
+        List<Object> dims = new ArrayList<>(labels.shape().dims());
+        dims.add(n);
+        TensorType t = new TensorType(labels.dtype(), Shape.dims(dims.toArray()));
+        Tensor iota = net.wrap(net.builder().add(new Iota(t, t.rank() - 1)));
+        List<Object> col = new ArrayList<>(labels.shape().dims());
+        col.add(1);
+        return labels.reshape(col.toArray()).eq(iota).cast(dtype);
+    }
+
+    static List<Long> list(long[] a) {
+        List<Long> l = new ArrayList<>(a.length);
+        for (long v : a) {
+            l.add(v);
+        }
+        return l;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.javelin.dsl;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model part with a {@code forward}. Its parameters and sub-modules are its fields (also lists
+ * and arrays of them), found by reflection and named by their path the way PyTorch names them: a
+ * field {@code fc1} holding a {@code Linear} gives {@code fc1.weight} and {@code fc1.bias}; list
+ * elements are numbered ({@code layers.0.weight}).
+ */
+public abstract class Module {
+
+    /** The module applied to {@code x}; parameters are used with {@code param.on(x.net())}. */
+    public abstract Tensor forward(Tensor x);
+
+    /** Direct children: sub-modules and parameters by field name, in declaration order. */
+    final Map<String, Object> children() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Class<?>> chain = new ArrayList<>();
+        for (Class<?> c = getClass(); c != null && c != Module.class; c = c.getSuperclass()) {
+            chain.addFirst(c);
+        }
+        for (Class<?> c : chain) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
+                    continue;
+                }
+                Object v = read(f);
+                collect(f.getName(), v, out);
+            }
+        }
+        return out;
+    }
+
+    private static void collect(String name, Object v, Map<String, Object> out) {
+        switch (v) {
+            case Module m -> out.put(name, m);
+            case Param p -> out.put(name, p);
+            // A Sequential's list is its own namespace: its layers are "0", "1", ... as in PyTorch.
+            case List<?> l
+            when name.equals("layers") -> {
+                for (int i = 0; i < l.size(); i++) {
+                    collect(Integer.toString(i), l.get(i), out);
+                }
+            }
+            case List<?> l -> {
+                for (int i = 0; i < l.size(); i++) {
+                    collect(name + "." + i, l.get(i), out);
+                }
+            }
+            case Object[] a -> {
+                for (int i = 0; i < a.length; i++) {
+                    collect(name + "." + i, a[i], out);
+                }
+            }
+            case null, default -> {}
+        }
+    }
+
+    private Object read(Field f) {
+        try {
+            f.setAccessible(true);
+            return f.get(this);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot read field " + f.getName() + " of module "
+                            + getClass().getName() + " to find its parameters: " + e.getMessage(),
+                    e);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.javelin.dsl;
+
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.GraphBuilder;
+import dev.javelin.ir.graph.Value;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.type.Shape;
+import dev.javelin.ir.type.TensorType;
+import dev.javelin.ir.value.NdArray;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One traced graph: the inputs, parameters and operations a model's Java code performs, recorded
+ * as it runs. Build one per graph (a training step, an evaluation pass); modules can be traced
+ * into many nets, and parameters keep their names (paths), so all of them share one set of
+ * weights.
+ */
+public final class Net {
+    private static final Set<String> DSL_FRAMES =
+            Set.of("dev.javelin.dsl.", "dev.javelin.ir.graph.GraphBuilder", "dev.javelin.ir.autodiff.");
+
+    private final GraphBuilder builder;
+    private final Mode mode;
+    private final Map<Param, String> paths = new IdentityHashMap<>();
+    private final Map<String, Param> params = new LinkedHashMap<>();
+    private final Map<Param, Tensor> nodes = new IdentityHashMap<>();
+    private Tensor step;
+    private final Map<String, Long> labelRanges = new LinkedHashMap<>();
+
+    public Net(String name) {
+        this(name, Mode.TRAIN);
+    }
+
+    public Net(String name, Mode mode) {
+        this.builder = new GraphBuilder(name, DSL_FRAMES);
+        this.mode = mode;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public boolean training() {
+        return mode == Mode.TRAIN;
+    }
+
+    /** The underlying builder, for graph transformations (autodiff, optimizers). */
+    public GraphBuilder builder() {
+        return builder;
+    }
+
+    /** A placeholder fed at each run; dims are sizes and symbols, e.g. {@code input("x", F32, "batch", 784)}. */
+    public Tensor input(String name, DType dtype, Object... dims) {
+        return wrap(builder.input(name, new TensorType(dtype, Shape.dims(dims))));
+    }
+
+    /** Registers {@code root}'s parameters under their paths (prefixed by {@code prefix} unless empty). */
+    public <M extends Module> M module(String prefix, M root) {
+        register(prefix, root, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return root;
+    }
+
+    /** Registers {@code root}'s parameters under their paths. */
+    public <M extends Module> M module(M root) {
+        return module("", root);
+    }
+
+    private void register(String prefix, Module m, Set<Module> seen) {
+        if (!seen.add(m)) {
+            return;
+        }
+        for (var e : m.children().entrySet()) {
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            switch (e.getValue()) {
+                case Module child -> register(path, child, seen);
+                case Param p -> parameter(path, p);
+                default -> throw new IllegalStateException("unexpected child " + e.getValue());
+            }
+        }
+    }
+
+    /** Registers a parameter under an explicit path and returns it as a tensor of this net. */
+    public Tensor parameter(String path, Param p) {
+        String known = paths.get(p);
+        if (known != null && !known.equals(path)) {
+            throw new IllegalArgumentException("parameter already registered as '" + known + "', not '" + path + "'");
+        }
+        Param other = params.get(path);
+        if (other != null && other != p) {
+            throw new IllegalArgumentException("two different parameters are named '" + path + "'");
+        }
+        paths.put(p, path);
+        params.put(path, p);
+        return parameter(p);
+    }
+
+    /** The tensor of a registered parameter (its node is made on first use). */
+    Tensor parameter(Param p) {
+        Tensor t = nodes.get(p);
+        if (t == null) {
+            String path = paths.get(p);
+            if (path == null) {
+                throw new IllegalStateException("a parameter of type " + p.type() + " is used, but its module was"
+                        + " not registered: call net.module(model) before tracing it");
+            }
+            t = wrap(builder.parameter(path, p.type()));
+            nodes.put(p, t);
+        }
+        return t;
+    }
+
+    /** Every registered parameter by path, in registration order. */
+    public Map<String, Param> params() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** The path of a registered parameter. */
+    public String path(Param p) {
+        String path = paths.get(p);
+        if (path == null) {
+            throw new IllegalArgumentException("parameter of type " + p.type() + " is not registered in this net");
+        }
+        return path;
+    }
+
+    /** The parameters used in the graph so far, by path (registered but unused ones are not in the graph). */
+    public Map<String, Param> usedParams() {
+        Map<String, Param> used = new LinkedHashMap<>();
+        params.forEach((path, p) -> {
+            if (nodes.containsKey(p)) {
+                used.put(path, p);
+            }
+        });
+        return used;
+    }
+
+    /** Initial values of every used parameter, seeded per path from {@code seed}. */
+    public Map<String, NdArray> initialValues(long seed) {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        usedParams().forEach((path, p) -> out.put(path, p.init().create(p.type(), seed ^ mix(path))));
+        return out;
+    }
+
+    private static long mix(String path) {
+        long h = 1125899906842597L;
+        for (int i = 0; i < path.length(); i++) {
+            h = 31 * h + path.charAt(i);
+        }
+        return h * 0x9E3779B97F4A7C15L;
+    }
+
+    /** The i64 step counter input {@code step}, made on first use (random ops offset their draws by it). */
+    public Tensor step() {
+        if (step == null) {
+            step = wrap(builder.input("step", TensorType.scalar(DType.I64)));
+        }
+        return step;
+    }
+
+    /**
+     * Records that the integer input behind {@code labels} must hold values in {@code [0, classes)}:
+     * an out-of-range label would silently select nothing, so feeds are checked before each run.
+     */
+    void requireLabelRange(Tensor labels, long classes) {
+        if (!labels.dtype().isInteger()) {
+            throw new IllegalArgumentException("labels must be integers (i32 or i64), found " + labels.type());
+        }
+        var node = builder.node(labels.value());
+        if (node.op() instanceof dev.javelin.ir.op.Input) {
+            labelRanges.merge(node.name(), classes, Math::min);
+        }
+    }
+
+    /** Integer inputs whose values must lie in {@code [0, bound)}, by input name. */
+    public Map<String, Long> labelRanges() {
+        return Collections.unmodifiableMap(labelRanges);
+    }
+
+    public Tensor constant(TensorType type, double... values) {
+        return wrap(builder.constant(type, values));
+    }
+
+    public Tensor scalar(double value, DType dtype) {
+        return wrap(builder.scalar(dtype, value));
+    }
+
+    public Net output(String name, Tensor t) {
+        builder.output(name, t.value());
+        return this;
+    }
+
+    public Graph build() {
+        return builder.build();
+    }
+
+    Tensor wrap(Value v) {
+        return new Tensor(this, v);
+    }
+}
