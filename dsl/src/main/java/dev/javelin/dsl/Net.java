@@ -20,8 +20,21 @@ import java.util.Set;
  * weights.
  */
 public final class Net {
-    private static final Set<String> DSL_FRAMES =
-            Set.of("dev.javelin.dsl.", "dev.javelin.ir.graph.GraphBuilder", "dev.javelin.ir.autodiff.");
+    /** The DSL's own frames, skipped to find the user's line; the user's modules are never among them. */
+    private static final Set<String> DSL_FRAMES = Set.of(
+            "dev.javelin.dsl.Tensor",
+            "dev.javelin.dsl.Net",
+            "dev.javelin.dsl.Param",
+            "dev.javelin.dsl.F",
+            "dev.javelin.dsl.Loss",
+            "dev.javelin.dsl.Control",
+            "dev.javelin.dsl.Shapes",
+            "dev.javelin.dsl.nn.",
+            "dev.javelin.dsl.init.",
+            "dev.javelin.dsl.optim.",
+            "dev.javelin.dsl.train.",
+            "dev.javelin.ir.graph.GraphBuilder",
+            "dev.javelin.ir.autodiff.");
 
     private final GraphBuilder builder;
     private final Mode mode;
@@ -178,6 +191,11 @@ public final class Net {
     /** Integer inputs whose values must lie in {@code [0, bound)}, by input name. */
     public Map<String, Long> labelRanges() {
         return Collections.unmodifiableMap(labelRanges);
+    }
+
+    /** After the run, parameter {@code p} holds {@code value} (reads in the same run see the old value). */
+    public void assign(Param p, Tensor value) {
+        builder.assign(parameter(p).value(), value.cast(p.type().dtype()).value());
     }
 
     public Tensor constant(TensorType type, double... values) {

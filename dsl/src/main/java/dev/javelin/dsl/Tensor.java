@@ -273,7 +273,7 @@ public final class Tensor {
     }
 
     /** The number of elements along {@code axes}, as a scalar of this dtype (from the shape at run time if symbolic). */
-    Tensor count(int... axes) {
+    public Tensor count(int... axes) {
         Tensor n = scalar(1);
         long fixed = 1;
         for (int a : axes) {

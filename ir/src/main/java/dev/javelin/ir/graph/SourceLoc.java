@@ -23,7 +23,7 @@ public record SourceLoc(String file, int line) {
     }
 
     /**
-     * The first caller outside the given packages (by class-name prefix), i.e. the user's DSL call,
+     * The first caller outside the given packages ({@code "pkg."}) and classes, i.e. the user's DSL call,
      * or {@link #UNKNOWN}. Frames of {@code java.} and {@code jdk.} are always skipped.
      */
     public static SourceLoc caller(Set<String> skipPrefixes) {
@@ -41,7 +41,8 @@ public record SourceLoc(String file, int line) {
             return true;
         }
         for (String p : prefixes) {
-            if (cls.startsWith(p)) {
+            // "pkg." names a package (and its sub-packages); anything else is one class and its nested classes.
+            if (p.endsWith(".") ? cls.startsWith(p) : cls.equals(p) || cls.startsWith(p + "$")) {
                 return true;
             }
         }
