@@ -215,6 +215,12 @@ public final class Net {
         return builder.build();
     }
 
+    /** A value of this net's builder (made by a graph transformation such as autodiff) as a tensor. */
+    public Tensor tensor(Value v) {
+        builder.node(v);
+        return wrap(v);
+    }
+
     Tensor wrap(Value v) {
         return new Tensor(this, v);
     }

@@ -44,17 +44,41 @@ final class IrCommand implements Runnable {
     @Command(
             name = "print",
             mixinStandardHelpOptions = true,
-            description = "Parse FILE and print it in canonical form.")
+            description = "Print FILE (or a named model's graph) in canonical form.")
     static final class Print implements java.util.concurrent.Callable<Integer> {
-        @Parameters(paramLabel = "FILE", description = "Graph IR text file.")
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "Graph IR text file.")
         Path file;
+
+        @Option(names = "--model", paramLabel = "NAME", description = "Print this model's graph instead of a file.")
+        String model;
+
+        @Option(names = "--train", description = "With --model: the whole training step (forward, backward, update).")
+        boolean train;
+
+        @Option(names = "--optimizer", defaultValue = "sgd", description = "With --train: the optimizer (default sgd).")
+        String optimizer;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            spec.commandLine().getOut().print(Printer.print(read(file)));
+            if ((file == null) == (model == null)) {
+                throw new CliException("give either FILE or --model NAME");
+            }
+            if (train && model == null) {
+                throw new CliException("--train needs --model NAME");
+            }
+            Graph g;
+            if (file != null) {
+                g = read(file);
+            } else {
+                var trainer = new dev.javelin.dsl.train.Trainer(Models.create(model),
+                        dev.javelin.dsl.optim.Optimizer.named(optimizer), 0, null,
+                        dev.javelin.dsl.train.Backend.INTERPRETER);
+                g = train ? trainer.trainGraph() : trainer.evalGraph();
+            }
+            spec.commandLine().getOut().print(Printer.print(g));
             spec.commandLine().getOut().flush();
             return 0;
         }

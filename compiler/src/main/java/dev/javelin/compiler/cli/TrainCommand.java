@@ -1,0 +1,214 @@
+package dev.javelin.compiler.cli;
+
+import dev.javelin.dsl.checkpoint.Checkpoint;
+import dev.javelin.dsl.data.DataLoader;
+import dev.javelin.dsl.data.Dataset;
+import dev.javelin.dsl.data.MnistDataset;
+import dev.javelin.dsl.data.NpyFolderDataset;
+import dev.javelin.dsl.optim.Optimizer;
+import dev.javelin.dsl.train.Backend;
+import dev.javelin.dsl.train.Trainer;
+import dev.javelin.dsl.train.TrainingModel;
+import dev.javelin.ir.value.NdArray;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code javelin train}: trains a named model on synthetic data, a folder of .npy files, or MNIST. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model to train (see --list).")
+    String model;
+
+    @Option(names = "--data", defaultValue = "synthetic", paramLabel = "mnist|synthetic|DIR",
+            description = "Training data (default: ${DEFAULT-VALUE}); DIR holds one .npy per model input.")
+    String data;
+
+    @Option(names = "--init", paramLabel = "DIR", description = "Initial parameters: a .npy per parameter path.")
+    Path init;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Number of steps (default 100 on synthetic data).")
+    Integer steps;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Number of passes over the data (default 1).")
+    Integer epochs;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default 64; whole data set for DIR).")
+    Integer batch;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, momentum, nesterov, adam or adamw.")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for initialization and shuffling.")
+    long seed;
+
+    @Option(names = "--backend", defaultValue = "interpreter", description = "interpreter (more to come).")
+    String backend;
+
+    @Option(names = "--loss-csv", paramLabel = "FILE", description = "Write 'step,loss' per step (loss before the step's update).")
+    Path lossCsv;
+
+    @Option(names = "--save", paramLabel = "DIR|FILE.safetensors", description = "Save parameters and optimizer state.")
+    Path save;
+
+    @Option(names = "--mnist-cache", paramLabel = "DIR", description = "Where scripts/fetch-mnist put MNIST.")
+    Path mnistCache;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (steps != null && epochs != null) {
+            throw new CliException("give --steps or --epochs, not both");
+        }
+        if (lr <= 0 || (batch != null && batch < 1) || (steps != null && steps < 0) || (epochs != null && epochs < 1)) {
+            throw new CliException("--lr must be > 0, --batch and --epochs >= 1, --steps >= 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        TrainingModel m = Models.create(model);
+        Map<String, NdArray> initial = init == null ? null : Checkpoint.loadNpyFolder(init);
+        Trainer trainer = new Trainer(m, named(optimizer), seed, initial, Backend.named(backend));
+        Data d = data();
+        try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv)) {
+            new Loop(trainer, d, out, csv).run();
+        }
+        if (save != null) {
+            Checkpoint.save(save, trainer.state());
+            out.println("saved " + trainer.state().size() + " tensors to " + save);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Optimizer named(String name) {
+        try {
+            return Optimizer.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    /** Training and test data, with how many steps to run. */
+    record Data(Dataset train, Dataset test, int batch, boolean shuffle, long totalSteps, TrainingModel synthetic) {}
+
+    private Data data() {
+        if (data.equals("synthetic")) {
+            long n = steps != null ? steps : epochs != null ? epochs : 100;
+            return new Data(null, null, batch == null ? 64 : batch, false, n, Models.create(model));
+        }
+        Dataset train;
+        Dataset test = null;
+        if (data.equals("mnist")) {
+            Dataset.Split split = MnistDataset.load(mnistCache != null ? mnistCache : defaultMnistCache());
+            train = split.train();
+            test = split.test();
+        } else {
+            train = NpyFolderDataset.load(Path.of(data));
+        }
+        int b = batch != null ? batch : data.equals("mnist") ? 64 : train.size();
+        boolean fullBatch = b >= train.size();
+        int perEpoch = Math.max(1, fullBatch ? 1 : train.size() / b);
+        long n = steps != null ? steps : (long) (epochs != null ? epochs : 1) * perEpoch;
+        return new Data(train, test, Math.min(b, train.size()), !fullBatch, n, null);
+    }
+
+    private static Path defaultMnistCache() {
+        String home = System.getProperty("javelin.home");
+        return home == null ? Path.of(".cache", "mnist") : Path.of(home, ".cache", "mnist");
+    }
+
+    /** The training loop: steps, progress, the loss file, and test accuracy after each epoch. */
+    private final class Loop {
+        private final Trainer trainer;
+        private final Data d;
+        private final PrintWriter out;
+        private final BufferedWriter csv;
+        private final Progress progress;
+
+        Loop(Trainer trainer, Data d, PrintWriter out, BufferedWriter csv) {
+            this.trainer = trainer;
+            this.d = d;
+            this.out = out;
+            this.csv = csv;
+            this.progress = new Progress(out, System.console() != null && System.console().isTerminal(), d.totalSteps());
+        }
+
+        void run() throws IOException {
+            out.printf(Locale.ROOT, "training %s on %s: %d steps, batch %d, %s lr %s, backend %s%n", model, data,
+                    d.totalSteps(), d.batch(), optimizer, lr, backend);
+            if (d.synthetic() != null) {
+                for (long s = 0; s < d.totalSteps(); s++) {
+                    step(s, d.synthetic().syntheticBatch(d.batch(), seed * 1_000_003L + s));
+                }
+            } else {
+                runEpochs();
+            }
+        }
+
+        private void runEpochs() throws IOException {
+            DataLoader.Builder b = DataLoader.over(d.train()).batchSize(d.batch()).dropLast(d.shuffle());
+            if (d.shuffle()) {
+                b.shuffle(seed);
+            }
+            long s = 0;
+            try (DataLoader loader = b.build()) {
+                for (int epoch = 0; s < d.totalSteps(); epoch++) {
+                    try (DataLoader.Epoch batches = loader.epoch(epoch)) {
+                        for (Map<String, NdArray> batch : batches) {
+                            if (s == d.totalSteps()) {
+                                break;
+                            }
+                            step(s++, batch);
+                        }
+                    }
+                    if (d.test() != null) {
+                        out.printf(Locale.ROOT, "epoch %d: %s%n", epoch + 1, accuracy(d.test()));
+                    }
+                }
+            }
+            if (d.test() != null) {
+                out.println("final " + accuracy(d.test()));
+            }
+        }
+
+        private void step(long s, Map<String, NdArray> batch) throws IOException {
+            double loss = trainer.step(batch, lr);
+            if (csv != null) {
+                csv.write(s + "," + loss + "\n");
+            }
+            if (!Double.isFinite(loss)) {
+                throw new CliException("the loss became " + loss + " at step " + s + "; try a smaller --lr");
+            }
+            progress.update(s + 1, String.format(Locale.ROOT, "loss %.6g", loss));
+        }
+
+        private String accuracy(Dataset test) {
+            String label = trainer.labelInput().orElse(null);
+            if (label == null) {
+                return "no accuracy (the model has no class labels)";
+            }
+            long right = 0;
+            try (DataLoader loader = DataLoader.over(test).batchSize(500).build();
+                    DataLoader.Epoch batches = loader.epoch(0)) {
+                for (Map<String, NdArray> batch : batches) {
+                    right += Trainer.correct(trainer.evaluate(batch).get("prediction"), batch.get(label));
+                }
+            }
+            return String.format(Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100.0 * right / test.size(), right,
+                    test.size());
+        }
+    }
+}

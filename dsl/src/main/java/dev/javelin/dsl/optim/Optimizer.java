@@ -1,0 +1,65 @@
+package dev.javelin.dsl.optim;
+
+import dev.javelin.dsl.Net;
+import dev.javelin.dsl.Param;
+import dev.javelin.dsl.Tensor;
+import dev.javelin.dsl.init.Initializer;
+
+/**
+ * An optimizer as graph updates: for each trainable parameter, the nodes that compute its new
+ * value (and its new optimizer state) from its gradient, ending in {@code assign}s, so a whole
+ * training step is one graph. Optimizer state is non-trainable state named
+ * {@code <optimizer>.<slot>.<parameter path>} (e.g. {@code adam.m.fc1.weight}), saved and loaded
+ * with the parameters.
+ */
+public sealed interface Optimizer permits Sgd, Adam {
+
+    /** The name used on the command line and in state names. */
+    String name();
+
+    /**
+     * Appends the update of one parameter. {@code lr} is the f32 learning-rate input (so schedules
+     * need no recompile) and {@code t} the step number as f32, counted from 1.
+     */
+    void update(Net net, String path, Tensor param, Tensor grad, Tensor lr, Tensor t);
+
+    /** Whether {@link #update} reads {@code t} (then the step count is kept as state, {@code <name>.t}). */
+    default boolean usesStepCount() {
+        return false;
+    }
+
+    /** Optimizer state of the shape of {@code param}, zero-initialized. */
+    static Tensor slot(Net net, String optimizer, String slot, String path, Tensor param) {
+        long[] shape = param.shape().sizes();
+        return net.parameter(optimizer + "." + slot + "." + path, Param.state(Initializer.zeros(), shape));
+    }
+
+    static Optimizer sgd() {
+        return new Sgd(0, false, 0);
+    }
+
+    static Optimizer momentum(double momentum, boolean nesterov) {
+        return new Sgd(momentum, nesterov, 0);
+    }
+
+    static Optimizer adam() {
+        return new Adam(0.9, 0.999, 1e-8, 0, false);
+    }
+
+    static Optimizer adamW(double weightDecay) {
+        return new Adam(0.9, 0.999, 1e-8, weightDecay, true);
+    }
+
+    /** By command-line name: sgd, momentum (0.9), nesterov (0.9), adam, adamw (weight decay 0.01). */
+    static Optimizer named(String name) {
+        return switch (name) {
+            case "sgd" -> sgd();
+            case "momentum" -> momentum(0.9, false);
+            case "nesterov" -> momentum(0.9, true);
+            case "adam" -> adam();
+            case "adamw" -> adamW(0.01);
+            default -> throw new IllegalArgumentException(
+                    "unknown optimizer '" + name + "' (expected sgd, momentum, nesterov, adam or adamw)");
+        };
+    }
+}

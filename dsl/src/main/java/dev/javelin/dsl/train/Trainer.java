@@ -1,0 +1,173 @@
+package dev.javelin.dsl.train;
+
+import dev.javelin.dsl.Mode;
+import dev.javelin.dsl.Net;
+import dev.javelin.dsl.optim.Optimizer;
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.op.Input;
+import dev.javelin.ir.op.Parameter;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.value.NdArray;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Trains a model: one compiled training-step graph (forward, backward, update) and one evaluation
+ * graph, run on a backend, with the parameters and optimizer state kept between steps. {@link
+ * #step} returns the loss computed before that step's update.
+ */
+public final class Trainer {
+    private final TrainingModel model;
+    private final Graph trainGraph;
+    private final Graph evalGraph;
+    private final Backend backend;
+    private final Map<String, Long> labelRanges;
+    private final Map<String, NdArray> state = new LinkedHashMap<>();
+    private final boolean feedsStep;
+    private long steps;
+
+    /**
+     * Traces {@code model} for training and for evaluation and initializes every parameter from
+     * {@code seed}, or from {@code init} for the names it holds (a checkpoint or a folder of
+     * {@code .npy} files); {@code init} must not name tensors the model lacks.
+     */
+    public Trainer(TrainingModel model, Optimizer optimizer, long seed, Map<String, NdArray> init, Backend backend) {
+        this.model = model;
+        this.backend = backend;
+        Net train = new Net(graphName(model, "train_step"), Mode.TRAIN);
+        TrainingModel.Traced traced = model.trace(train);
+        this.labelRanges = Map.copyOf(train.labelRanges());
+        this.trainGraph = TrainStep.build(train, traced.loss(), optimizer);
+        Net eval = new Net(graphName(model, "eval"), Mode.EVAL);
+        TrainingModel.Traced e = model.trace(eval);
+        eval.output("prediction", e.prediction()).output("loss", e.loss());
+        this.evalGraph = eval.build();
+        this.feedsStep = trainGraph.find("step").map(n -> n.op() instanceof Input).orElse(false);
+        state.putAll(train.initialValues(seed));
+        if (init != null) {
+            loadInto(init);
+        }
+    }
+
+    private static String graphName(TrainingModel m, String what) {
+        return m.name().replaceAll("[^A-Za-z0-9_]", "_") + "_" + what;
+    }
+
+    private void loadInto(Map<String, NdArray> init) {
+        TreeSet<String> unknown = new TreeSet<>(init.keySet());
+        unknown.removeAll(state.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("initial values name tensors the model " + model.name()
+                    + " does not have: " + unknown + " (it has " + new TreeSet<>(state.keySet()) + ")");
+        }
+        init.forEach((name, value) -> {
+            NdArray current = state.get(name);
+            if (!current.type().equals(value.type())) {
+                throw new IllegalArgumentException("initial value " + name + " is " + value.type() + ", the model "
+                        + model.name() + " wants " + current.type());
+            }
+            state.put(name, value);
+        });
+    }
+
+    public Graph trainGraph() {
+        return trainGraph;
+    }
+
+    public Graph evalGraph() {
+        return evalGraph;
+    }
+
+    /** Parameters and optimizer state, by name (a live read-only view). */
+    public Map<String, NdArray> state() {
+        return Collections.unmodifiableMap(state);
+    }
+
+    /** The integer label input a classification loss reads, if the model has one (for accuracy). */
+    public java.util.Optional<String> labelInput() {
+        return labelRanges.keySet().stream().findFirst();
+    }
+
+    /** The names and types of the inputs a batch must provide (the model's inputs, not lr or step). */
+    public Map<String, dev.javelin.ir.type.TensorType> batchInputs() {
+        Map<String, dev.javelin.ir.type.TensorType> inputs = new LinkedHashMap<>();
+        for (Node n : trainGraph.inputs()) {
+            if (!n.name().equals("lr") && !(feedsStep && n.name().equals("step"))) {
+                inputs.put(n.name(), n.type());
+            }
+        }
+        return inputs;
+    }
+
+    /** Fraction of examples whose largest prediction is the label, and the counts, for one batch. */
+    public static long correct(NdArray logits, NdArray labels) {
+        long classes = logits.dim(logits.rank() - 1);
+        long right = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (logits.get((int) (i * classes + c)) > logits.get((int) (i * classes + best))) {
+                    best = c;
+                }
+            }
+            if (best == labels.getLong(i)) {
+                right++;
+            }
+        }
+        return right;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** Runs one training step on {@code batch} (the model's inputs by name) and returns its loss. */
+    public double step(Map<String, NdArray> batch, double lr) {
+        checkLabels(batch);
+        Map<String, NdArray> feeds = new HashMap<>(state);
+        feeds.putAll(batch);
+        feeds.put("lr", NdArray.scalar(DType.F32, lr));
+        if (feedsStep) {
+            feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], steps));
+        }
+        var result = backend.run(trainGraph, feeds);
+        state.putAll(result.updatedParameters());
+        steps++;
+        return result.outputs().get("loss").get(0);
+    }
+
+    /** The evaluation graph's prediction and loss on {@code batch}, with the current parameters. */
+    public Map<String, NdArray> evaluate(Map<String, NdArray> batch) {
+        checkLabels(batch);
+        Map<String, NdArray> feeds = new HashMap<>();
+        for (Node n : evalGraph.nodes()) {
+            if (n.op() instanceof Parameter) {
+                feeds.put(n.name(), state.get(n.name()));
+            }
+        }
+        feeds.putAll(batch);
+        return backend.run(evalGraph, feeds).outputs();
+    }
+
+    /** Fails with a clear message when an integer label lies outside the classes the loss knows. */
+    private void checkLabels(Map<String, NdArray> batch) {
+        labelRanges.forEach((name, classes) -> {
+            NdArray labels = batch.get(name);
+            if (labels == null) {
+                return;
+            }
+            for (int i = 0; i < labels.size(); i++) {
+                long v = labels.getLong(i);
+                if (v < 0 || v >= classes) {
+                    throw new IllegalArgumentException("label out of range: input '" + name + "' holds " + v
+                            + " at index " + i + ", but model " + model.name() + " has " + classes
+                            + " classes (labels 0.." + (classes - 1) + ")");
+                }
+            }
+        });
+    }
+}
