@@ -1,0 +1,194 @@
+package dev.javelin.dsl.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.javelin.ir.npy.Npy;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.type.TensorType;
+import dev.javelin.ir.value.NdArray;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    /** Parameters and optimizer state as a model and Adam would name them; every dtype .npy holds. */
+    static Map<String, NdArray> state() {
+        Map<String, NdArray> m = new TreeMap<>(SafetensorsTest.everyDtype());
+        m.remove("bf16");
+        m.put("encoder.fc1.weight", NdArray.of(DType.F32, new long[] {2, 3}, 1, 2, 3, 4, 5, 6));
+        m.put("adam.m.encoder.fc1.weight", NdArray.zeros(DType.F32, 2, 3));
+        m.put("adam.step", NdArray.ofLongs(DType.I64, new long[] {}, 12));
+        return m;
+    }
+
+    @Test
+    void npyFolderRoundTripsWithAFilePerTensor() throws IOException {
+        Path ckpt = dir.resolve("step-12");
+        Checkpoint.save(ckpt, state());
+        assertEquals(state(), Checkpoint.load(ckpt));
+        assertEquals(
+                NdArray.of(DType.F32, new long[] {2, 3}, 1, 2, 3, 4, 5, 6),
+                Npy.read(ckpt.resolve("encoder.fc1.weight.npy")),
+                "each file is a plain .npy that NumPy reads");
+        assertEquals(state().size(), list(ckpt).size());
+    }
+
+    @Test
+    void safetensorsRoundTripsEveryDtype() {
+        Path ckpt = dir.resolve("model.safetensors");
+        Map<String, NdArray> all = new TreeMap<>(state());
+        all.put("bf16", SafetensorsTest.everyDtype().get("bf16"));
+        Checkpoint.save(ckpt, all);
+        assertTrue(Files.isRegularFile(ckpt));
+        assertEquals(all, Checkpoint.load(ckpt));
+    }
+
+    @Test
+    void savingAFolderAgainReplacesItWhole() throws IOException {
+        Path ckpt = dir.resolve("latest");
+        Checkpoint.saveNpyFolder(ckpt, state());
+        Map<String, NdArray> smaller = Map.of("w", NdArray.zeros(DType.F64, 2));
+        Checkpoint.saveNpyFolder(ckpt, smaller);
+        assertEquals(smaller, Checkpoint.loadNpyFolder(ckpt), "no tensor of the older checkpoint lingers");
+        assertEquals(List.of("latest"), list(dir), "no temporary or old folder is left behind");
+    }
+
+    @Test
+    void aFailedSaveLeavesThePreviousCheckpointIntact() throws IOException {
+        Path ckpt = dir.resolve("latest");
+        Checkpoint.saveNpyFolder(ckpt, state());
+        CheckpointException e = assertThrows(
+                CheckpointException.class,
+                () -> AtomicFiles.replaceFolder(ckpt, tmp -> {
+                    AtomicFiles.writeBytes(tmp.resolve("half.npy"), new byte[] {1});
+                    throw new IOException("disk full");
+                }));
+        assertEquals("cannot save " + ckpt + " (nothing was changed): java.io.IOException: disk full", e.getMessage());
+        assertEquals(state(), Checkpoint.loadNpyFolder(ckpt));
+
+        Path file = dir.resolve("model.safetensors");
+        Checkpoint.save(file, state());
+        assertThrows(
+                CheckpointException.class,
+                () -> AtomicFiles.writeFile(file, ch -> {
+                    ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                    throw new IOException("disk full");
+                }));
+        assertEquals(state(), Checkpoint.load(file));
+        assertEquals(List.of("latest", "model.safetensors"), list(dir), "temporaries are cleaned up");
+    }
+
+    @Test
+    void refusesWhatAFolderOfNpyCannotHoldBeforeWritingAnything() {
+        Path ckpt = dir.resolve("c");
+        assertEquals(
+                "tensor 'bf16' is bf16[3], and .npy has no bf16 dtype; save a .safetensors file, or cast it to f32",
+                assertThrows(
+                                CheckpointException.class,
+                                () -> Checkpoint.saveNpyFolder(ckpt, SafetensorsTest.everyDtype()))
+                        .getMessage());
+        assertEquals(
+                "tensor name 'enc/fc1' cannot be a file name in " + ckpt + ": use letters, digits, '_', '-' and '.',"
+                        + " not starting with '.' (or save a .safetensors file)",
+                assertThrows(
+                                CheckpointException.class,
+                                () -> Checkpoint.saveNpyFolder(ckpt, Map.of("enc/fc1", NdArray.zeros(DType.F32, 1))))
+                        .getMessage());
+        assertEquals(
+                "tensors 'W' and 'w' differ only in case, so their files would collide on case-insensitive file"
+                        + " systems; save a .safetensors file instead",
+                assertThrows(
+                                CheckpointException.class,
+                                () -> Checkpoint.saveNpyFolder(
+                                        ckpt,
+                                        Map.of("w", NdArray.zeros(DType.F32, 1), "W", NdArray.zeros(DType.F32, 1))))
+                        .getMessage());
+        assertTrue(Files.notExists(ckpt));
+    }
+
+    @Test
+    void refusesToReplaceAFolderThatHoldsOtherFiles() throws IOException {
+        Path ckpt = Files.createDirectory(dir.resolve("work"));
+        Files.writeString(ckpt.resolve("notes.txt"), "precious");
+        assertEquals(
+                "cannot replace checkpoint folder " + ckpt + ": it holds " + ckpt.resolve("notes.txt")
+                        + ", which is not" + " a .npy file of a checkpoint; move it away or save elsewhere",
+                assertThrows(CheckpointException.class, () -> Checkpoint.saveNpyFolder(ckpt, state()))
+                        .getMessage());
+        assertEquals("precious", Files.readString(ckpt.resolve("notes.txt")));
+    }
+
+    @Test
+    void namesWhatIsMissingOnLoad() {
+        Path missing = dir.resolve("nope");
+        assertEquals(
+                "checkpoint " + missing + " does not exist",
+                assertThrows(CheckpointException.class, () -> Checkpoint.load(missing))
+                        .getMessage());
+        assertEquals(
+                "checkpoint folder " + missing + " does not exist",
+                assertThrows(CheckpointException.class, () -> Checkpoint.loadNpyFolder(missing))
+                        .getMessage());
+    }
+
+    @Test
+    void checkListsEveryMismatchInOneMessage() {
+        Map<String, TensorType> model = Map.of(
+                "fc1.weight", TensorType.of(DType.F32, 784, 512),
+                "fc1.bias", TensorType.of(DType.F32, 512),
+                "fc2.bias", TensorType.of(DType.F32, 10),
+                "fc2.weight", TensorType.of(DType.F32, 512, 10));
+        Map<String, NdArray> loaded = Map.of(
+                "fc1.weight", NdArray.zeros(DType.F32, 784, 256),
+                "fc1.bias", NdArray.zeros(DType.F64, 512),
+                "fc2.weight", NdArray.zeros(DType.F32, 512, 10),
+                "fc3.weight", NdArray.zeros(DType.F32, 10, 10));
+        assertEquals(
+                """
+                checkpoint does not match the model:
+                  missing: fc2.bias f32[10]
+                  extra: fc3.weight f32[10,10]
+                  wrong dtype: fc1.bias is f64[512], the model wants f32[512]
+                  wrong shape: fc1.weight is f32[784,256], the model wants f32[784,512]""",
+                assertThrows(CheckpointException.class, () -> Checkpoint.check(model, loaded))
+                        .getMessage());
+    }
+
+    @Test
+    void checkAcceptsAnExactMatch() {
+        Map<String, TensorType> model = Map.of("w", TensorType.of(DType.F32, 2, 3), "n", TensorType.scalar(DType.I64));
+        Map<String, NdArray> loaded =
+                Map.of("w", NdArray.zeros(DType.F32, 2, 3), "n", NdArray.ofLongs(DType.I64, new long[] {}, 3));
+        assertDoesNotThrow(() -> Checkpoint.check(model, loaded));
+        assertEquals(
+                "  wrong type: w is f64[3], the model wants f32[2,3]",
+                assertThrows(
+                                CheckpointException.class,
+                                () -> Checkpoint.check(
+                                        Map.of("w", TensorType.of(DType.F32, 2, 3)),
+                                        Map.of("w", NdArray.zeros(DType.F64, 3))))
+                        .getMessage()
+                        .lines()
+                        .toList()
+                        .get(1));
+    }
+
+    private static List<String> list(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
