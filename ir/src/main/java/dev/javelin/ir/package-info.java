@@ -4,7 +4,7 @@
  * builder ({@code graph}), the exact text form ({@code text}), the verifier ({@code verify}), the
  * float64 reference interpreter every backend is tested against ({@code interp}), host arrays and
  * {@code .npy} files ({@code value}, {@code npy}), Philox random numbers ({@code random}),
- * Graphviz export ({@code dot}) and the IR layer's settings ({@code config}). Later it also owns
- * the plan IR and autodiff.
+ * Graphviz export ({@code dot}), the IR layer's settings ({@code config}) and reverse-mode
+ * autodiff as a graph transformation ({@code autodiff}). Later it also owns the plan IR.
  */
 package dev.javelin.ir;

@@ -11,6 +11,8 @@ import dev.javelin.ir.op.Cast;
 import dev.javelin.ir.op.Concat;
 import dev.javelin.ir.op.Constant;
 import dev.javelin.ir.op.Conv2d;
+import dev.javelin.ir.op.Conv2dBackpropFilter;
+import dev.javelin.ir.op.Conv2dBackpropInput;
 import dev.javelin.ir.op.Gather;
 import dev.javelin.ir.op.Input;
 import dev.javelin.ir.op.Iota;
@@ -19,6 +21,7 @@ import dev.javelin.ir.op.Pad;
 import dev.javelin.ir.op.Parameter;
 import dev.javelin.ir.op.Permute;
 import dev.javelin.ir.op.Pool2d;
+import dev.javelin.ir.op.Pool2dBackprop;
 import dev.javelin.ir.op.RandomOp;
 import dev.javelin.ir.op.Reduce;
 import dev.javelin.ir.op.Reshape;
@@ -76,6 +79,9 @@ import java.util.Map;
  *   <li>Conv2d is cross-correlation in NCHW/OIHW with zero padding (top, bottom, left, right),
  *       stride, dilation and groups. Max pooling pads with -inf; average pooling divides the window
  *       sum by kh*kw, counting padding as zeros.
+ *   <li>The gradients of conv2d and pooling scatter each output gradient back over the forward
+ *       window's taps (padding receives nothing); max pooling's goes to the first position holding
+ *       the window's maximum (a NaN counts as the maximum), as in PyTorch.
  *   <li>Gather and scatter-add indices must lie in {@code [0, size)} (no negative indexing): an
  *       index outside is an error naming the node, the index and its position. Scatter-add adds
  *       the updates in C order, so repeated indices accumulate.
@@ -146,6 +152,9 @@ public final class Interpreter {
             case MatMul m -> Contractions.matmul(m, a.get(0), a.get(1), out);
             case Conv2d c -> Contractions.conv2d(c, a.get(0), a.get(1), out);
             case Pool2d p -> Contractions.pool2d(p, a.get(0), out);
+            case Conv2dBackpropInput c -> WindowGradients.conv2dBackpropInput(c, a.get(0), a.get(1), out);
+            case Conv2dBackpropFilter c -> WindowGradients.conv2dBackpropFilter(c, a.get(0), a.get(1), out);
+            case Pool2dBackprop p -> WindowGradients.pool2dBackprop(p, a.get(0), a.get(1), out);
             case Gather g -> Indexing.gather(n, g, a.get(0), a.get(1), out);
             case ScatterAdd s -> Indexing.scatterAdd(n, s, a.get(0), a.get(1), a.get(2), out);
             case Iota i -> Indexing.iota(i, out);

@@ -13,7 +13,13 @@ public enum PoolKind {
         this.mnemonic = mnemonic;
     }
 
+    /** The forward op's mnemonic, e.g. {@code max_pool2d}. */
     public String mnemonic() {
         return mnemonic;
+    }
+
+    /** The mnemonic of its gradient op, {@link Pool2dBackprop}: e.g. {@code max_pool2d_backprop}. */
+    public String backpropMnemonic() {
+        return mnemonic + "_backprop";
     }
 }

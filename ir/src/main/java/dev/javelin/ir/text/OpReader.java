@@ -9,6 +9,8 @@ import dev.javelin.ir.op.Cast;
 import dev.javelin.ir.op.Concat;
 import dev.javelin.ir.op.Constant;
 import dev.javelin.ir.op.Conv2d;
+import dev.javelin.ir.op.Conv2dBackpropFilter;
+import dev.javelin.ir.op.Conv2dBackpropInput;
 import dev.javelin.ir.op.Distribution;
 import dev.javelin.ir.op.Gather;
 import dev.javelin.ir.op.Input;
@@ -19,6 +21,7 @@ import dev.javelin.ir.op.Pad;
 import dev.javelin.ir.op.Parameter;
 import dev.javelin.ir.op.Permute;
 import dev.javelin.ir.op.Pool2d;
+import dev.javelin.ir.op.Pool2dBackprop;
 import dev.javelin.ir.op.PoolKind;
 import dev.javelin.ir.op.RandomOp;
 import dev.javelin.ir.op.Reduce;
@@ -112,6 +115,24 @@ final class OpReader {
             case "conv2d" -> new Conv2d(longs("stride"), longs("padding"), longs("dilation"), longValue("groups"));
             case "max_pool2d" -> new Pool2d(PoolKind.MAX, longs("kernel"), longs("stride"), longs("padding"));
             case "avg_pool2d" -> new Pool2d(PoolKind.AVG, longs("kernel"), longs("stride"), longs("padding"));
+            case "conv2d_backprop_input" ->
+                new Conv2dBackpropInput(
+                        longs("stride"),
+                        longs("padding"),
+                        longs("dilation"),
+                        longValue("groups"),
+                        shape("input_shape"));
+            case "conv2d_backprop_filter" ->
+                new Conv2dBackpropFilter(
+                        longs("stride"),
+                        longs("padding"),
+                        longs("dilation"),
+                        longValue("groups"),
+                        shape("filter_shape"));
+            case "max_pool2d_backprop" ->
+                new Pool2dBackprop(PoolKind.MAX, longs("kernel"), longs("stride"), longs("padding"));
+            case "avg_pool2d_backprop" ->
+                new Pool2dBackprop(PoolKind.AVG, longs("kernel"), longs("stride"), longs("padding"));
             case "gather" -> new Gather(integer("axis"));
             case "scatter_add" -> new ScatterAdd(integer("axis"));
             case "iota" -> new Iota(type, integer("axis"));

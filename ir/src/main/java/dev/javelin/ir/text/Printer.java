@@ -11,6 +11,8 @@ import dev.javelin.ir.op.Cast;
 import dev.javelin.ir.op.Concat;
 import dev.javelin.ir.op.Constant;
 import dev.javelin.ir.op.Conv2d;
+import dev.javelin.ir.op.Conv2dBackpropFilter;
+import dev.javelin.ir.op.Conv2dBackpropInput;
 import dev.javelin.ir.op.Gather;
 import dev.javelin.ir.op.Input;
 import dev.javelin.ir.op.Iota;
@@ -20,6 +22,7 @@ import dev.javelin.ir.op.Pad;
 import dev.javelin.ir.op.Parameter;
 import dev.javelin.ir.op.Permute;
 import dev.javelin.ir.op.Pool2d;
+import dev.javelin.ir.op.Pool2dBackprop;
 import dev.javelin.ir.op.RandomOp;
 import dev.javelin.ir.op.Reduce;
 import dev.javelin.ir.op.Reshape;
@@ -119,6 +122,10 @@ public final class Printer {
                         + ", groups=" + c.groups();
             case Pool2d p ->
                 "kernel=" + ints(p.kernel()) + ", stride=" + ints(p.stride()) + ", padding=" + ints(p.padding());
+            // The gradient ops print their forward op's attributes first, then what they add.
+            case Conv2dBackpropInput c -> attributes(c.forward()) + ", input_shape=" + c.inputShape();
+            case Conv2dBackpropFilter c -> attributes(c.forward()) + ", filter_shape=" + c.filterShape();
+            case Pool2dBackprop p -> attributes(p.forward());
             case Gather g -> "axis=" + g.axis();
             case ScatterAdd s -> "axis=" + s.axis();
             case Iota i -> "axis=" + i.axis();

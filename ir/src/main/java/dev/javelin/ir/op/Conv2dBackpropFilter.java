@@ -1,0 +1,62 @@
+package dev.javelin.ir.op;
+
+import dev.javelin.ir.type.Shape;
+import dev.javelin.ir.type.TensorType;
+import java.util.List;
+
+/**
+ * The gradient of {@link Conv2d} with respect to its weight: {@code conv2d_backprop_filter(input,
+ * grad_out)} with the forward convolution's attributes and the weight's static shape {@code
+ * filterShape} ({@code [O, C/groups, KH, KW]}). Each weight tap sums, over the batch and the output
+ * positions, the input element it multiplied times the output gradient: {@code dw[o, c, kh, kw] +=
+ * x[n, g*Cg + c, oh*sh - top + kh*dh, ow*sw - left + kw*dw] * dy[n, o, oh, ow]}, padding
+ * contributing nothing. Its own gradient (second order) is not supported.
+ */
+public record Conv2dBackpropFilter(
+        List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape filterShape) implements Op {
+    public Conv2dBackpropFilter {
+        stride = List.copyOf(stride);
+        padding = List.copyOf(padding);
+        dilation = List.copyOf(dilation);
+        if (filterShape == null) {
+            throw new IllegalArgumentException("conv2d_backprop_filter needs the filter shape");
+        }
+    }
+
+    /** The forward convolution whose gradient this is. */
+    public Conv2d forward() {
+        return new Conv2d(stride, padding, dilation, groups);
+    }
+
+    @Override
+    public String mnemonic() {
+        return "conv2d_backprop_filter";
+    }
+
+    /** Typed through the forward rule: grad_out must be what conv2d(input, filter_shape) gives. */
+    @Override
+    public TensorType infer(List<TensorType> in) {
+        Checks.arity(this, in, 2);
+        Checks.sameDtype(in);
+        TensorType x = in.get(0);
+        TensorType dy = in.get(1);
+        Checks.floating(x, mnemonic());
+        if (filterShape.rank() != 4 || !filterShape.isStatic()) {
+            throw new OpTypeError(
+                    mnemonic() + " filter_shape must be a static [O,C/groups,KH,KW], found " + filterShape);
+        }
+        TensorType w = x.withShape(filterShape);
+        TensorType forward;
+        try {
+            forward = forward().infer(List.of(x, w));
+        } catch (OpTypeError e) {
+            throw new OpTypeError(
+                    mnemonic() + ": the forward conv2d(" + x + ", " + w + ") is invalid: " + e.getMessage());
+        }
+        if (!forward.equals(dy)) {
+            throw new OpTypeError(
+                    mnemonic() + " grad_out must have the forward conv2d's result type " + forward + ", found " + dy);
+        }
+        return w;
+    }
+}

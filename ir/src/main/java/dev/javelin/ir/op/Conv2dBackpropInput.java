@@ -1,0 +1,62 @@
+package dev.javelin.ir.op;
+
+import dev.javelin.ir.type.Shape;
+import dev.javelin.ir.type.TensorType;
+import java.util.List;
+
+/**
+ * The gradient of {@link Conv2d} with respect to its input: {@code conv2d_backprop_input(grad_out,
+ * weight)} with the forward convolution's attributes and the forward input's shape {@code
+ * inputShape} ({@code [N, C, H, W]}; N may be symbolic). It scatters each output gradient back over
+ * the input positions its window read: {@code dx[n, g*Cg + c, oh*sh - top + kh*dh, ow*sw - left +
+ * kw*dw] += dy[n, o, oh, ow] * w[o, c, kh, kw]}, positions in the padding dropped. The input shape
+ * is an attribute because strides can leave trailing rows unread, so it does not follow from the
+ * other shapes. Its own gradient (second order) is not supported.
+ */
+public record Conv2dBackpropInput(
+        List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape inputShape) implements Op {
+    public Conv2dBackpropInput {
+        stride = List.copyOf(stride);
+        padding = List.copyOf(padding);
+        dilation = List.copyOf(dilation);
+        if (inputShape == null) {
+            throw new IllegalArgumentException("conv2d_backprop_input needs the forward input shape");
+        }
+    }
+
+    /** The forward convolution whose gradient this is. */
+    public Conv2d forward() {
+        return new Conv2d(stride, padding, dilation, groups);
+    }
+
+    @Override
+    public String mnemonic() {
+        return "conv2d_backprop_input";
+    }
+
+    /** Typed through the forward rule: grad_out must be what conv2d(input_shape, weight) gives. */
+    @Override
+    public TensorType infer(List<TensorType> in) {
+        Checks.arity(this, in, 2);
+        Checks.sameDtype(in);
+        TensorType dy = in.get(0);
+        TensorType w = in.get(1);
+        Checks.floating(dy, mnemonic());
+        if (inputShape.rank() != 4) {
+            throw new OpTypeError(mnemonic() + " input_shape must be [N,C,H,W], found " + inputShape);
+        }
+        TensorType x = dy.withShape(inputShape);
+        TensorType forward;
+        try {
+            forward = forward().infer(List.of(x, w));
+        } catch (OpTypeError e) {
+            throw new OpTypeError(
+                    mnemonic() + ": the forward conv2d(" + x + ", " + w + ") is invalid: " + e.getMessage());
+        }
+        if (!forward.equals(dy)) {
+            throw new OpTypeError(
+                    mnemonic() + " grad_out must have the forward conv2d's result type " + forward + ", found " + dy);
+        }
+        return x;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.javelin.ir.op;
+
+import dev.javelin.ir.type.TensorType;
+import java.util.List;
+
+/**
+ * The gradient of {@link Pool2d} with respect to its input: {@code max_pool2d_backprop(input,
+ * grad_out)} or {@code avg_pool2d_backprop(input, grad_out)}, with the forward pooling's attributes;
+ * the result has the input's type. Max: each window's output gradient goes to the first position
+ * (in row-major window order) holding the window's maximum, as PyTorch does; a NaN counts as the
+ * maximum; padding positions receive nothing. Average: each window's output gradient is spread over
+ * the window divided by kh*kw (padding counted, as in the forward op), the share of padding
+ * positions dropped. Its own gradient (second order) is not supported.
+ */
+public record Pool2dBackprop(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding) implements Op {
+    public Pool2dBackprop {
+        if (kind == null) {
+            throw new IllegalArgumentException("pooling gradient needs a kind");
+        }
+        kernel = List.copyOf(kernel);
+        stride = List.copyOf(stride);
+        padding = List.copyOf(padding);
+    }
+
+    /** The forward pooling whose gradient this is. */
+    public Pool2d forward() {
+        return new Pool2d(kind, kernel, stride, padding);
+    }
+
+    @Override
+    public String mnemonic() {
+        return kind.backpropMnemonic();
+    }
+
+    /** Typed through the forward rule: grad_out must be what the pooling of input gives. */
+    @Override
+    public TensorType infer(List<TensorType> in) {
+        Checks.arity(this, in, 2);
+        TensorType x = in.get(0);
+        TensorType dy = in.get(1);
+        TensorType forward;
+        try {
+            forward = forward().infer(List.of(x));
+        } catch (OpTypeError e) {
+            throw new OpTypeError(
+                    mnemonic() + ": the forward " + kind.mnemonic() + "(" + x + ") is invalid: " + e.getMessage());
+        }
+        if (!forward.equals(dy)) {
+            throw new OpTypeError(mnemonic() + " grad_out must have the forward " + kind.mnemonic() + "'s result type "
+                    + forward + ", found " + dy);
+        }
+        return x;
+    }
+}
