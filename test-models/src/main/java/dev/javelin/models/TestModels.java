@@ -18,8 +18,9 @@ public final class TestModels implements ModelProvider {
             case "mnist-mlp" -> new MnistMlp();
             case "lenet5" -> new LeNet5();
             case "transformer-block" -> new TransformerBlock();
-            default -> throw new IllegalArgumentException(
-                    "unknown model '" + name + "' (known: " + String.join(", ", names()) + ")");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown model '" + name + "' (known: " + String.join(", ", names()) + ")");
         };
     }
 }

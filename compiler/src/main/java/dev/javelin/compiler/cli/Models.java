@@ -26,7 +26,9 @@ final class Models {
         }
         List<String> known = names();
         throw new CliException("unknown model '" + name + "' ("
-                + (known.isEmpty() ? "no models on the class path: build test-models" : "known: " + String.join(", ", known))
+                + (known.isEmpty()
+                        ? "no models on the class path: build test-models"
+                        : "known: " + String.join(", ", known))
                 + ")");
     }
 }

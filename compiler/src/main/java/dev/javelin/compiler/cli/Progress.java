@@ -25,8 +25,15 @@ final class Progress {
         if (terminal) {
             int width = 30;
             int filled = total == 0 ? width : (int) (width * done / total);
-            out.printf(Locale.ROOT, "\r[%s%s] %d/%d %s  %.1fs ", "#".repeat(filled), ".".repeat(width - filled), done,
-                    total, status, seconds);
+            out.printf(
+                    Locale.ROOT,
+                    "\r[%s%s] %d/%d %s  %.1fs ",
+                    "#".repeat(filled),
+                    ".".repeat(width - filled),
+                    done,
+                    total,
+                    status,
+                    seconds);
             out.flush();
             if (done == total) {
                 out.println();

@@ -29,7 +29,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model to train (see --list).")
     String model;
 
-    @Option(names = "--data", defaultValue = "synthetic", paramLabel = "mnist|synthetic|DIR",
+    @Option(
+            names = "--data",
+            defaultValue = "synthetic",
+            paramLabel = "mnist|synthetic|DIR",
             description = "Training data (default: ${DEFAULT-VALUE}); DIR holds one .npy per model input.")
     String data;
 
@@ -57,7 +60,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "interpreter", description = "interpreter (more to come).")
     String backend;
 
-    @Option(names = "--loss-csv", paramLabel = "FILE", description = "Write 'step,loss' per step (loss before the step's update).")
+    @Option(
+            names = "--loss-csv",
+            paramLabel = "FILE",
+            description = "Write 'step,loss' per step (loss before the step's update).")
     Path lossCsv;
 
     @Option(names = "--save", paramLabel = "DIR|FILE.safetensors", description = "Save parameters and optimizer state.")
@@ -143,12 +149,21 @@ final class TrainCommand implements Callable<Integer> {
             this.d = d;
             this.out = out;
             this.csv = csv;
-            this.progress = new Progress(out, System.console() != null && System.console().isTerminal(), d.totalSteps());
+            this.progress = new Progress(
+                    out, System.console() != null && System.console().isTerminal(), d.totalSteps());
         }
 
         void run() throws IOException {
-            out.printf(Locale.ROOT, "training %s on %s: %d steps, batch %d, %s lr %s, backend %s%n", model, data,
-                    d.totalSteps(), d.batch(), optimizer, lr, backend);
+            out.printf(
+                    Locale.ROOT,
+                    "training %s on %s: %d steps, batch %d, %s lr %s, backend %s%n",
+                    model,
+                    data,
+                    d.totalSteps(),
+                    d.batch(),
+                    optimizer,
+                    lr,
+                    backend);
             if (d.synthetic() != null) {
                 for (long s = 0; s < d.totalSteps(); s++) {
                     step(s, d.synthetic().syntheticBatch(d.batch(), seed * 1_000_003L + s));
@@ -159,7 +174,8 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         private void runEpochs() throws IOException {
-            DataLoader.Builder b = DataLoader.over(d.train()).batchSize(d.batch()).dropLast(d.shuffle());
+            DataLoader.Builder b =
+                    DataLoader.over(d.train()).batchSize(d.batch()).dropLast(d.shuffle());
             if (d.shuffle()) {
                 b.shuffle(seed);
             }
@@ -207,8 +223,8 @@ final class TrainCommand implements Callable<Integer> {
                     right += Trainer.correct(trainer.evaluate(batch).get("prediction"), batch.get(label));
                 }
             }
-            return String.format(Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100.0 * right / test.size(), right,
-                    test.size());
+            return String.format(
+                    Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100.0 * right / test.size(), right, test.size());
         }
     }
 }

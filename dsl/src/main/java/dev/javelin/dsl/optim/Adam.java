@@ -9,8 +9,7 @@ import dev.javelin.dsl.Tensor;
  * (sqrt(v)/sqrt(1-b2^t) + eps)}. Plain Adam's weight decay is L2 ({@code g += wd p}); AdamW's first
  * scales {@code p *= 1 - lr wd}.
  */
-public record Adam(double beta1, double beta2, double eps, double weightDecay, boolean decoupled)
-        implements Optimizer {
+public record Adam(double beta1, double beta2, double eps, double weightDecay, boolean decoupled) implements Optimizer {
     public Adam {
         if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || eps <= 0 || weightDecay < 0) {
             throw new IllegalArgumentException("Adam needs 0 <= betas < 1, eps > 0, weight decay >= 0; found beta1="

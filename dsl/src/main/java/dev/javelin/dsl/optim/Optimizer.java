@@ -58,8 +58,9 @@ public sealed interface Optimizer permits Sgd, Adam {
             case "nesterov" -> momentum(0.9, true);
             case "adam" -> adam();
             case "adamw" -> adamW(0.01);
-            default -> throw new IllegalArgumentException(
-                    "unknown optimizer '" + name + "' (expected sgd, momentum, nesterov, adam or adamw)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown optimizer '" + name + "' (expected sgd, momentum, nesterov, adam or adamw)");
         };
     }
 }

@@ -46,7 +46,8 @@ public final class Trainer {
         TrainingModel.Traced e = model.trace(eval);
         eval.output("prediction", e.prediction()).output("loss", e.loss());
         this.evalGraph = eval.build();
-        this.feedsStep = trainGraph.find("step").map(n -> n.op() instanceof Input).orElse(false);
+        this.feedsStep =
+                trainGraph.find("step").map(n -> n.op() instanceof Input).orElse(false);
         state.putAll(train.initialValues(seed));
         if (init != null) {
             loadInto(init);

@@ -7,16 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class PermutationsTest {
 
     static Stream<Arguments> cases() {
         Random r = new Random(20261126L);
-        return Stream.generate(() -> Arguments.of(r.nextInt(301), r.nextLong(), r.nextLong())).limit(200);
+        return Stream.generate(() -> Arguments.of(r.nextInt(301), r.nextLong(), r.nextLong()))
+                .limit(200);
     }
 
     @ParameterizedTest(name = "n={0} seed={1} stream={2}")

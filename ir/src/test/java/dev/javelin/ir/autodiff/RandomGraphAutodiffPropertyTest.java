@@ -23,9 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Differentiating any random valid graph (every primitive family, symbolic batch axes, state
@@ -70,11 +70,18 @@ class RandomGraphAutodiffPropertyTest {
         return total;
     }
 
-    @Property(tries = 100)
-    void gradientsOfRandomGraphsAreValidGraphs(
-            @ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 25) int steps,
-            @ForAll @IntRange(min = 1, max = 3) int batch) {
+    static LongStream seeds() {
+        return dev.javelin.ir.testing.Seeds.of("random-graph-autodiff", 100);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void gradientsOfRandomGraphsAreValidGraphs(long seed) {
+        int batch = 1 + (int) Math.floorMod(seed, 3L);
+        RandomGraphs.check(seed, 1 + (int) Math.floorMod(seed >> 8, 25L), steps -> differentiate(seed, steps, batch));
+    }
+
+    private static void differentiate(long seed, int steps, int batch) {
         Graph g = RandomGraphs.generate(seed, steps);
         GraphBuilder b = replay(g);
         Value loss = loss(b, g);
