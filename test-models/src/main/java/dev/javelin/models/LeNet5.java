@@ -44,14 +44,14 @@ public final class LeNet5 implements TrainingModel {
     @Override
     public Traced trace(Net net) {
         net.module(network);
-        Tensor x = net.input("x", DType.F32, "batch", 784);
-        Tensor labels = net.input("labels", DType.I64, "batch");
+        Tensor x = net.input("image", DType.F32, "batch", 784);
+        Tensor labels = net.input("label", DType.I64, "batch");
         Tensor logits = network.forward(x.reshape("batch", 1, 28, 28));
         return new Traced(logits, Loss.crossEntropy(logits, labels));
     }
 
     @Override
     public Map<String, NdArray> syntheticBatch(int batch, long seed) {
-        return Map.of("x", Synthetic.uniform(seed, 1, batch, 784), "labels", Synthetic.labels(seed, 2, 10, batch));
+        return Map.of("image", Synthetic.uniform(seed, 1, batch, 784), "label", Synthetic.labels(seed, 2, 10, batch));
     }
 }

@@ -88,6 +88,9 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, NdArray> initial = init == null ? null : Checkpoint.loadNpyFolder(init);
         Trainer trainer = new Trainer(m, named(optimizer), seed, initial, Backend.named(backend));
         Data d = data();
+        if (d.train() != null) {
+            checkColumns(trainer, d.train());
+        }
         try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv)) {
             new Loop(trainer, d, out, csv).run();
         }
@@ -97,6 +100,27 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The data must hold a column of the right type for every input of the model. */
+    private void checkColumns(Trainer trainer, Dataset ds) {
+        var have = ds.exampleTypes();
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        trainer.batchInputs().forEach((name, type) -> {
+            var want = new dev.javelin.ir.type.TensorType(
+                    type.dtype(), type.shape().sub(1, type.rank()));
+            var got = have.get(name);
+            if (got == null) {
+                problems.add("no column '" + name + "' (" + name + ".npy) for input " + name + " : " + type);
+            } else if (!got.equals(want)) {
+                problems.add("column '" + name + "' holds " + got + " per example, input " + name + " : " + type
+                        + " wants " + want);
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new CliException("data " + data + " does not fit model " + model + ": " + String.join("; ", problems)
+                    + " (columns: " + have.keySet() + ")");
+        }
     }
 
     private static Optimizer named(String name) {
@@ -182,15 +206,17 @@ final class TrainCommand implements Callable<Integer> {
             long s = 0;
             try (DataLoader loader = b.build()) {
                 for (int epoch = 0; s < d.totalSteps(); epoch++) {
+                    boolean whole = true;
                     try (DataLoader.Epoch batches = loader.epoch(epoch)) {
                         for (Map<String, NdArray> batch : batches) {
                             if (s == d.totalSteps()) {
+                                whole = false;
                                 break;
                             }
                             step(s++, batch);
                         }
                     }
-                    if (d.test() != null) {
+                    if (d.test() != null && whole && s < d.totalSteps()) {
                         out.printf(Locale.ROOT, "epoch %d: %s%n", epoch + 1, accuracy(d.test()));
                     }
                 }
