@@ -28,6 +28,7 @@ public final class Net {
             "dev.javelin.dsl.F",
             "dev.javelin.dsl.Loss",
             "dev.javelin.dsl.Control",
+            "dev.javelin.dsl.CustomOp",
             "dev.javelin.dsl.Shapes",
             "dev.javelin.dsl.nn.",
             "dev.javelin.dsl.init.",
@@ -43,6 +44,7 @@ public final class Net {
     private final Map<Param, Tensor> nodes = new IdentityHashMap<>();
     private Tensor step;
     private final Map<String, Long> labelRanges = new LinkedHashMap<>();
+    private final Map<String, dev.javelin.ir.autodiff.GradientOverride> overrides = new LinkedHashMap<>();
 
     public Net(String name) {
         this(name, Mode.TRAIN);
@@ -186,6 +188,16 @@ public final class Net {
         if (node.op() instanceof dev.javelin.ir.op.Input) {
             labelRanges.merge(node.name(), classes, Math::min);
         }
+    }
+
+    /** Registers a user-given gradient for {@code output} (see {@link CustomOp}). */
+    void overrideGradient(Tensor output, dev.javelin.ir.autodiff.GradientOverride o) {
+        overrides.put(output.value().name(), o);
+    }
+
+    /** The user-given gradients of custom ops, by node name, for autodiff. */
+    public Map<String, dev.javelin.ir.autodiff.GradientOverride> gradientOverrides() {
+        return Collections.unmodifiableMap(overrides);
     }
 
     /** Integer inputs whose values must lie in {@code [0, bound)}, by input name. */

@@ -40,7 +40,7 @@ public final class TrainStep {
             params.add(t);
             wrt.add(t.value());
         }
-        List<Value> grads = Autodiff.gradients(net.builder(), loss.value(), wrt);
+        List<Value> grads = Autodiff.gradients(net.builder(), loss.value(), wrt, net.gradientOverrides());
         Tensor lr = net.input("lr", DType.F32);
         Tensor t = null;
         if (optimizer.usesStepCount()) {

@@ -52,7 +52,21 @@ public final class Autodiff {
                     + loss.name() + " : " + loss.type()
                     + " (reduce it to a scalar, or pass a seed for a vector-Jacobian product)");
         }
-        return run(b, loss, null, wrt);
+        return run(b, loss, null, wrt, Map.of());
+    }
+
+    /**
+     * As {@link #gradients(GraphBuilder, Value, List)}, with user-given gradients for some values
+     * ({@code overrides}, by node name): such a value counts as a function of its override's inputs
+     * only, and its override's backward replaces the rules of the nodes that computed it.
+     */
+    public static List<Value> gradients(
+            GraphBuilder b, Value loss, List<Value> wrt, Map<String, GradientOverride> overrides) {
+        if (loss.type().rank() != 0 || !loss.type().dtype().isFloat()) {
+            throw new IrException("Autodiff.gradients: the loss must be a scalar float (rank 0), found %" + loss.name()
+                    + " : " + loss.type());
+        }
+        return run(b, loss, null, wrt, overrides);
     }
 
     /**
@@ -69,10 +83,11 @@ public final class Autodiff {
             throw new IrException("Autodiff.gradients: the seed must have the output's type " + loss.type()
                     + ", found %" + seed.name() + " : " + seed.type());
         }
-        return run(b, loss, seed, wrt);
+        return run(b, loss, seed, wrt, Map.of());
     }
 
-    private static List<Value> run(GraphBuilder b, Value loss, Value seed, List<Value> wrt) {
+    private static List<Value> run(
+            GraphBuilder b, Value loss, Value seed, List<Value> wrt, Map<String, GradientOverride> overrides) {
         List<Node> nodes = List.copyOf(b.nodes());
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -91,7 +106,8 @@ public final class Autodiff {
             }
             targets.add(w.name());
         }
-        boolean[] onPath = onPath(nodes, index, targets, lossAt);
+        Edges edges = new Edges(nodes, index, overrides);
+        boolean[] onPath = onPath(nodes, edges, targets, lossAt);
         Emit e = new Emit(b);
         Map<String, Value> grads = new LinkedHashMap<>();
         if (onPath[lossAt]) {
@@ -99,7 +115,12 @@ public final class Autodiff {
         }
         for (int i = lossAt; i >= 0; i--) {
             if (onPath[i]) {
-                backward(b, e, nodes, i, index, onPath, grads);
+                GradientOverride o = overrides.get(nodes.get(i).name());
+                if (o != null) {
+                    overridden(b, e, nodes.get(i), o, edges.of(i), onPath, grads);
+                } else {
+                    backward(b, e, nodes, i, index, onPath, grads);
+                }
             }
         }
         List<Value> out = new ArrayList<>();
@@ -113,28 +134,87 @@ public final class Autodiff {
      * Marks the nodes on a gradient-carrying path from a target to the loss: first everything the
      * targets reach (forward), then, of those, everything the loss reaches back (reverse).
      */
-    private static boolean[] onPath(List<Node> nodes, Map<String, Integer> index, Set<String> targets, int lossAt) {
+    private static boolean[] onPath(List<Node> nodes, Edges edges, Set<String> targets, int lossAt) {
         boolean[] reached = new boolean[nodes.size()];
         for (int i = 0; i <= lossAt; i++) {
-            Node n = nodes.get(i);
-            reached[i] = targets.contains(n.name());
-            for (int k = 0; k < n.inputs().size() && !reached[i]; k++) {
-                int j = index.get(n.inputs().get(k));
-                reached[i] = reached[j] && Rules.carries(n, k, nodes.get(j).type());
+            reached[i] = targets.contains(nodes.get(i).name());
+            for (int[] edge : edges.of(i)) {
+                reached[i] |= reached[edge[1]]
+                        && edges.carries(i, edge[0], nodes.get(edge[1]).type());
             }
         }
         boolean[] onPath = new boolean[nodes.size()];
         onPath[lossAt] = reached[lossAt];
         for (int i = lossAt; i >= 0; i--) {
-            Node n = nodes.get(i);
-            for (int k = 0; k < n.inputs().size() && onPath[i]; k++) {
-                int j = index.get(n.inputs().get(k));
-                if (reached[j] && Rules.carries(n, k, nodes.get(j).type())) {
-                    onPath[j] = true;
+            if (!onPath[i]) {
+                continue;
+            }
+            for (int[] edge : edges.of(i)) {
+                if (reached[edge[1]]
+                        && edges.carries(i, edge[0], nodes.get(edge[1]).type())) {
+                    onPath[edge[1]] = true;
                 }
             }
         }
         return onPath;
+    }
+
+    /**
+     * The operand edges autodiff follows: a node's inputs, except that an overridden value's
+     * operands are its override's inputs. Each edge is {operand position, node index}.
+     */
+    private record Edges(List<Node> nodes, Map<String, Integer> index, Map<String, GradientOverride> overrides) {
+        List<int[]> of(int i) {
+            Node n = nodes.get(i);
+            GradientOverride o = overrides.get(n.name());
+            List<String> ins = o == null
+                    ? n.inputs()
+                    : o.inputs().stream().map(Value::name).toList();
+            List<int[]> out = new ArrayList<>();
+            for (int k = 0; k < ins.size(); k++) {
+                Integer j = index.get(ins.get(k));
+                if (j == null || j >= i) {
+                    throw new IrException("Autodiff.gradients: the override of %" + n.name() + " names input %"
+                            + ins.get(k) + ", which is not defined before it");
+                }
+                out.add(new int[] {k, j});
+            }
+            return out;
+        }
+
+        boolean carries(int i, int k, dev.javelin.ir.type.TensorType operand) {
+            Node n = nodes.get(i);
+            return overrides.containsKey(n.name()) ? operand.dtype().isFloat() : Rules.carries(n, k, operand);
+        }
+    }
+
+    /** A user-given backward: the value's gradient in, one gradient per override input out. */
+    private static void overridden(
+            GraphBuilder b,
+            Emit e,
+            Node n,
+            GradientOverride o,
+            List<int[]> edges,
+            boolean[] onPath,
+            Map<String, Value> grads) {
+        Value g = grads.get(n.name());
+        List<Value> given = o.backward().apply(b, g);
+        if (given.size() != o.inputs().size()) {
+            throw new IrException("the backward of %" + n.name() + " gave " + given.size() + " gradients for "
+                    + o.inputs().size() + " inputs");
+        }
+        for (int k = 0; k < given.size(); k++) {
+            Value in = o.inputs().get(k);
+            Value gk = given.get(k);
+            if (gk == null || !onPath[edges.get(k)[1]] || !in.type().dtype().isFloat()) {
+                continue;
+            }
+            if (!gk.type().equals(in.type())) {
+                throw new IrException("the backward of %" + n.name() + " gave " + gk.type() + " for input %" + in.name()
+                        + " : " + in.type() + "; a gradient must have its input's type");
+            }
+            grads.merge(in.name(), gk, e::add);
+        }
     }
 
     /** Runs one node's rule and adds what it gives to its operands' gradients. */
