@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Trains a model: one compiled training-step graph (forward, backward, update) and one evaluation
@@ -28,6 +27,7 @@ public final class Trainer {
     private final Map<String, Long> labelRanges;
     private final Map<String, NdArray> state = new LinkedHashMap<>();
     private final boolean feedsStep;
+    private final java.util.Set<String> optimizerState = new java.util.HashSet<>();
     private long steps;
 
     /**
@@ -49,6 +49,11 @@ public final class Trainer {
         this.feedsStep =
                 trainGraph.find("step").map(n -> n.op() instanceof Input).orElse(false);
         state.putAll(train.initialValues(seed));
+        train.params().forEach((path, p) -> {
+            if (path.startsWith(optimizer.name() + ".")) {
+                optimizerState.add(path);
+            }
+        });
         if (init != null) {
             loadInto(init);
         }
@@ -58,21 +63,29 @@ public final class Trainer {
         return m.name().replaceAll("[^A-Za-z0-9_]", "_") + "_" + what;
     }
 
+    /**
+     * Replaces initial values with {@code init}'s. It must name only tensors of the model, each of
+     * its type, and hold every parameter; optimizer state may be absent (a fresh optimizer). Any
+     * mismatch fails with one message listing every missing, extra and mis-shaped tensor.
+     */
     private void loadInto(Map<String, NdArray> init) {
-        TreeSet<String> unknown = new TreeSet<>(init.keySet());
-        unknown.removeAll(state.keySet());
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("initial values name tensors the model " + model.name()
-                    + " does not have: " + unknown + " (it has " + new TreeSet<>(state.keySet()) + ")");
-        }
-        init.forEach((name, value) -> {
-            NdArray current = state.get(name);
-            if (!current.type().equals(value.type())) {
-                throw new IllegalArgumentException("initial value " + name + " is " + value.type() + ", the model "
-                        + model.name() + " wants " + current.type());
+        Map<String, dev.javelin.ir.type.TensorType> expected = new LinkedHashMap<>();
+        state.forEach((name, value) -> {
+            if (init.containsKey(name) || !optimizerState.contains(name)) {
+                expected.put(name, value.type());
             }
-            state.put(name, value);
         });
+        try {
+            dev.javelin.dsl.checkpoint.Checkpoint.check(expected, init);
+        } catch (RuntimeException e) {
+            throw new TrainingException("initial values for model " + model.name() + ": " + e.getMessage(), e);
+        }
+        state.putAll(init);
+    }
+
+    /** Replaces the parameters and optimizer state with a checkpoint's (see the constructor's rules). */
+    public void load(Map<String, NdArray> checkpoint) {
+        loadInto(checkpoint);
     }
 
     public Graph trainGraph() {
@@ -164,7 +177,7 @@ public final class Trainer {
             for (int i = 0; i < labels.size(); i++) {
                 long v = labels.getLong(i);
                 if (v < 0 || v >= classes) {
-                    throw new IllegalArgumentException("label out of range: input '" + name + "' holds " + v
+                    throw new TrainingException("label out of range: input '" + name + "' holds " + v
                             + " at index " + i + ", but model " + model.name() + " has " + classes
                             + " classes (labels 0.." + (classes - 1) + ")");
                 }
