@@ -161,4 +161,29 @@ class GradientFeaturesTest {
                 at);
         gradCheck(p -> new CustomRelu().apply(p).mul(p).sum(), at);
     }
+
+    /** The DSL's own composites (not copies of them) against finite differences. */
+    @Test
+    void compositeGradients() {
+        double[] at = {0.3, -1.1, 2.0, 0.8, -0.4, 1.7};
+        double[] w = {0.9, -0.2, 0.5, 1.3, -0.7, 0.1};
+        Function<Tensor, Tensor> weighted =
+                t -> t.mul(t.net().constant(t.type(), w)).sum();
+        gradCheck(p -> weighted.apply(F.softmax(p.reshape(2, 3), -1).reshape(6)), at);
+        gradCheck(p -> weighted.apply(F.logSoftmax(p.reshape(2, 3), 1).reshape(6)), at);
+        gradCheck(
+                p -> weighted.apply(
+                        F.layerNorm(p.reshape(2, 3), 1, null, null, 1e-5).reshape(6)),
+                at);
+        gradCheck(p -> weighted.apply(F.gelu(p)), at);
+        gradCheck(p -> weighted.apply(p.sigmoid().mul(p.tanh())), at);
+        gradCheck(p -> p.reshape(2, 3).mean(true, 1).sum().add(p.pow(2).mean()), at);
+        gradCheck(
+                p -> {
+                    Tensor labels = p.net().constant(dev.javelin.ir.type.TensorType.of(DType.I64, 2), 2, 0);
+                    return Loss.crossEntropy(p.reshape(2, 3), labels);
+                },
+                at);
+        gradCheck(p -> Loss.squaredError(p, p.net().constant(p.type(), w), Loss.Reduction.MEAN), at);
+    }
 }

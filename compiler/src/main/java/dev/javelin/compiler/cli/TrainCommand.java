@@ -136,7 +136,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private Data data() {
         if (data.equals("synthetic")) {
-            long n = steps != null ? steps : epochs != null ? epochs : 100;
+            if (epochs != null) {
+                throw new CliException("--epochs needs a data set (synthetic data has no epochs); use --steps N");
+            }
+            long n = steps != null ? steps : 100;
             return new Data(null, null, batch == null ? 64 : batch, false, n, Models.create(model));
         }
         Dataset train;
