@@ -228,7 +228,7 @@ public final class Npy {
         b.put(header.getBytes(StandardCharsets.ISO_8859_1));
         for (int i = 0; i < a.size(); i++) {
             switch (a.dtype()) {
-                case F16 -> b.putShort(Float.floatToFloat16((float) a.get(i)));
+                case F16 -> b.putShort(Float.floatToFloat16((float) DType.F16.round(a.get(i))));
                 case F32 -> b.putFloat((float) a.get(i));
                 case F64 -> b.putDouble(a.get(i));
                 case I32 -> b.putInt((int) a.getLong(i));

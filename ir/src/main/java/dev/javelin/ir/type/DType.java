@@ -68,12 +68,27 @@ public enum DType {
         return switch (this) {
             case F64 -> v;
             case F32 -> (float) v;
-            case F16 -> Float.float16ToFloat(Float.floatToFloat16((float) v));
-            case BF16 -> roundBf16((float) v);
+            case F16 -> Float.float16ToFloat(Float.floatToFloat16(toFloatRoundToOdd(v)));
+            case BF16 -> roundBf16(toFloatRoundToOdd(v));
             case I32 -> (int) (long) v;
             case I64 -> (double) (long) v;
             case BOOL -> v != 0 ? 1 : 0;
         };
+    }
+
+    /**
+     * {@code v} as a float rounded to odd: truncated toward zero, with the last bit set if anything
+     * was cut off. Rounding that float to nearest-even at 16 bits then gives exactly the
+     * correctly rounded result of {@code v} (float carries more than twice the bits of f16 and
+     * bf16, plus two), where a plain {@code (float) v} would round twice.
+     */
+    private static float toFloatRoundToOdd(double v) {
+        float f = (float) v;
+        if (Double.isNaN(v) || Float.isInfinite(f) || (double) f == v) {
+            return f;
+        }
+        float t = Math.abs((double) f) > Math.abs(v) ? Math.nextAfter(f, 0.0) : f;
+        return Float.intBitsToFloat(Float.floatToRawIntBits(t) | 1);
     }
 
     private static float roundBf16(float f) {
