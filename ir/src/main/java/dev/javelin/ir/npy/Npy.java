@@ -8,9 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -242,15 +240,7 @@ public final class Npy {
 
     /** Writes through a temporary file and a rename, so a failed write never leaves half a file. */
     public static void write(Path file, NdArray a) throws IOException {
-        byte[] bytes = toBytes(a);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.javelin.ir.io.AtomicWrite.write(file, toBytes(a));
     }
 
     /** A shape as Python prints a tuple: {@code ()}, {@code (5,)}, {@code (2, 3)}. */
