@@ -18,8 +18,11 @@ public abstract class Module {
     /** The module applied to {@code x}; parameters are used with {@code param.on(x.net())}. */
     public abstract Tensor forward(Tensor x);
 
-    /** Direct children: sub-modules and parameters by field name, in declaration order. */
-    final Map<String, Object> children() {
+    /**
+     * Direct children: sub-modules and parameters by name, in order. By default the fields, found
+     * by reflection; a container such as {@code Sequential} names its children itself.
+     */
+    protected Map<String, Object> children() {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Class<?>> chain = new ArrayList<>();
         for (Class<?> c = getClass(); c != null && c != Module.class; c = c.getSuperclass()) {
@@ -37,17 +40,11 @@ public abstract class Module {
         return out;
     }
 
-    private static void collect(String name, Object v, Map<String, Object> out) {
+    /** Adds {@code v} under {@code name} if it is a module or parameter, or each element of a list or array. */
+    protected static void collect(String name, Object v, Map<String, Object> out) {
         switch (v) {
             case Module m -> out.put(name, m);
             case Param p -> out.put(name, p);
-            // A Sequential's list is its own namespace: its layers are "0", "1", ... as in PyTorch.
-            case List<?> l
-            when name.equals("layers") -> {
-                for (int i = 0; i < l.size(); i++) {
-                    collect(Integer.toString(i), l.get(i), out);
-                }
-            }
             case List<?> l -> {
                 for (int i = 0; i < l.size(); i++) {
                     collect(name + "." + i, l.get(i), out);

@@ -35,10 +35,11 @@ class DslTest {
     static final class Model extends Module {
         final Encoder encoder = new Encoder();
         final Sequential head = new Sequential(new Linear(2, 2), new Activations.Tanh());
+        final java.util.List<Linear> layers = java.util.List.of(new Linear(2, 2));
 
         @Override
         public Tensor forward(Tensor x) {
-            return head.forward(encoder.forward(x));
+            return layers.get(0).forward(head.forward(encoder.forward(x)));
         }
     }
 
@@ -56,7 +57,14 @@ class DslTest {
         Model m = net.module(new Model());
         net.output("y", m.forward(net.input("x", DType.F32, "batch", 4)));
         assertEquals(
-                List.of("encoder.fc1.weight", "encoder.fc1.bias", "encoder.fc2.weight", "head.0.weight", "head.0.bias"),
+                List.of(
+                        "encoder.fc1.weight",
+                        "encoder.fc1.bias",
+                        "encoder.fc2.weight",
+                        "head.0.weight",
+                        "head.0.bias",
+                        "layers.0.weight",
+                        "layers.0.bias"),
                 List.copyOf(net.params().keySet()));
         assertEquals(
                 TensorType.of(DType.F32, 4, 3),

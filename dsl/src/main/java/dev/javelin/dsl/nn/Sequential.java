@@ -6,10 +6,20 @@ import java.util.List;
 
 /** Applies its layers in order; their parameters are named by index ({@code 0.weight}, {@code 2.bias}). */
 public final class Sequential extends Module {
-    final List<Module> layers;
+    private final List<Module> layers;
 
     public Sequential(Module... layers) {
         this.layers = List.of(layers);
+    }
+
+    /** Its layers are named by position, {@code 0}, {@code 1}, ..., as in PyTorch. */
+    @Override
+    protected java.util.Map<String, Object> children() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            collect(Integer.toString(i), layers.get(i), out);
+        }
+        return out;
     }
 
     public List<Module> layers() {
