@@ -5,6 +5,7 @@
  * float64 reference interpreter every backend is tested against ({@code interp}), host arrays and
  * {@code .npy} files ({@code value}, {@code npy}), Philox random numbers ({@code random}),
  * Graphviz export ({@code dot}), the IR layer's settings ({@code config}) and reverse-mode
- * autodiff as a graph transformation ({@code autodiff}). Later it also owns the plan IR.
+ * autodiff as a graph transformation ({@code autodiff}), and the plan IR that the passes produce
+ * and the codegens consume, with its text form, verifier and interpreter ({@code plan}).
  */
 package dev.javelin.ir;

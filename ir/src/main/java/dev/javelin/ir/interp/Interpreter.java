@@ -134,6 +134,27 @@ public final class Interpreter {
         return new Result(outputs, updated);
     }
 
+    /**
+     * One node's value from its operands' values, outside a graph run (the plan interpreter
+     * evaluates kernel bodies with it); {@code symbols} binds the symbolic dimensions of the node's
+     * type. The semantics are {@link #run}'s. An input or parameter has no value here.
+     */
+    public static NdArray evaluate(Node n, List<NdArray> operands, Map<String, Long> symbols) {
+        if (n.op() instanceof Input || n.op() instanceof Parameter) {
+            throw InterpreterException.at(n, "a placeholder has a value only in a run, from its feed");
+        }
+        if (operands.size() != n.inputs().size()) {
+            throw InterpreterException.at(
+                    n, "expected " + n.inputs().size() + " operand values, found " + operands.size());
+        }
+        NdArray out = NdArray.zeros(n.type().dtype(), Feeds.shapeOf(n, symbols));
+        NdArray v = evaluate(n, operands, out, Map.of());
+        if (v.dtype() != out.dtype() || !Arrays.equals(v.shape(), out.shape())) {
+            throw InterpreterException.at(n, "expected a value of type " + out.type() + ", found " + v.type());
+        }
+        return v;
+    }
+
     /** One node's value; {@code out} is a zero array of the node's dtype and concrete shape. */
     private static NdArray evaluate(Node n, List<NdArray> a, NdArray out, Map<String, NdArray> feeds) {
         return switch (n.op()) {

@@ -1,0 +1,23 @@
+package dev.javelin.ir.plan;
+
+/**
+ * Where a plan's buffer lives. Constants are not buffers: they are literal nodes inside the kernel
+ * bodies that use them (a constant that is itself an output gets a one-node kernel and an arena
+ * buffer).
+ */
+public enum Storage {
+    /** Fed by the caller at each run (a graph input); read-only to kernels. */
+    INPUT,
+    /**
+     * Persistent state outside the arena (parameters, optimizer state); read-only to kernels, its
+     * new value comes from an {@code assign} binding after the run.
+     */
+    PARAMETER,
+    /** A temporary at a byte offset in the one arena; outputs live here too and are copied out. */
+    ARENA;
+
+    /** The word the text form uses. */
+    public String text() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
