@@ -1,0 +1,48 @@
+package dev.javelin.passes.pipeline;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How the pass manager runs a pipeline. A plain record passed in; the CLI will map its flags
+ * ({@code --dump-ir DIR}, {@code --time-passes}, {@code --no-<pass>}) onto it.
+ *
+ * @param verify run the verifier on the input and after every pass; a failure names the pass
+ * @param dumpDir if present, write the input as {@code 000-input.ir} and the graph after pass
+ *     number {@code k} (1-based position in the pipeline) as {@code 00k-<name>.ir}
+ * @param timePasses measure each pass's wall time and show it in the report
+ * @param disabled names of passes to skip; a name the pipeline does not know is an error
+ */
+public record PassOptions(boolean verify, Optional<Path> dumpDir, boolean timePasses, Set<String> disabled) {
+    public PassOptions {
+        dumpDir = dumpDir == null ? Optional.empty() : dumpDir;
+        disabled = Set.copyOf(disabled);
+    }
+
+    /** Production defaults: no verification, no dumps, no timing, every pass on. */
+    public static PassOptions defaults() {
+        return new PassOptions(false, Optional.empty(), false, Set.of());
+    }
+
+    /** What tests use: verification after every pass, nothing else. */
+    public static PassOptions verifying() {
+        return new PassOptions(true, Optional.empty(), false, Set.of());
+    }
+
+    public PassOptions withVerify(boolean on) {
+        return new PassOptions(on, dumpDir, timePasses, disabled);
+    }
+
+    public PassOptions withDumpDir(Path dir) {
+        return new PassOptions(verify, Optional.of(dir), timePasses, disabled);
+    }
+
+    public PassOptions withTimePasses(boolean on) {
+        return new PassOptions(verify, dumpDir, on, disabled);
+    }
+
+    public PassOptions withDisabled(String... names) {
+        return new PassOptions(verify, dumpDir, timePasses, Set.of(names));
+    }
+}
