@@ -16,12 +16,10 @@ import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.testing.RandomGraphs;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Dim;
-import dev.javelin.ir.value.NdArray;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,35 +98,12 @@ class RandomGraphAutodiffPropertyTest {
             b.output("grad_" + i, grads.get(i));
         }
         Graph full = b.build();
-        var out = Interpreter.run(full, feeds(full, seed, batch)).outputs();
+        var out = Interpreter.run(full, RandomGraphs.feeds(full, seed, batch)).outputs();
         for (int i = 0; i < grads.size(); i++) {
             long[] expected = wrt.get(i).type().shape().dims().stream()
                     .mapToLong(d -> d instanceof Dim.Fixed f ? f.size() : batch)
                     .toArray();
             assertArrayEquals(expected, out.get("grad_" + i).shape());
         }
-    }
-
-    private static Map<String, NdArray> feeds(Graph g, long seed, int batch) {
-        Random r = new Random(seed);
-        Map<String, NdArray> feeds = new HashMap<>();
-        for (Node n : g.nodes()) {
-            if (!(n.op() instanceof Input) && !(n.op() instanceof Parameter)) {
-                continue;
-            }
-            long[] shape = n.type().shape().dims().stream()
-                    .mapToLong(d -> d.isStatic() ? d.size() : batch)
-                    .toArray();
-            NdArray a = NdArray.zeros(n.type().dtype(), shape);
-            for (int i = 0; i < a.size(); i++) {
-                if (n.type().dtype().isInteger()) {
-                    a.setLong(i, r.nextInt(RandomGraphs.INDEX_BOUND));
-                } else {
-                    a.set(i, r.nextGaussian());
-                }
-            }
-            feeds.put(n.name(), a);
-        }
-        return feeds;
     }
 }

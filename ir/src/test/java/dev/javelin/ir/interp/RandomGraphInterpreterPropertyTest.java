@@ -4,47 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
-import dev.javelin.ir.op.Input;
-import dev.javelin.ir.op.Parameter;
 import dev.javelin.ir.testing.RandomGraphs;
 import dev.javelin.ir.testing.Seeds;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.value.NdArray;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every random valid graph runs on the interpreter, gives its declared types, and runs the same twice. */
 class RandomGraphInterpreterPropertyTest {
-
-    /** Gaussian floats and in-range indices for every input and parameter, with {@code batch} bound as given. */
-    public static Map<String, NdArray> feeds(Graph g, long seed, int batch) {
-        Random r = new Random(seed);
-        Map<String, NdArray> feeds = new HashMap<>();
-        for (Node n : g.nodes()) {
-            if (!(n.op() instanceof Input || n.op() instanceof Parameter)) {
-                continue;
-            }
-            long[] shape = n.type().shape().dims().stream()
-                    .mapToLong(d -> d.isStatic() ? d.size() : batch)
-                    .toArray();
-            NdArray a = NdArray.zeros(n.type().dtype(), shape);
-            for (int i = 0; i < a.size(); i++) {
-                if (n.type().dtype().isInteger()) {
-                    a.setLong(i, r.nextInt(RandomGraphs.INDEX_BOUND));
-                } else {
-                    a.set(i, (float) r.nextGaussian());
-                }
-            }
-            feeds.put(n.name(), a);
-        }
-        return feeds;
-    }
-
     static LongStream seeds() {
         return Seeds.of("random-graph-interpreter", 200);
     }
@@ -55,7 +25,7 @@ class RandomGraphInterpreterPropertyTest {
         int batch = 1 + (int) Math.floorMod(seed, 3L);
         RandomGraphs.check(seed, 1 + (int) Math.floorMod(seed >> 8, 25L), steps -> {
             Graph g = RandomGraphs.generate(seed, steps);
-            Map<String, NdArray> feeds = feeds(g, seed, batch);
+            Map<String, NdArray> feeds = RandomGraphs.feeds(g, seed, batch);
             Interpreter.Result first = Interpreter.run(g, feeds);
             Interpreter.Result second = Interpreter.run(g, feeds);
             assertEquals(first, second, "two runs of the same graph and feeds differ");

@@ -318,4 +318,29 @@ public final class RandomGraphs {
             others.add(b.assign(p, b.binary(BinaryFn.ADD, p, x)));
         }
     }
+
+    /** Feeds for a random graph: Gaussian floats (f32-rounded) and in-range indices for every input and parameter, with {@code batch} bound as given. */
+    public static java.util.Map<String, dev.javelin.ir.value.NdArray> feeds(Graph g, long seed, int batch) {
+        Random r = new Random(seed);
+        java.util.Map<String, dev.javelin.ir.value.NdArray> feeds = new java.util.HashMap<>();
+        for (dev.javelin.ir.graph.Node n : g.nodes()) {
+            if (!(n.op() instanceof dev.javelin.ir.op.Input || n.op() instanceof dev.javelin.ir.op.Parameter)) {
+                continue;
+            }
+            long[] shape = n.type().shape().dims().stream()
+                    .mapToLong(d -> d.isStatic() ? d.size() : batch)
+                    .toArray();
+            dev.javelin.ir.value.NdArray a =
+                    dev.javelin.ir.value.NdArray.zeros(n.type().dtype(), shape);
+            for (int i = 0; i < a.size(); i++) {
+                if (n.type().dtype().isInteger()) {
+                    a.setLong(i, r.nextInt(INDEX_BOUND));
+                } else {
+                    a.set(i, (float) r.nextGaussian());
+                }
+            }
+            feeds.put(n.name(), a);
+        }
+        return feeds;
+    }
 }

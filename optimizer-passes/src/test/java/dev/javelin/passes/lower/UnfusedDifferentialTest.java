@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;
-import dev.javelin.ir.op.Input;
-import dev.javelin.ir.op.Parameter;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanInterpreter;
 import dev.javelin.ir.plan.PlanParser;
@@ -17,9 +14,7 @@ import dev.javelin.ir.testing.RandomGraphs;
 import dev.javelin.ir.testing.Seeds;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.memory.MemoryNumbers;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,30 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through its text form, is deterministic, and has lower_bound <= peak <= no_reuse.
  */
 class UnfusedDifferentialTest {
-
-    /** Gaussian floats (rounded to f32) and in-range indices for every input and parameter. */
-    static Map<String, NdArray> feeds(Graph g, long seed, long batch) {
-        Random r = new Random(seed);
-        Map<String, NdArray> feeds = new HashMap<>();
-        for (Node n : g.nodes()) {
-            if (n.op() instanceof Input || n.op() instanceof Parameter) {
-                long[] shape = n.type().shape().dims().stream()
-                        .mapToLong(d -> d.isStatic() ? d.size() : batch)
-                        .toArray();
-                NdArray a = NdArray.zeros(n.type().dtype(), shape);
-                for (int i = 0; i < a.size(); i++) {
-                    if (n.type().dtype().isInteger()) {
-                        a.setLong(i, r.nextInt(RandomGraphs.INDEX_BOUND));
-                    } else {
-                        a.set(i, (float) r.nextGaussian());
-                    }
-                }
-                feeds.put(n.name(), a);
-            }
-        }
-        return feeds;
-    }
-
     static LongStream seeds() {
         return Seeds.of("unfused-plan-differential", 250);
     }
@@ -73,7 +44,7 @@ class UnfusedDifferentialTest {
             assertEquals(plan, PlanParser.parse(text), "plan text does not parse back equal");
             assertEquals(text, PlanPrinter.print(UnfusedLowering.plan(g, sizes)), "lowering is not deterministic");
 
-            Map<String, NdArray> feeds = feeds(g, seed, batch);
+            Map<String, NdArray> feeds = RandomGraphs.feeds(g, seed, (int) batch);
             Interpreter.Result want = Interpreter.run(g, feeds);
             Interpreter.Result got = PlanInterpreter.run(plan, feeds);
             assertEquals(want.outputs(), got.outputs(), "outputs differ for plan\n" + text);

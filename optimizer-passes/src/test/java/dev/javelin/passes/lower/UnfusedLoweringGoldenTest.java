@@ -131,7 +131,7 @@ class UnfusedLoweringGoldenTest {
                 """;
         assertEquals(want, PlanPrinter.print(p));
         PlanVerifier.verify(p);
-        var feeds = UnfusedDifferentialTest.feeds(g, 7, 1);
+        var feeds = dev.javelin.ir.testing.RandomGraphs.feeds(g, 7, 1);
         Interpreter.Result r = PlanInterpreter.run(p, feeds);
         assertEquals(Interpreter.run(g, feeds), r);
     }

@@ -3,17 +3,12 @@ package dev.javelin.passes.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;
-import dev.javelin.ir.op.Input;
-import dev.javelin.ir.op.Parameter;
 import dev.javelin.ir.testing.RandomGraphs;
 import dev.javelin.ir.testing.Seeds;
 import dev.javelin.ir.text.Printer;
 import dev.javelin.ir.value.NdArray;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,7 +36,7 @@ class SimplifyPropertyTest {
                     "two runs of the pipeline differ");
             assertEquals(g.inputs(), simplified.inputs(), "inputs are the interface and stay");
             assertEquals(g.parameters(), simplified.parameters(), "parameters are the interface and stay");
-            Map<String, NdArray> feeds = feeds(g, seed, batch);
+            Map<String, NdArray> feeds = RandomGraphs.feeds(g, seed, batch);
             assertEquals(
                     Interpreter.run(g, feeds),
                     Interpreter.run(simplified, feeds),
@@ -65,29 +60,5 @@ class SimplifyPropertyTest {
                     totals.getOrDefault(counter, 0L) > 0,
                     "expected " + counter + " > 0 over the random graphs, found totals " + totals);
         }
-    }
-
-    /** Gaussian floats (rounded to f32) and in-range indices for every input and parameter. */
-    static Map<String, NdArray> feeds(Graph g, long seed, int batch) {
-        Random r = new Random(seed);
-        Map<String, NdArray> feeds = new HashMap<>();
-        for (Node n : g.nodes()) {
-            if (!(n.op() instanceof Input || n.op() instanceof Parameter)) {
-                continue;
-            }
-            long[] shape = n.type().shape().dims().stream()
-                    .mapToLong(d -> d.isStatic() ? d.size() : batch)
-                    .toArray();
-            NdArray a = NdArray.zeros(n.type().dtype(), shape);
-            for (int i = 0; i < a.size(); i++) {
-                if (n.type().dtype().isInteger()) {
-                    a.setLong(i, r.nextInt(RandomGraphs.INDEX_BOUND));
-                } else {
-                    a.set(i, (float) r.nextGaussian());
-                }
-            }
-            feeds.put(n.name(), a);
-        }
-        return feeds;
     }
 }
