@@ -34,7 +34,12 @@ public record Kernel(
         CONVOLUTION,
         POOLING,
         GATHER,
-        SCATTER;
+        SCATTER,
+        /**
+         * Several independent pointwise updates in one launch (the optimizer step of every
+         * parameter of one dtype): each write is computed over its own shape.
+         */
+        MULTI_TENSOR;
 
         public String text() {
             return name().toLowerCase(java.util.Locale.ROOT);

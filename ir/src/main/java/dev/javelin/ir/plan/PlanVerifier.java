@@ -31,7 +31,7 @@ import java.util.Set;
  *       assign targets a bound parameter, once, with a buffer of the parameter's type.
  *   <li><b>arena</b>: every arena buffer has an offset, a multiple of {@link Buffer#ALIGNMENT}, and
  *       lies inside the arena; no two arena buffers live at the same step ({@link Liveness}) share a
- *       byte.
+ *       byte, except a read and a write of one kernel that {@link InPlace} allows at the same offset.
  * </ol>
  */
 public final class PlanVerifier {
@@ -45,8 +45,23 @@ public final class PlanVerifier {
         }
     }
 
+    /**
+     * Like {@link #verify}, but for a plan before memory planning: every invariant except those of
+     * the arena (offsets are not chosen yet).
+     */
+    public static void verifyUnplaced(Plan p) {
+        List<String> problems = check(p, false);
+        if (!problems.isEmpty()) {
+            throw new PlanVerifyException(p.name(), problems);
+        }
+    }
+
     /** Every problem of the plan; empty when it is valid. */
     public static List<String> check(Plan p) {
+        return check(p, true);
+    }
+
+    private static List<String> check(Plan p, boolean placed) {
         List<String> out = new ArrayList<>();
         Map<String, Buffer> buffers = new HashMap<>();
         for (Buffer b : p.buffers()) {
@@ -63,7 +78,9 @@ public final class PlanVerifier {
         }
         order(p, buffers, out);
         bindings(p, buffers, out);
-        arena(p, out);
+        if (placed) {
+            arena(p, out);
+        }
         return out;
     }
 
@@ -238,6 +255,7 @@ public final class PlanVerifier {
             }
         }
         Map<String, Liveness.Interval> live = Liveness.of(p);
+        Map<String, String> inPlace = InPlace.pairs(p);
         for (int i = 0; i < placed.size(); i++) {
             for (int j = i + 1; j < placed.size(); j++) {
                 Buffer a = placed.get(i);
@@ -245,7 +263,9 @@ public final class PlanVerifier {
                 Liveness.Interval la = live.get(a.name());
                 Liveness.Interval lb = live.get(b.name());
                 boolean bytes = a.offset() < b.offset() + b.bytes() && b.offset() < a.offset() + a.bytes();
-                if (bytes && la != null && lb != null && la.overlaps(lb)) {
+                boolean reuse =
+                        a.name().equals(inPlace.get(b.name())) || b.name().equals(inPlace.get(a.name()));
+                if (bytes && !reuse && la != null && lb != null && la.overlaps(lb)) {
                     out.add("arena buffers %" + a.name() + " " + range(a) + " and %" + b.name() + " " + range(b)
                             + " overlap while both are live (steps " + la.first() + ".." + la.last() + " and "
                             + lb.first() + ".." + lb.last() + ")");

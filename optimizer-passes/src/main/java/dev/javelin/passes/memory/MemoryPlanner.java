@@ -1,66 +1,148 @@
 package dev.javelin.passes.memory;
 
 import dev.javelin.ir.plan.Buffer;
+import dev.javelin.ir.plan.InPlace;
+import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.plan.Liveness;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.Storage;
+import dev.javelin.passes.pipeline.PassContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Gives every arena buffer an offset in one arena: liveness over the kernel order ({@link
- * Liveness}), then offline best fit. Buffers are placed largest first (ties: earlier first write,
- * then declaration order, so the result is deterministic); each goes into the smallest gap, among
- * the already placed buffers whose lifetimes meet its own, that holds it, or above the highest of
- * them. Offsets and sizes are multiples of {@link Buffer#ALIGNMENT}. Inputs and parameters
- * (parameters and optimizer state) live outside the arena and are untouched. In-place reuse of a
- * dying input by a pointwise kernel is not done yet: a kernel's reads and writes never share bytes.
+ * Liveness}), in-place reuse, then offline best fit.
+ *
+ * <p><b>In place.</b> A pointwise (or multi-tensor) kernel that writes a buffer of the same size as
+ * a buffer it reads, when that read dies in the kernel and {@link InPlace#allowed} holds, writes
+ * over the read's bytes: the two (and any chain of such) form one slot, live from the first write
+ * to the last read.
+ *
+ * <p><b>Best fit.</b> Slots are placed largest first (ties: earlier first write, then declaration
+ * order, so the result is deterministic); each goes into the smallest gap, among the already placed
+ * slots whose lifetimes meet its own, that holds it, or above the highest of them. Offsets and
+ * sizes are multiples of {@link Buffer#ALIGNMENT}. Inputs and parameters (parameters and optimizer
+ * state) live outside the arena and are untouched.
+ *
+ * <p>Counters: {@code buffers}, {@code in-place} (buffers written over a dying read), {@code
+ * arena-bytes}.
  */
 public final class MemoryPlanner {
     private MemoryPlanner() {}
 
     private record Placed(long offset, long end, Liveness.Interval live) {}
 
+    /** A run of buffers sharing bytes (one buffer, or a chain of in-place writes). */
+    private record Slot(List<Buffer> buffers, Liveness.Interval live, long size, int declared) {}
+
+    /** Plans memory with in-place reuse. */
     public static Plan plan(Plan p) {
+        return plan(p, true, new PassContext());
+    }
+
+    /** Plans memory, with in-place reuse when {@code inPlace}; counts into {@code ctx}. */
+    public static Plan plan(Plan p, boolean inPlace, PassContext ctx) {
         Map<String, Liveness.Interval> live = Liveness.of(p);
-        List<Buffer> order = new ArrayList<>();
+        List<Buffer> arenaBuffers = new ArrayList<>();
+        Map<String, Buffer> byName = new HashMap<>();
         for (Buffer b : p.buffers()) {
+            byName.put(b.name(), b);
             if (b.storage() == Storage.ARENA) {
                 if (!live.containsKey(b.name())) {
                     throw new IllegalArgumentException("plan " + p.name() + ": arena buffer %" + b.name()
                             + " is written by no kernel; expected every arena buffer to be computed");
                 }
-                order.add(b);
+                arenaBuffers.add(b);
             }
         }
-        Map<String, Integer> declared = new HashMap<>();
-        for (int i = 0; i < order.size(); i++) {
-            declared.put(order.get(i).name(), i);
+        // Chains of in-place writes: each buffer's slot representative.
+        Map<String, String> slotOf = new LinkedHashMap<>();
+        arenaBuffers.forEach(b -> slotOf.put(b.name(), b.name()));
+        long reused = 0;
+        if (inPlace) {
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            List<Kernel> kernels = p.kernels();
+            for (int i = 0; i < kernels.size(); i++) {
+                Kernel k = kernels.get(i);
+                for (String w : k.writes()) {
+                    for (String r : k.reads()) {
+                        Buffer rb = byName.get(r);
+                        Liveness.Interval lr = live.get(r);
+                        if (rb.storage() == Storage.ARENA
+                                && lr.last() == i
+                                && !taken.contains(r)
+                                && InPlace.allowed(k, rb, byName.get(w))) {
+                            taken.add(r);
+                            slotOf.put(w, slotOf.get(r));
+                            reused++;
+                            break;
+                        }
+                    }
+                }
+            }
         }
-        order.sort(Comparator.comparingLong(Buffer::alignedBytes)
+        Map<String, List<Buffer>> members = new LinkedHashMap<>();
+        for (Buffer b : arenaBuffers) {
+            members.computeIfAbsent(slotOf.get(b.name()), k -> new ArrayList<>())
+                    .add(b);
+        }
+        List<Slot> slots = new ArrayList<>();
+        for (List<Buffer> bs : members.values()) {
+            int first = Integer.MAX_VALUE;
+            int last = 0;
+            long size = 0;
+            for (Buffer b : bs) {
+                first = Math.min(first, live.get(b.name()).first());
+                last = Math.max(last, live.get(b.name()).last());
+                size = Math.max(size, b.alignedBytes());
+            }
+            slots.add(new Slot(bs, new Liveness.Interval(first, last), size, slots.size()));
+        }
+        slots.sort(Comparator.comparingLong(Slot::size)
                 .reversed()
-                .thenComparingInt(b -> live.get(b.name()).first())
-                .thenComparingInt(b -> declared.get(b.name())));
+                .thenComparingInt(s -> s.live().first())
+                .thenComparingInt(Slot::declared));
         List<Placed> placed = new ArrayList<>();
         Map<String, Long> offsets = new HashMap<>();
         long arena = 0;
-        for (Buffer b : order) {
-            Liveness.Interval l = live.get(b.name());
-            long offset = bestFit(placed, l, b.alignedBytes());
-            placed.add(new Placed(offset, offset + b.alignedBytes(), l));
-            offsets.put(b.name(), offset);
-            arena = Math.max(arena, offset + b.alignedBytes());
+        for (Slot s : slots) {
+            long offset = bestFit(placed, s.live(), s.size());
+            placed.add(new Placed(offset, offset + s.size(), s.live()));
+            s.buffers().forEach(b -> offsets.put(b.name(), offset));
+            arena = Math.max(arena, offset + s.size());
         }
+        ctx.count("buffers", arenaBuffers.size());
+        ctx.count("in-place", reused);
+        ctx.count("arena-bytes", arena);
+        return place(p, offsets, arena);
+    }
+
+    /** Every arena buffer in its own memory, in declaration order: what planning saves against. */
+    public static Plan noReuse(Plan p) {
+        Map<String, Long> offsets = new HashMap<>();
+        long arena = 0;
+        for (Buffer b : p.buffers()) {
+            if (b.storage() == Storage.ARENA) {
+                offsets.put(b.name(), arena);
+                arena += b.alignedBytes();
+            }
+        }
+        return place(p, offsets, arena);
+    }
+
+    private static Plan place(Plan p, Map<String, Long> offsets, long arena) {
         List<Buffer> out = p.buffers().stream()
                 .map(b -> b.storage() == Storage.ARENA ? b.at(offsets.get(b.name())) : b)
                 .toList();
         return p.withMemory(out, arena);
     }
 
-    /** The start of the smallest gap that holds {@code size} among the buffers live with {@code l}. */
+    /** The start of the smallest gap that holds {@code size} among the slots live with {@code l}. */
     private static long bestFit(List<Placed> placed, Liveness.Interval l, long size) {
         List<Placed> conflicts = placed.stream()
                 .filter(q -> q.live().overlaps(l) && q.end() > q.offset())

@@ -41,18 +41,18 @@ class UnfusedLoweringGoldenTest {
         String want = """
                 plan classifier {
                   sizes batch=64
-                  arena 1792
+                  arena 1024
                   buffer %x : f32[64,4] input
                   buffer %w : f32[4,3] parameter
                   buffer %b : f32[3] parameter
                   buffer %h : f32[64,3] arena 0
-                  buffer %hb : f32[64,3] arena 768
+                  buffer %hb : f32[64,3] arena 0
                   buffer %relu : f32[64,3] arena 0
-                  buffer %m : f32[64,1] arena 1536
-                  buffer %d : f32[64,3] arena 768
+                  buffer %m : f32[64,1] arena 768
+                  buffer %d : f32[64,3] arena 0
                   buffer %e : f32[64,3] arena 0
-                  buffer %s : f32[64,1] arena 1536
-                  buffer %probs : f32[64,3] arena 768
+                  buffer %s : f32[64,1] arena 768
+                  buffer %probs : f32[64,3] arena 0
                   kernel k0_matmul contraction reads(%x, %w) writes(%h) flops=1536 bytes_read=1072 bytes_written=768 {
                     %h = matmul(%x, %w) {transpose_a=false, transpose_b=false} : f32[64,3]
                   }
@@ -86,7 +86,7 @@ class UnfusedLoweringGoldenTest {
                 """;
         assertEquals(want, PlanPrinter.print(p));
         assertEquals(p, PlanParser.parse(want));
-        assertEquals(new MemoryNumbers(1792, 1792, 5120), MemoryNumbers.of(p));
+        assertEquals(new MemoryNumbers(1024, 1024, 5120), MemoryNumbers.of(p));
     }
 
     @Test
@@ -106,12 +106,12 @@ class UnfusedLoweringGoldenTest {
         Plan p = UnfusedLowering.plan(g, Map.of());
         String want = """
                 plan sgd {
-                  arena 768
+                  arena 512
                   buffer %x : f32[2] input
                   buffer %w : f32[2] parameter
                   buffer %lr : f32[] arena 0
                   buffer %g : f32[2] arena 256
-                  buffer %nw : f32[2] arena 512
+                  buffer %nw : f32[2] arena 256
                   kernel k0_constant pointwise reads() writes(%lr) flops=0 bytes_read=0 bytes_written=4 {
                     %lr = constant {values=[0.5]} : f32[]
                   }

@@ -11,10 +11,14 @@ import dev.javelin.ir.plan.PlanVerifier;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.passes.lower.UnfusedLowering;
+import dev.javelin.passes.pipeline.PassContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Best fit reuses the memory of dead buffers; the three numbers bracket the arena size. */
+/**
+ * Best fit reuses the memory of dead buffers, in-place writes reuse a dying read's; the three
+ * numbers bracket the arena size.
+ */
 class MemoryPlannerTest {
     /** A chain of {@code n} negations of a 1 KiB tensor: only two temporaries are ever live. */
     private static Graph chain(int n) {
@@ -28,8 +32,24 @@ class MemoryPlannerTest {
     }
 
     @Test
-    void aChainPingPongsBetweenTwoSlots() {
-        Plan p = UnfusedLowering.plan(chain(10), Map.of());
+    void aChainRunsInPlaceInOneSlot() {
+        PassContext ctx = new PassContext();
+        Plan p = MemoryPlanner.plan(UnfusedLowering.lower(chain(10), Map.of()), true, ctx);
+        PlanVerifier.verify(p);
+        assertEquals(new MemoryNumbers(1024, 1024, 10 * 1024), MemoryNumbers.of(p));
+        assertEquals(9, ctx.counters().get("in-place"));
+        assertEquals(
+                1,
+                p.buffers().stream()
+                        .filter(x -> x.isPlaced())
+                        .map(x -> x.offset())
+                        .distinct()
+                        .count());
+    }
+
+    @Test
+    void withoutInPlaceAChainPingPongsBetweenTwoSlots() {
+        Plan p = MemoryPlanner.plan(UnfusedLowering.lower(chain(10), Map.of()), false, new PassContext());
         PlanVerifier.verify(p);
         assertEquals(new MemoryNumbers(2048, 2048, 10 * 1024), MemoryNumbers.of(p));
         assertEquals(
@@ -49,7 +69,7 @@ class MemoryPlannerTest {
         Value small = b.reduce(dev.javelin.ir.op.ReduceFn.SUM, big, false, 0); // 1 KiB, big dies here
         Value other = b.unary(UnaryFn.NEG, small); // 1 KiB, fits where big was
         b.output("y", other);
-        Plan p = UnfusedLowering.plan(b.build(), Map.of());
+        Plan p = MemoryPlanner.plan(UnfusedLowering.lower(b.build(), Map.of()), false, new PassContext());
         PlanVerifier.verify(p);
         assertEquals(new MemoryNumbers(5120, 5120, 6144), MemoryNumbers.of(p));
         assertEquals(0, p.buffer(other.name()).offset());

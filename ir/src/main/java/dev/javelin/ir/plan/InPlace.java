@@ -1,0 +1,104 @@
+package dev.javelin.ir.plan;
+
+import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.op.Binary;
+import dev.javelin.ir.op.Cast;
+import dev.javelin.ir.op.Reshape;
+import dev.javelin.ir.op.Select;
+import dev.javelin.ir.op.Unary;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * When a kernel may write a buffer over one it reads (the same arena bytes): the read dies in that
+ * kernel, both hold the same number of elements of the same byte size, the kernel is pointwise
+ * (or multi-tensor), and element {@code i} of every value computed from the read depends on
+ * element {@code i} of the read alone — only elementwise ops without broadcasting that operand, and
+ * reshapes, lie between them. A kernel that reads element {@code i} of each input before writing
+ * element {@code i} of each output then never reads what it has already overwritten. In a
+ * multi-tensor kernel, which runs each written tensor's loop on its own, the written buffer must
+ * also be the only write computed from the read.
+ */
+public final class InPlace {
+    private InPlace() {}
+
+    /** Whether kernel {@code k} may write {@code write} at the bytes of {@code read}. */
+    public static boolean allowed(Kernel k, Buffer read, Buffer write) {
+        if (k.kind() != Kernel.Kind.POINTWISE && k.kind() != Kernel.Kind.MULTI_TENSOR) {
+            return false;
+        }
+        if (read.storage() != Storage.ARENA
+                || write.storage() != Storage.ARENA
+                || !k.reads().contains(read.name())
+                || !k.writes().contains(write.name())) {
+            return false;
+        }
+        long count = read.type().shape().numel();
+        if (count != write.type().shape().numel()
+                || read.type().dtype().byteSize() != write.type().dtype().byteSize()) {
+            return false;
+        }
+        Set<String> aligned = new HashSet<>(List.of(read.name()));
+        for (Node n : k.body()) {
+            boolean uses = n.inputs().stream().anyMatch(aligned::contains);
+            if (!uses) {
+                continue;
+            }
+            if (n.type().shape().numel() != count) {
+                return false;
+            }
+            boolean elementwise = switch (n.op()) {
+                case Unary _, Binary _, Select _, Cast _, Reshape _ -> true;
+                default -> false;
+            };
+            if (!elementwise) {
+                return false;
+            }
+            aligned.add(n.name());
+        }
+        if (k.kind() == Kernel.Kind.MULTI_TENSOR) {
+            for (String w : k.writes()) {
+                if (!w.equals(write.name()) && aligned.contains(w)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The in-place pairs of a planned plan: each written buffer mapped to the read whose bytes it
+     * takes over (same offset, the read's last use is the writing kernel, and {@link #allowed}).
+     */
+    public static Map<String, String> pairs(Plan p) {
+        Map<String, Liveness.Interval> live = Liveness.of(p);
+        Map<String, String> out = new HashMap<>();
+        List<Kernel> kernels = p.kernels();
+        for (int i = 0; i < kernels.size(); i++) {
+            Kernel k = kernels.get(i);
+            for (String w : k.writes()) {
+                Buffer wb = p.find(w).orElse(null);
+                if (wb == null || !wb.isPlaced()) {
+                    continue;
+                }
+                for (String r : k.reads()) {
+                    Buffer rb = p.find(r).orElse(null);
+                    Liveness.Interval lr = live.get(r);
+                    if (rb != null
+                            && rb.isPlaced()
+                            && rb.offset() == wb.offset()
+                            && lr != null
+                            && lr.last() == i
+                            && allowed(k, rb, wb)) {
+                        out.put(w, r);
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,536 @@
+package dev.javelin.passes.fuse;
+
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.graph.Output;
+import dev.javelin.ir.op.ArgMax;
+import dev.javelin.ir.op.Assign;
+import dev.javelin.ir.op.MatMul;
+import dev.javelin.ir.op.RandomOp;
+import dev.javelin.ir.op.Reduce;
+import dev.javelin.ir.op.Reshape;
+import dev.javelin.ir.type.Shape;
+import dev.javelin.ir.type.TensorType;
+import dev.javelin.passes.lower.Lowering;
+import dev.javelin.passes.lower.OpClass;
+import dev.javelin.passes.lower.Partition;
+import dev.javelin.passes.pipeline.PassContext;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides which nodes of a specialized, simplified graph run as one kernel. The result is a {@link
+ * Partition}; {@link Lowering} turns it into a plan.
+ *
+ * <p><b>What may share a kernel.</b> Every group has one of these shapes, which both codegens know
+ * how to generate:
+ *
+ * <ul>
+ *   <li><b>pointwise</b>: elementwise ops (and materialized views) over one iteration space; every
+ *       value it writes has that space's element count. Smaller values inside are recomputed per
+ *       element through their index maps.
+ *   <li><b>reduction</b>: reductions that all reduce the same input shape over the same axes, with
+ *       their elementwise producers and consumers; every member has the full element count, the
+ *       reduced (kept) count, or one element (softmax, log-softmax, layer norm, cross-entropy and
+ *       its gradient each become one such kernel: one pass per reduction over each row).
+ *   <li><b>contraction</b> (and every other op with its own loop nest: convolution, pooling,
+ *       gather, scatter-add, pad, concat): one such op with an elementwise epilogue of its output's
+ *       element count (bias, activation, residual, scale, and values computed beside them), and for
+ *       a matmul a pointwise prologue on its operands that nothing else needs.
+ *   <li><b>multi-tensor</b>: the optimizer update — every elementwise node that only feeds
+ *       parameter assigns — of all parameters of one dtype, when there are at least two; closed to
+ *       further fusion.
+ * </ul>
+ *
+ * <p><b>Folded views.</b> A reshape, broadcast, permute or slice (and iota) whose users are all
+ * elementwise ops, reductions or views — or, for a reshape, any op — is in no group: each kernel
+ * that uses it recomputes it as an index map, so views never cost a kernel or a buffer. Constants
+ * are literals in the bodies that use them.
+ *
+ * <p><b>Legality.</b> Groups grow greedily in graph order: each node's group absorbs its producers'
+ * groups when the union has one of the shapes above and no path leaves the union and comes back
+ * (that would be a cycle between kernels). Nothing is duplicated except folded views, iota and
+ * constants — never a contraction, a reduction or any arithmetic. Groups are ordered
+ * topologically, ties broken by their first node, so the result is deterministic.
+ *
+ * <p>Counters: {@code groups}, {@code folded-views}, {@code multi-tensor-updates} (assigns whose
+ * update joined a multi-tensor kernel), {@code fused-pointwise}, {@code fused-reduction}, {@code
+ * fused-epilogue} and {@code fused-prologue} (merges by the shape of the result), {@code
+ * rejected-cycle} and {@code rejected-shape} (merges refused).
+ */
+public final class Fusion {
+    private final Graph g;
+    private final int n;
+    private final List<Node> nodes;
+    private final OpClass[] cls;
+    private final long[] numel;
+    private final boolean[] materialized;
+    private final boolean[] folded;
+    private final int[][] operands;
+    private final int[][] producers;
+    private final int[][] consumers;
+    private final int[] groupOf;
+    private final List<Group> groups = new ArrayList<>();
+    private final PassContext ctx;
+
+    private static final class Group {
+        final BitSet members = new BitSet();
+        boolean closed;
+        boolean multiTensor;
+    }
+
+    private Fusion(Graph g, PassContext ctx) {
+        this.g = g;
+        this.ctx = ctx;
+        this.nodes = g.nodes();
+        this.n = nodes.size();
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Node> byName = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            index.put(nodes.get(i).name(), i);
+            byName.put(nodes.get(i).name(), nodes.get(i));
+        }
+        cls = new OpClass[n];
+        numel = new long[n];
+        materialized = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            cls[i] = OpClass.of(nodes.get(i).op());
+            numel[i] = nodes.get(i).type().shape().numel();
+        }
+        for (String m : Lowering.materialized(g)) {
+            materialized[index.get(m)] = true;
+        }
+        // Direct users, through assigns (a use of an assign reads its value).
+        List<List<Integer>> direct = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            direct.add(new ArrayList<>());
+        }
+        operands = new int[n][];
+        for (int i = 0; i < n; i++) {
+            Node node = nodes.get(i);
+            if (cls[i] == OpClass.ASSIGN) {
+                operands[i] = new int[0];
+                continue;
+            }
+            operands[i] = node.inputs().stream()
+                    .mapToInt(in -> index.get(resolve(byName, in)))
+                    .toArray();
+            for (int o : operands[i]) {
+                direct.get(o).add(i);
+            }
+        }
+        folded = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (materialized[i]) {
+                continue;
+            }
+            if (cls[i] == OpClass.CONSTANT) {
+                folded[i] = true;
+            } else if (cls[i] == OpClass.VIEW || cls[i] == OpClass.GENERATOR) {
+                boolean reshape = nodes.get(i).op() instanceof Reshape;
+                folded[i] = direct.get(i).stream().allMatch(c -> switch (cls[c]) {
+                    case ELEMENTWISE, REDUCTION, VIEW -> true;
+                    case HEAVY -> reshape;
+                    default -> false;
+                });
+            }
+        }
+        // Effective edges between real (grouped) nodes: looking through folded nodes.
+        producers = new int[n][];
+        List<List<Integer>> users = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            users.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            if (!real(i)) {
+                producers[i] = new int[0];
+                continue;
+            }
+            TreeSet<Integer> ps = new TreeSet<>();
+            collect(i, ps);
+            producers[i] = ps.stream().mapToInt(Integer::intValue).toArray();
+            for (int p : producers[i]) {
+                users.get(p).add(i);
+            }
+        }
+        consumers = new int[n][];
+        for (int i = 0; i < n; i++) {
+            consumers[i] = users.get(i).stream().mapToInt(Integer::intValue).toArray();
+        }
+        groupOf = new int[n];
+        java.util.Arrays.fill(groupOf, -1);
+    }
+
+    private static String resolve(Map<String, Node> byName, String name) {
+        Node node = byName.get(name);
+        return node.op() instanceof Assign ? resolve(byName, node.inputs().get(1)) : name;
+    }
+
+    private void collect(int i, Set<Integer> out) {
+        for (int o : operands[i]) {
+            if (folded[o]) {
+                collect(o, out);
+            } else if (real(o)) {
+                out.add(o);
+            }
+        }
+    }
+
+    /** A node that belongs to a group: computed by a kernel, not folded, not a buffer or binding. */
+    private boolean real(int i) {
+        return cls[i] != OpClass.SOURCE && cls[i] != OpClass.ASSIGN && !folded[i];
+    }
+
+    /** The kernels for {@code g} (specialized: static shapes), counting what fusion did into {@code ctx}. */
+    public static Partition partition(Graph g, PassContext ctx) {
+        return new Fusion(g, ctx).run();
+    }
+
+    private Partition run() {
+        long foldedViews = 0;
+        for (int i = 0; i < n; i++) {
+            if (folded[i] && cls[i] != OpClass.CONSTANT) {
+                foldedViews++;
+            }
+            if (real(i)) {
+                Group grp = new Group();
+                grp.members.set(i);
+                grp.closed = cls[i] == OpClass.CONSTANT;
+                groupOf[i] = groups.size();
+                groups.add(grp);
+            }
+        }
+        ctx.count("folded-views", foldedViews);
+        multiTensor();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = 0; i < n; i++) {
+                if (!real(i)) {
+                    continue;
+                }
+                for (int p : producers[i]) {
+                    changed |= tryMerge(groupOf[p], groupOf[i]);
+                }
+            }
+        }
+        List<Group> live = order();
+        ctx.count("groups", live.size());
+        List<Partition.Group> out = new ArrayList<>();
+        for (Group grp : live) {
+            List<String> names = new ArrayList<>();
+            grp.members.stream().forEach(m -> names.add(nodes.get(m).name()));
+            out.add(new Partition.Group(names, grp.multiTensor));
+        }
+        return new Partition(out);
+    }
+
+    /**
+     * The optimizer update: elementwise nodes whose every use is another such node or a parameter
+     * assign. Grouped by the dtypes of the assigns they feed; a dtype with two or more assigned
+     * values gets one closed multi-tensor group.
+     */
+    private void multiTensor() {
+        boolean[] assignValue = new boolean[n];
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            index.put(nodes.get(i).name(), i);
+        }
+        Map<String, Node> byName = new HashMap<>();
+        nodes.forEach(x -> byName.put(x.name(), x));
+        for (Node a : g.assigns()) {
+            assignValue[index.get(resolve(byName, a.inputs().get(1)))] = true;
+        }
+        boolean[] output = new boolean[n];
+        for (Output o : g.outputs()) {
+            output[index.get(resolve(byName, o.node()))] = true;
+        }
+        boolean[] update = new boolean[n];
+        List<Set<String>> reach = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            reach.add(new TreeSet<>());
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            boolean eligible = real(i)
+                    && (cls[i] == OpClass.ELEMENTWISE || cls[i] == OpClass.VIEW)
+                    && !(nodes.get(i).op() instanceof RandomOp)
+                    && !output[i]
+                    && (assignValue[i] || consumers[i].length > 0);
+            if (!eligible) {
+                continue;
+            }
+            boolean all = true;
+            for (int c : consumers[i]) {
+                all &= update[c];
+            }
+            if (!all) {
+                continue;
+            }
+            update[i] = true;
+            if (assignValue[i]) {
+                reach.get(i).add(nodes.get(i).type().dtype().toString());
+            }
+            for (int c : consumers[i]) {
+                reach.get(i).addAll(reach.get(c));
+            }
+        }
+        Map<String, List<Integer>> byDtype = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (update[i] && reach.get(i).size() == 1) {
+                byDtype.computeIfAbsent(reach.get(i).iterator().next(), k -> new ArrayList<>())
+                        .add(i);
+            }
+        }
+        for (List<Integer> members : byDtype.values()) {
+            long assigns = members.stream().filter(i -> assignValue[i]).count();
+            if (assigns < 2) {
+                continue;
+            }
+            int target = groupOf[members.getFirst()];
+            Group grp = groups.get(target);
+            for (int m : members) {
+                move(groupOf[m], target);
+            }
+            grp.closed = true;
+            grp.multiTensor = true;
+            ctx.count("multi-tensor-updates", assigns);
+        }
+    }
+
+    private void move(int from, int to) {
+        if (from == to) {
+            return;
+        }
+        Group src = groups.get(from);
+        src.members.stream().forEach(m -> groupOf[m] = to);
+        groups.get(to).members.or(src.members);
+        src.members.clear();
+    }
+
+    private boolean tryMerge(int p, int c) {
+        if (p == c || groups.get(p).closed || groups.get(c).closed) {
+            return false;
+        }
+        BitSet union = (BitSet) groups.get(p).members.clone();
+        union.or(groups.get(c).members);
+        String shape = shape(union);
+        if (shape == null) {
+            ctx.count("rejected-shape");
+            return false;
+        }
+        if (cycle(groups.get(p).members, groups.get(c).members, union)) {
+            ctx.count("rejected-cycle");
+            return false;
+        }
+        ctx.count("fused-" + shape);
+        move(p, c);
+        return true;
+    }
+
+    /**
+     * Whether a path leaves {@code p}, passes a node outside the union and reaches {@code c}: then
+     * merging would make a kernel depend on itself.
+     */
+    private boolean cycle(BitSet p, BitSet c, BitSet union) {
+        int lastOfC = c.length() - 1;
+        BitSet seen = new BitSet();
+        ArrayList<Integer> stack = new ArrayList<>();
+        p.stream().forEach(m -> {
+            for (int u : consumers[m]) {
+                if (!union.get(u) && u < lastOfC && !seen.get(u)) {
+                    seen.set(u);
+                    stack.add(u);
+                }
+            }
+        });
+        while (!stack.isEmpty()) {
+            int x = stack.removeLast();
+            for (int u : consumers[x]) {
+                if (c.get(u)) {
+                    return true;
+                }
+                if (u < lastOfC && !seen.get(u) && !union.get(u)) {
+                    seen.set(u);
+                    stack.add(u);
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean written(int m, BitSet members) {
+        if (materialized[m]) {
+            return true;
+        }
+        for (int u : consumers[m]) {
+            if (!members.get(u)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The kind of kernel {@code members} would make ({@code "pointwise"}, {@code "reduction"},
+     * {@code "epilogue"} or {@code "prologue"}), or null when no codegen shape holds them.
+     */
+    private String shape(BitSet members) {
+        int heavy = -1;
+        List<Integer> reductions = new ArrayList<>();
+        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+            if (cls[m] == OpClass.HEAVY) {
+                if (heavy >= 0) {
+                    return null;
+                }
+                heavy = m;
+            } else if (cls[m] == OpClass.REDUCTION) {
+                reductions.add(m);
+            }
+        }
+        if (heavy >= 0) {
+            return reductions.isEmpty() ? contraction(members, heavy) : null;
+        }
+        if (!reductions.isEmpty()) {
+            return reduction(members, reductions);
+        }
+        long domain = 0;
+        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+            domain = Math.max(domain, numel[m]);
+        }
+        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+            if (numel[m] != domain && written(m, members)) {
+                return null;
+            }
+        }
+        return "pointwise";
+    }
+
+    private String reduction(BitSet members, List<Integer> reductions) {
+        Shape domain = null;
+        Set<Integer> axes = null;
+        for (int r : reductions) {
+            Node node = nodes.get(r);
+            TensorType in = nodes.get(operands[r][0]).type();
+            Set<Integer> a = switch (node.op()) {
+                case Reduce red -> new TreeSet<>(red.axes());
+                case ArgMax am -> new TreeSet<>(List.of(am.axis()));
+                default -> throw new IllegalStateException("not a reduction: " + node);
+            };
+            if (domain == null) {
+                domain = in.shape();
+                axes = a;
+            } else if (!domain.equals(in.shape()) || !axes.equals(a)) {
+                return null;
+            }
+        }
+        long full = domain.numel();
+        long reduced = 1;
+        for (int a : axes) {
+            reduced *= domain.dim(a).size();
+        }
+        long kept = reduced == 0 ? 0 : full / reduced;
+        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+            boolean atDomain = numel[m] == full || numel[m] == kept;
+            if (!atDomain && (numel[m] != 1 || written(m, members))) {
+                return null;
+            }
+        }
+        return "reduction";
+    }
+
+    private String contraction(BitSet members, int heavy) {
+        // Members the heavy op depends on inside the group: its prologue.
+        BitSet before = new BitSet();
+        ArrayList<Integer> stack = new ArrayList<>(List.of(heavy));
+        while (!stack.isEmpty()) {
+            int x = stack.removeLast();
+            for (int p : producers[x]) {
+                if (members.get(p) && !before.get(p)) {
+                    before.set(p);
+                    stack.add(p);
+                }
+            }
+        }
+        // Members that depend on the heavy op: its epilogue proper.
+        BitSet after = new BitSet();
+        stack.add(heavy);
+        while (!stack.isEmpty()) {
+            int x = stack.removeLast();
+            for (int u : consumers[x]) {
+                if (members.get(u) && !after.get(u)) {
+                    after.set(u);
+                    stack.add(u);
+                }
+            }
+        }
+        long out = numel[heavy];
+        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+            if (m == heavy) {
+                continue;
+            }
+            if (before.get(m)) {
+                if (!(nodes.get(heavy).op() instanceof MatMul) || written(m, members)) {
+                    return null;
+                }
+                for (int u : consumers[m]) {
+                    if (members.get(u) && u != heavy && !before.get(u)) {
+                        return null;
+                    }
+                }
+            } else if ((after.get(m) || written(m, members)) && numel[m] != out) {
+                return null;
+            }
+        }
+        return before.isEmpty() ? "epilogue" : "prologue";
+    }
+
+    /** Groups in a topological order of the kernels they become; ties go to the earliest first node. */
+    private List<Group> order() {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            if (!groups.get(i).members.isEmpty()) {
+                ids.add(i);
+            }
+        }
+        Map<Integer, Integer> indegree = new HashMap<>();
+        Map<Integer, TreeSet<Integer>> next = new HashMap<>();
+        for (int id : ids) {
+            indegree.put(id, 0);
+            next.put(id, new TreeSet<>());
+        }
+        for (int id : ids) {
+            groups.get(id).members.stream().forEach(m -> {
+                for (int u : consumers[m]) {
+                    int to = groupOf[u];
+                    if (to != id && next.get(id).add(to)) {
+                        indegree.merge(to, 1, Integer::sum);
+                    }
+                }
+            });
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>(
+                java.util.Comparator.comparingInt(id -> groups.get(id).members.nextSetBit(0)));
+        ids.stream().filter(id -> indegree.get(id) == 0).forEach(ready::add);
+        List<Group> out = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            int id = ready.poll();
+            out.add(groups.get(id));
+            for (int to : next.get(id)) {
+                if (indegree.merge(to, -1, Integer::sum) == 0) {
+                    ready.add(to);
+                }
+            }
+        }
+        if (out.size() != ids.size()) {
+            throw new IllegalStateException("fusion of graph " + g.name() + " made a cycle between kernels");
+        }
+        return out;
+    }
+}
