@@ -325,7 +325,7 @@ public final class Fusion {
             ctx.count("rejected-shape");
             return false;
         }
-        if (cycle(groups.get(p).members, groups.get(c).members, union)) {
+        if (cycle(p, c)) {
             ctx.count("rejected-cycle");
             return false;
         }
@@ -335,30 +335,32 @@ public final class Fusion {
     }
 
     /**
-     * Whether a path leaves {@code p}, passes a node outside the union and reaches {@code c}: then
-     * merging would make a kernel depend on itself.
+     * Whether a path leaves group {@code p}, passes through another group and reaches group {@code
+     * c}: then merging them would make a kernel depend on itself. The walk is over groups, not
+     * nodes: a kernel needs all its inputs before it writes any output, so reaching any member of a
+     * group reaches every member's users.
      */
-    private boolean cycle(BitSet p, BitSet c, BitSet union) {
-        int lastOfC = c.length() - 1;
+    private boolean cycle(int p, int c) {
+        BitSet target = groups.get(c).members;
+        int lastOfC = target.length() - 1;
         BitSet seen = new BitSet();
         ArrayList<Integer> stack = new ArrayList<>();
-        p.stream().forEach(m -> {
-            for (int u : consumers[m]) {
-                if (!union.get(u) && u < lastOfC && !seen.get(u)) {
-                    seen.set(u);
-                    stack.add(u);
-                }
-            }
-        });
+        stack.add(p);
+        seen.set(p);
+        seen.set(c);
         while (!stack.isEmpty()) {
-            int x = stack.removeLast();
-            for (int u : consumers[x]) {
-                if (c.get(u)) {
-                    return true;
-                }
-                if (u < lastOfC && !seen.get(u) && !union.get(u)) {
-                    seen.set(u);
-                    stack.add(u);
+            int gid = stack.removeLast();
+            BitSet members = groups.get(gid).members;
+            for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+                for (int u : consumers[m]) {
+                    int h = groupOf[u];
+                    if (h == c && gid != p) {
+                        return true;
+                    }
+                    if (!seen.get(h) && groups.get(h).members.nextSetBit(0) < lastOfC) {
+                        seen.set(h);
+                        stack.add(h);
+                    }
                 }
             }
         }
@@ -529,7 +531,16 @@ public final class Fusion {
             }
         }
         if (out.size() != ids.size()) {
-            throw new IllegalStateException("fusion of graph " + g.name() + " made a cycle between kernels");
+            StringBuilder sb = new StringBuilder();
+            for (int id : ids) {
+                if (!out.contains(groups.get(id))) {
+                    sb.append("\n  group ").append(id).append(": ");
+                    groups.get(id).members.stream()
+                            .forEach(m -> sb.append(nodes.get(m).name()).append(' '));
+                    sb.append(" -> ").append(next.get(id));
+                }
+            }
+            throw new IllegalStateException("fusion of graph " + g.name() + " made a cycle between kernels" + sb);
         }
         return out;
     }

@@ -1,0 +1,35 @@
+package dev.javelin.passes.pipeline;
+
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.plan.Plan;
+import dev.javelin.passes.memory.MemoryNumbers;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What {@link Pipeline#compile} produced.
+ *
+ * @param graph the graph after the graph passes (before sizes were bound)
+ * @param plan the memory-planned plan
+ * @param runs one entry per pass and plan step, in order (switched-off ones too)
+ * @param memory the plan's peak, lower bound and no-reuse figures
+ */
+public record Compilation(Graph graph, Plan plan, List<PassRun> runs, MemoryNumbers memory) {
+    public Compilation {
+        runs = List.copyOf(runs);
+    }
+
+    /** The run of the step named {@code name}, or an exception listing the names. */
+    public PassRun run(String name) {
+        return runs.stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pass named '" + name + "'; the passes are "
+                        + runs.stream().map(PassRun::name).toList()));
+    }
+
+    /** One line per pass: position, name, counters, and the time when timing was on. */
+    public String report() {
+        return runs.stream().map(PassRun::line).collect(Collectors.joining("\n", "", "\n"));
+    }
+}

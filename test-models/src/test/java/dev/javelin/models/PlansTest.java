@@ -1,0 +1,100 @@
+package dev.javelin.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.javelin.dsl.optim.Optimizer;
+import dev.javelin.dsl.train.Backend;
+import dev.javelin.dsl.train.Trainer;
+import dev.javelin.dsl.train.TrainingModel;
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.interp.Interpreter;
+import dev.javelin.ir.plan.PlanInterpreter;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.value.NdArray;
+import dev.javelin.passes.pipeline.Compilation;
+import dev.javelin.passes.pipeline.PassOptions;
+import dev.javelin.passes.pipeline.Pipeline;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every test model, inference and training step, fused and unfused: the compiled, memory-planned
+ * plan run by the plan interpreter over its real arena gives the graph interpreter's outputs and
+ * parameter updates, and its peak is within 10% of the lower bound.
+ */
+class PlansTest {
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> out = Stream.builder();
+        for (String model : new TestModels().names()) {
+            for (boolean train : new boolean[] {false, true}) {
+                for (boolean fused : new boolean[] {true, false}) {
+                    out.add(Arguments.of(model, train, fused));
+                }
+            }
+        }
+        return out.build();
+    }
+
+    @ParameterizedTest(name = "{0} train={1} fused={2}")
+    @MethodSource("cases")
+    void planMatchesTheGraphInterpreter(String model, boolean train, boolean fused) {
+        TrainingModel m = new TestModels().create(model);
+        Trainer t = new Trainer(m, Optimizer.adam(), 3, null, Backend.INTERPRETER);
+        Graph g = train ? t.trainGraph() : t.evalGraph();
+        int batch = 3;
+        Map<String, NdArray> feeds = new HashMap<>();
+        for (Node p : g.parameters()) {
+            feeds.put(p.name(), t.state().get(p.name()));
+        }
+        feeds.putAll(m.syntheticBatch(batch, 11));
+        for (Node in : g.inputs()) {
+            if (in.name().equals("lr")) {
+                feeds.put("lr", NdArray.scalar(DType.F32, 1e-3));
+            } else if (in.name().equals("step")) {
+                feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], 4));
+            }
+        }
+        PassOptions options =
+                fused ? PassOptions.verifying() : PassOptions.verifying().withDisabled(Pipeline.FUSE);
+        Compilation c = Pipeline.compile(g, Map.of("batch", (long) batch), options);
+        System.out.printf(
+                "%s train=%s fused=%s: %d kernels, peak %d, lower bound %d, no reuse %d%n",
+                model,
+                train,
+                fused,
+                c.plan().kernels().size(),
+                c.memory().peakBytes(),
+                c.memory().lowerBoundBytes(),
+                c.memory().noReuseBytes());
+        Interpreter.Result want = Interpreter.run(g, feeds);
+        Interpreter.Result got = PlanInterpreter.run(c.plan(), feeds);
+        assertClose(want.outputs(), got.outputs());
+        assertClose(want.updatedParameters(), got.updatedParameters());
+        assertTrue(
+                c.memory().peakBytes() <= 1.10 * c.memory().lowerBoundBytes(),
+                "peak " + c.memory().peakBytes() + " > 1.10 * lower bound "
+                        + c.memory().lowerBoundBytes());
+    }
+
+    private static void assertClose(Map<String, NdArray> want, Map<String, NdArray> got) {
+        assertEquals(want.keySet(), got.keySet());
+        for (String k : want.keySet()) {
+            NdArray a = want.get(k);
+            NdArray b = got.get(k);
+            assertEquals(a.type(), b.type(), k);
+            for (int i = 0; i < a.size(); i++) {
+                double x = a.get(i);
+                double y = b.get(i);
+                assertTrue(
+                        Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x)),
+                        k + "[" + i + "]: graph interpreter " + x + ", plan " + y);
+            }
+        }
+    }
+}
