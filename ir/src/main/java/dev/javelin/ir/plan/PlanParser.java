@@ -29,7 +29,7 @@ public final class PlanParser {
     private static final Pattern ARENA = Pattern.compile("arena ([0-9]+)");
     private static final Pattern BUFFER =
             Pattern.compile("buffer %(" + NAME + ") : ([a-z0-9]+)\\[([^\\]]*)\\] (input|parameter|arena)( [0-9]+)?");
-    private static final Pattern KERNEL = Pattern.compile("kernel ([A-Za-z_][A-Za-z0-9_]*) ([a-z]+) reads\\(([^)]*)\\)"
+    private static final Pattern KERNEL = Pattern.compile("kernel ([A-Za-z_][A-Za-z0-9_]*) ([a-z_]+) reads\\(([^)]*)\\)"
             + " writes\\(([^)]*)\\) flops=([0-9]+) bytes_read=([0-9]+) bytes_written=([0-9]+) \\{");
     private static final Pattern BINDING =
             Pattern.compile("(input|parameter|output|assign) (" + NAME + ") = %(" + NAME + ")");
