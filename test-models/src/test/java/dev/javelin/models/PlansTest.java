@@ -17,6 +17,7 @@ import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,6 +81,41 @@ class PlansTest {
                 c.memory().peakBytes() <= 1.10 * c.memory().lowerBoundBytes(),
                 "peak " + c.memory().peakBytes() + " > 1.10 * lower bound "
                         + c.memory().lowerBoundBytes());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theMnistMlpSgdTrainingStepIsAtMostSixteenFusedKernels() {
+        TrainingModel m = new TestModels().create("mnist-mlp");
+        Trainer t = new Trainer(m, Optimizer.sgd(), 3, null, Backend.INTERPRETER);
+        Graph g = t.trainGraph();
+        Map<String, Long> sizes = Map.of("batch", 4L);
+        Compilation fused = Pipeline.compile(g, sizes, PassOptions.verifying());
+        Compilation unfused = Pipeline.compile(g, sizes, PassOptions.verifying().withDisabled(Pipeline.FUSE));
+        long primitives = unfused.graph().nodes().stream()
+                .filter(n -> switch (n.op()) {
+                    case dev.javelin.ir.op.Input _,
+                            dev.javelin.ir.op.Parameter _,
+                            dev.javelin.ir.op.Assign _,
+                            dev.javelin.ir.op.Constant _ -> false;
+                    default -> true;
+                })
+                .count();
+        System.out.println(
+                "mnist-mlp SGD training step: " + fused.plan().kernels().size() + " fused kernels, "
+                        + unfused.plan().kernels().size() + " unfused (" + primitives + " primitives)");
+        assertTrue(
+                fused.plan().kernels().size() <= 16,
+                "fused kernels: " + fused.plan().kernels().size());
+        assertEquals(primitives, unfused.plan().kernels().size());
+        Map<String, NdArray> feeds = new HashMap<>(t.state());
+        feeds.putAll(m.syntheticBatch(4, 5));
+        feeds.put("lr", NdArray.scalar(DType.F32, 0.01));
+        Interpreter.Result want = Interpreter.run(g, feeds);
+        for (Compilation c : List.of(fused, unfused)) {
+            Interpreter.Result got = PlanInterpreter.run(c.plan(), feeds);
+            assertClose(want.outputs(), got.outputs());
+            assertClose(want.updatedParameters(), got.updatedParameters());
+        }
     }
 
     private static void assertClose(Map<String, NdArray> want, Map<String, NdArray> got) {

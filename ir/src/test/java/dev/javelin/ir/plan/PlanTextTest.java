@@ -91,7 +91,7 @@ class PlanTextTest {
                 PlanParseException.class, () -> PlanParser.parse(TEXT.replace("contraction reads", "gemm reads")));
         assertEquals(
                 "expected a kernel kind ([pointwise, reduction, movement, contraction, convolution, pooling, gather,"
-                        + " scatter]), found 'gemm'",
+                        + " scatter, multi_tensor]), found 'gemm'",
                 e.detail());
     }
 

@@ -14,13 +14,15 @@ class PlanVerifierTest {
 
     @Test
     void twoLiveBuffersSharingBytesAreReported() {
-        String overlapping =
-                PlanTextTest.TEXT.replace("buffer %2 : f32[2,2] arena 256", "buffer %2 : f32[2,2] arena 0");
+        // %0 is also an output, so it outlives the kernel that writes %2 over it.
+        String overlapping = PlanTextTest.TEXT
+                .replace("buffer %2 : f32[2,2] arena 256", "buffer %2 : f32[2,2] arena 0")
+                .replace("  output y = %2", "  output y = %2\n  output z = %0");
         PlanVerifyException e =
                 assertThrows(PlanVerifyException.class, () -> PlanVerifier.verify(PlanParser.parse(overlapping)));
         assertEquals(
                 "plan tiny is invalid (1 problem):\n  arena buffers %0 [0, 16) and %2 [0, 16) overlap while both are"
-                        + " live (steps 0..1 and 1..2)",
+                        + " live (steps 0..2 and 1..2)",
                 e.getMessage());
     }
 
@@ -42,10 +44,18 @@ class PlanVerifierTest {
                   output y = %1
                 }
                 """;
-        // %0 (steps 0..1) and %1 (steps 1..2) meet at kernel 1, which reads one and writes the other.
+        // %0 (steps 0..1) and %1 (steps 1..2) meet at kernel 1, which reads one and writes the other
+        // element by element: in place is allowed.
+        assertEquals(List.of(), problems(chain));
+        // Through a transpose, element i of %1 needs another element of %0: not in place.
+        String transposed = chain.replace("f32[4]", "f32[2,2]")
+                .replace(
+                        "bytes_read=16 bytes_written=16 {\n    %1 = neg(%0) : f32[2,2]",
+                        "bytes_read=16 bytes_written=16 {\n    %t = permute(%0) {perm=[1,0]} : f32[2,2]\n"
+                                + "    %1 = neg(%t) : f32[2,2]");
         assertEquals(
                 List.of("arena buffers %0 [0, 16) and %1 [0, 16) overlap while both are live (steps 0..1 and 1..2)"),
-                problems(chain));
+                problems(transposed));
         String third = chain.replace("output y = %1", "output y = %2")
                 .replace(
                         "  input x",

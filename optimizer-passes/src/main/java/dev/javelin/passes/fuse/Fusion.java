@@ -63,7 +63,8 @@ import java.util.TreeSet;
  * <p>Counters: {@code groups}, {@code folded-views}, {@code multi-tensor-updates} (assigns whose
  * update joined a multi-tensor kernel), {@code fused-pointwise}, {@code fused-reduction}, {@code
  * fused-epilogue} and {@code fused-prologue} (merges by the shape of the result), {@code
- * rejected-cycle} and {@code rejected-shape} (merges refused).
+ * rejected-cycle} and {@code rejected-shape} (merges refused in the first sweep over the edges;
+ * later sweeps retry them), {@code sweeps}.
  */
 public final class Fusion {
     private final Graph g;
@@ -79,6 +80,8 @@ public final class Fusion {
     private final int[] groupOf;
     private final List<Group> groups = new ArrayList<>();
     private final PassContext ctx;
+    private int sweeps;
+    private boolean firstSweep;
 
     private static final class Group {
         final BitSet members = new BitSet();
@@ -212,6 +215,7 @@ public final class Fusion {
         boolean changed = true;
         while (changed) {
             changed = false;
+            firstSweep = sweeps++ == 0;
             for (int i = 0; i < n; i++) {
                 if (!real(i)) {
                     continue;
@@ -221,6 +225,7 @@ public final class Fusion {
                 }
             }
         }
+        ctx.count("sweeps", sweeps);
         List<Group> live = order();
         ctx.count("groups", live.size());
         List<Partition.Group> out = new ArrayList<>();
@@ -322,11 +327,15 @@ public final class Fusion {
         union.or(groups.get(c).members);
         String shape = shape(union);
         if (shape == null) {
-            ctx.count("rejected-shape");
+            if (firstSweep) {
+                ctx.count("rejected-shape");
+            }
             return false;
         }
         if (cycle(p, c)) {
-            ctx.count("rejected-cycle");
+            if (firstSweep) {
+                ctx.count("rejected-cycle");
+            }
             return false;
         }
         ctx.count("fused-" + shape);

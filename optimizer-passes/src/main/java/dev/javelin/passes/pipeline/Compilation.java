@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /**
  * What {@link Pipeline#compile} produced.
  *
- * @param graph the graph after the graph passes (before sizes were bound)
+ * @param graph the graph after the graph passes (specialized to the sizes: every type static)
  * @param plan the memory-planned plan
  * @param runs one entry per pass and plan step, in order (switched-off ones too)
  * @param memory the plan's peak, lower bound and no-reuse figures

@@ -77,8 +77,8 @@ public final class Pipeline {
     }
 
     /**
-     * Graph to plan: the graph passes, then (with every symbolic dimension bound to {@code sizes})
-     * fusion and lowering, scheduling, and memory planning. With verification on, the plan is
+     * Graph to plan: every symbolic dimension bound to {@code sizes}, the graph passes, fusion and
+     * lowering, scheduling, and memory planning. With verification on, the plan is
      * verified after each step (before memory planning, all but the arena invariants).
      */
     public static Compilation compile(Graph g, Map<String, Long> sizes, PassOptions options) {
@@ -90,8 +90,10 @@ public final class Pipeline {
                 options.dumpDir(),
                 options.timePasses(),
                 off.stream().filter(graphPasses::contains).collect(Collectors.toSet()));
-        PassManager.Result simplified = PassManager.run(g, passes(), graphOptions);
-        Graph specialized = Specialize.graph(simplified.graph(), sizes);
+        // Sizes first: with every dimension static, folding sees through shapes (a count of the batch
+        // becomes a constant) and every later pass works on concrete types.
+        PassManager.Result simplified = PassManager.run(Specialize.graph(g, sizes), passes(), graphOptions);
+        Graph specialized = simplified.graph();
         List<PassRun> runs = new ArrayList<>(simplified.runs());
         Steps steps = new Steps(options, runs);
 

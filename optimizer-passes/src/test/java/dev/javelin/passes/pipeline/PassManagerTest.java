@@ -83,7 +83,8 @@ class PassManagerTest {
         try (Stream<Path> s = Files.list(out)) {
             files = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("000-input.ir", "001-fold-constants.ir", "003-layout.ir", "004-cse.ir", "005-dce.ir"), files);
+        assertEquals(
+                List.of("000-input.ir", "001-fold-constants.ir", "003-layout.ir", "004-cse.ir", "005-dce.ir"), files);
         assertEquals(Golden.normalize(GRAPH), Files.readString(out.resolve("000-input.ir")));
         assertEquals(Printer.print(r.graph()), Files.readString(out.resolve("005-dce.ir")));
     }
