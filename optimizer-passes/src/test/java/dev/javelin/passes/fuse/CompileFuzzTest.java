@@ -31,19 +31,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  * byte-identical from a second compile, and have {@code lower_bound <= peak <= no_reuse}. A
  * failure is shrunk to the fewest steps and printed as IR text.
  *
- * <p>{@value #GRAPHS} graphs per run. The seeds derive from {@code -Djavelin.fuzz.seed=N} (CI
- * passes a fresh one each run and the test prints it), by default a fixed one.
+ * <p>{@value #GRAPHS} graphs per run. The seeds derive from {@code -Djavelin.fuzz.seed=N} or the
+ * environment's {@code JAVELIN_FUZZ_SEED} (CI sets a fresh one each run; the test prints it), by
+ * default a fixed one.
  */
 class CompileFuzzTest {
     static final int GRAPHS = 1000;
 
     static long masterSeed() {
-        return Long.getLong("javelin.fuzz.seed", 20261126L);
+        String env = System.getenv("JAVELIN_FUZZ_SEED");
+        long fallback = env == null || env.isBlank() ? 20261126L : Long.parseLong(env.trim());
+        return Long.getLong("javelin.fuzz.seed", fallback);
     }
 
     @BeforeAll
     static void logSeed() {
-        System.out.println("CompileFuzzTest: " + GRAPHS + " graphs from -Djavelin.fuzz.seed=" + masterSeed());
+        System.out.println("CompileFuzzTest: " + GRAPHS + " graphs from seed " + masterSeed()
+                + " (rerun with JAVELIN_FUZZ_SEED=" + masterSeed() + ")");
     }
 
     static LongStream seeds() {
