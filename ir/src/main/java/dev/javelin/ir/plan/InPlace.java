@@ -18,9 +18,10 @@ import java.util.Set;
  * (or multi-tensor), and element {@code i} of every value computed from the read depends on
  * element {@code i} of the read alone — only elementwise ops without broadcasting that operand, and
  * reshapes, lie between them. A kernel that reads element {@code i} of each input before writing
- * element {@code i} of each output then never reads what it has already overwritten. In a
- * multi-tensor kernel, which runs each written tensor's loop on its own, the written buffer must
- * also be the only write computed from the read.
+ * element {@code i} of each output then never reads what it has already overwritten. A
+ * multi-tensor kernel runs one loop per group of writes computed from common reads (such writes all
+ * have the read's element count), so the same holds there: every write computed from the read is
+ * produced in the loop that reads it.
  */
 public final class InPlace {
     private InPlace() {}
@@ -58,13 +59,6 @@ public final class InPlace {
                 return false;
             }
             aligned.add(n.name());
-        }
-        if (k.kind() == Kernel.Kind.MULTI_TENSOR) {
-            for (String w : k.writes()) {
-                if (!w.equals(write.name()) && aligned.contains(w)) {
-                    return false;
-                }
-            }
         }
         return true;
     }

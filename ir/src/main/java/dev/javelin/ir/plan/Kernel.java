@@ -37,7 +37,8 @@ public record Kernel(
         SCATTER,
         /**
          * Several independent pointwise updates in one launch (the optimizer step of every
-         * parameter of one dtype): each write is computed over its own shape.
+         * parameter of one dtype): writes computed from common reads share one loop over their
+         * element count (a parameter with its optimizer state); the others run their own.
          */
         MULTI_TENSOR;
 
