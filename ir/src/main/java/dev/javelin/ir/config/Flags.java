@@ -17,7 +17,8 @@ public final class Flags {
     public static final Flag<Boolean> IR_SELF_CHECK = Flag.bool(
             "javelin.ir.selfcheck",
             false,
-            "Verify every built graph and check its text form round-trips (on in tests).");
+            "Verify every built graph and memory-planned plan and check their text forms round-trip (on in"
+                    + " tests).");
 
     /** All flags, for documentation and listing. */
     public static List<Flag<?>> all() {

@@ -46,6 +46,25 @@ public final class PlanVerifier {
     }
 
     /**
+     * With {@link dev.javelin.ir.config.Flags#IR_SELF_CHECK} on (always in tests): verifies {@code p}
+     * (the arena overlap check included) and checks that its text parses back equal and prints
+     * again identically. Returns {@code p}. The memory planner calls it on every plan it places, so
+     * every planned plan in the test suite is checked.
+     */
+    public static Plan selfChecked(Plan p) {
+        if (dev.javelin.ir.config.Flags.IR_SELF_CHECK.get()) {
+            verify(p);
+            String text = PlanPrinter.print(p);
+            Plan back = PlanParser.parse(text);
+            if (!back.equals(p) || !PlanPrinter.print(back).equals(text)) {
+                throw new IllegalStateException(
+                        "plan " + p.name() + " does not round-trip through its text form:\n" + text);
+            }
+        }
+        return p;
+    }
+
+    /**
      * Like {@link #verify}, but for a plan before memory planning: every invariant except those of
      * the arena (offsets are not chosen yet).
      */

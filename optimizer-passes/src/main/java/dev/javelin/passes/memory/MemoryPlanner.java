@@ -5,6 +5,7 @@ import dev.javelin.ir.plan.InPlace;
 import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.plan.Liveness;
 import dev.javelin.ir.plan.Plan;
+import dev.javelin.ir.plan.PlanVerifier;
 import dev.javelin.ir.plan.Storage;
 import dev.javelin.passes.pipeline.PassContext;
 import java.util.ArrayList;
@@ -135,11 +136,12 @@ public final class MemoryPlanner {
         return place(p, offsets, arena);
     }
 
+    /** The plan with those offsets, self-checked ({@link PlanVerifier#selfChecked}) when that is on. */
     private static Plan place(Plan p, Map<String, Long> offsets, long arena) {
         List<Buffer> out = p.buffers().stream()
                 .map(b -> b.storage() == Storage.ARENA ? b.at(offsets.get(b.name())) : b)
                 .toList();
-        return p.withMemory(out, arena);
+        return PlanVerifier.selfChecked(p.withMemory(out, arena));
     }
 
     /** The start of the smallest gap that holds {@code size} among the slots live with {@code l}. */
