@@ -15,7 +15,8 @@ import java.util.TreeSet;
 /**
  * Runs a plan in float64 the way a backend would: inputs and parameters in their own storage,
  * every arena buffer read from and written to its offset in one real arena ({@link Arena}), the
- * kernels in order, each body node evaluated by the reference interpreter's rules ({@link
+ * kernels in order (the load-time kernels, which fill the packed buffers, first: as a runtime does
+ * when it loads parameters), each body node evaluated by the reference interpreter's rules ({@link
  * Interpreter#evaluate}); outputs and assigns are copied out after the last kernel. Comparing it
  * with {@link Interpreter#run} on the graph checks lowering, fusion and memory planning together:
  * two live buffers that share arena bytes give wrong numbers or a torn-element error.
@@ -40,7 +41,12 @@ public final class PlanInterpreter {
                 env.put(n.name(), Interpreter.evaluate(n, args, plan.sizes()));
             }
             for (String w : k.writes()) {
-                arena.write(plan.buffer(w), env.get(w));
+                Buffer b = plan.buffer(w);
+                if (b.storage() == Storage.ARENA) {
+                    arena.write(b, env.get(w));
+                } else {
+                    state.put(w, copy(env.get(w)));
+                }
             }
         }
         Map<String, NdArray> outputs = new LinkedHashMap<>();

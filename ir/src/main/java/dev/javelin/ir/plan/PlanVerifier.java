@@ -25,8 +25,10 @@ import java.util.Set;
  *       nodes or buffers the kernel reads; every read is used; its type is exactly what its op
  *       infers; every write is a body node of the buffer's type; byte counts are the sizes of the
  *       reads and writes.
- *   <li><b>order</b>: in kernel order every buffer is written before it is read, arena buffers only,
- *       each exactly once; every output and assign buffer is written (or is an input or parameter).
+ *   <li><b>order</b>: in kernel order every buffer is written before it is read, each exactly once;
+ *       the load-time kernels (those writing packed buffers) come first, write only packed buffers
+ *       and read only parameters the plan never assigns and packed buffers; every other kernel
+ *       writes arena buffers only; every output and assign buffer is written (or is an input or parameter).
  *   <li><b>bindings</b>: every input and parameter buffer is bound exactly once, by its role; an
  *       assign targets a bound parameter, once, with a buffer of the parameter's type.
  *   <li><b>arena</b>: every arena buffer has an offset, a multiple of {@link Buffer#ALIGNMENT}, and
@@ -179,22 +181,60 @@ public final class PlanVerifier {
     private static void order(Plan p, Map<String, Buffer> buffers, List<String> out) {
         Set<String> ready = new HashSet<>();
         for (Buffer b : p.buffers()) {
-            if (b.storage() != Storage.ARENA) {
+            if (b.storage() == Storage.INPUT || b.storage() == Storage.PARAMETER) {
                 ready.add(b.name());
             }
         }
+        Set<String> assigned = new HashSet<>();
+        Map<String, String> paramBuffer = new HashMap<>();
+        for (Binding b : p.bindings()) {
+            if (b.role() == Binding.Role.PARAMETER) {
+                paramBuffer.put(b.name(), b.buffer());
+            }
+        }
+        for (Binding b : p.bindings(Binding.Role.ASSIGN)) {
+            if (paramBuffer.containsKey(b.name())) {
+                assigned.add(paramBuffer.get(b.name()));
+            }
+        }
+        boolean stepStarted = false;
         for (Kernel k : p.kernels()) {
             for (String r : k.reads()) {
                 if (buffers.containsKey(r) && !ready.contains(r)) {
                     out.add("kernel " + k.name() + " reads %" + r + " before any kernel writes it");
                 }
             }
+            boolean load = k.writes().stream()
+                    .anyMatch(w -> buffers.containsKey(w) && buffers.get(w).storage() == Storage.PACKED);
+            if (load) {
+                if (stepStarted) {
+                    out.add("kernel " + k.name() + " writes packed buffers after a step kernel; expected the"
+                            + " load-time kernels first");
+                }
+                for (String r : k.reads()) {
+                    Buffer b = buffers.get(r);
+                    boolean fromParameters = b != null
+                            && ((b.storage() == Storage.PARAMETER && !assigned.contains(r))
+                                    || b.storage() == Storage.PACKED);
+                    if (b != null && !fromParameters) {
+                        out.add("load-time kernel " + k.name() + " reads %" + r + " ("
+                                + b.storage().text()
+                                + (assigned.contains(r) ? ", assigned by this plan" : "")
+                                + "); expected only parameters this plan never assigns, and packed buffers");
+                    }
+                }
+            } else {
+                stepStarted = true;
+            }
             for (String w : k.writes()) {
                 Buffer b = buffers.get(w);
-                if (b != null && b.storage() != Storage.ARENA) {
+                boolean writable = b != null && (load ? b.storage() == Storage.PACKED : b.storage() == Storage.ARENA);
+                if (b != null && !writable) {
                     out.add("kernel " + k.name() + " writes %" + w + ", a "
                             + b.storage().text() + " buffer; expected"
-                            + " an arena buffer (state changes only through assign bindings)");
+                            + (load
+                                    ? " only packed buffers from a load-time kernel"
+                                    : " an arena buffer (state changes only through assign bindings)"));
                 } else if (b != null && !ready.add(w)) {
                     out.add("kernel " + k.name() + " writes %" + w + " again; expected each buffer written once");
                 }
@@ -235,7 +275,7 @@ public final class PlanVerifier {
         }
         for (Buffer b : p.buffers()) {
             int n = boundState.getOrDefault(b.name(), 0);
-            if (b.storage() != Storage.ARENA && n != 1) {
+            if ((b.storage() == Storage.INPUT || b.storage() == Storage.PARAMETER) && n != 1) {
                 out.add(b.storage().text() + " buffer %" + b.name() + ": expected exactly one "
                         + b.storage().text() + " binding, found " + n);
             }

@@ -1,7 +1,8 @@
 package dev.javelin.ir.plan;
 
 /**
- * Where a plan's buffer lives. Constants are not buffers: they are literal nodes inside the kernel
+ * Where a plan's buffer lives. The kernels that write {@link #PACKED} buffers are the plan's
+ * load-time section: they come first and read only parameters and packed buffers. Constants are not buffers: they are literal nodes inside the kernel
  * bodies that use them (a constant that is itself an output gets a one-node kernel and an arena
  * buffer).
  */
@@ -14,7 +15,14 @@ public enum Storage {
      */
     PARAMETER,
     /** A temporary at a byte offset in the one arena; outputs live here too and are copied out. */
-    ARENA;
+    ARENA,
+    /**
+     * Persistent like a parameter, but computed from parameters by the plan's load-time kernels
+     * (weights pre-packed into the layout a kernel wants, products of parameters): a runtime runs
+     * those kernels once when the parameters are loaded, and every step reads the result. Never
+     * bound; read-only to step kernels.
+     */
+    PACKED;
 
     /** The word the text form uses. */
     public String text() {

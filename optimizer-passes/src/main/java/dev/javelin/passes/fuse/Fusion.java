@@ -60,11 +60,16 @@ import java.util.TreeSet;
  * constants — never a contraction, a reduction or any arithmetic. Groups are ordered
  * topologically, ties broken by their first node, so the result is deterministic.
  *
+ * <p><b>Load-time work stays apart.</b> Nodes computed from parameters no assign changes (and
+ * constants) alone never share a kernel with nodes that need per-step inputs, so that {@link
+ * dev.javelin.passes.lower.Prepack} can move their kernels to load time (a weight's layout
+ * change is then done once, not fused into every step).
+ *
  * <p>Counters: {@code groups}, {@code folded-views}, {@code multi-tensor-updates} (assigns whose
  * update joined a multi-tensor kernel), {@code fused-pointwise}, {@code fused-reduction}, {@code
  * fused-epilogue} and {@code fused-prologue} (merges by the shape of the result), {@code
  * rejected-cycle} and {@code rejected-shape} (merges refused in the first sweep over the edges;
- * later sweeps retry them), {@code sweeps}.
+ * later sweeps retry them), {@code sweeps}, {@code kept-for-load} (merges refused to keep load-time work apart, first sweep).
  */
 public final class Fusion {
     private final Graph g;
@@ -78,6 +83,7 @@ public final class Fusion {
     private final int[][] producers;
     private final int[][] consumers;
     private final int[] groupOf;
+    private final boolean[] frozen;
     private final List<Group> groups = new ArrayList<>();
     private final PassContext ctx;
     private int sweeps;
@@ -169,6 +175,24 @@ public final class Fusion {
         }
         groupOf = new int[n];
         java.util.Arrays.fill(groupOf, -1);
+        // Values computable at load time: from parameters no assign changes, and constants.
+        Set<String> assigned = new java.util.HashSet<>();
+        for (Node a : g.assigns()) {
+            assigned.add(a.inputs().get(0));
+        }
+        frozen = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (cls[i] == OpClass.SOURCE) {
+                frozen[i] = nodes.get(i).op() instanceof dev.javelin.ir.op.Parameter
+                        && !assigned.contains(nodes.get(i).name());
+            } else if (cls[i] != OpClass.ASSIGN) {
+                boolean all = true;
+                for (int o : operands[i]) {
+                    all &= frozen[o];
+                }
+                frozen[i] = all;
+            }
+        }
     }
 
     private static String resolve(Map<String, Node> byName, String name) {
@@ -323,6 +347,12 @@ public final class Fusion {
         if (p == c || groups.get(p).closed || groups.get(c).closed) {
             return false;
         }
+        if (frozen(groups.get(p).members) != frozen(groups.get(c).members)) {
+            if (firstSweep) {
+                ctx.count("kept-for-load");
+            }
+            return false;
+        }
         BitSet union = (BitSet) groups.get(p).members.clone();
         union.or(groups.get(c).members);
         String shape = shape(union);
@@ -374,6 +404,16 @@ public final class Fusion {
             }
         }
         return false;
+    }
+
+    /** Whether every member depends only on parameters no assign changes (and constants). */
+    private boolean frozen(BitSet members) {
+        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+            if (!frozen[m]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean written(int m, BitSet members) {

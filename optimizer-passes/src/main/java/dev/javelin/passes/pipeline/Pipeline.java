@@ -8,6 +8,7 @@ import dev.javelin.ir.plan.PlanVerifyException;
 import dev.javelin.passes.fuse.Fusion;
 import dev.javelin.passes.lower.Lowering;
 import dev.javelin.passes.lower.Partition;
+import dev.javelin.passes.lower.Prepack;
 import dev.javelin.passes.lower.Specialize;
 import dev.javelin.passes.memory.MemoryNumbers;
 import dev.javelin.passes.memory.MemoryPlanner;
@@ -43,6 +44,9 @@ public final class Pipeline {
     /** Switching it off gives the unfused plan: one kernel per primitive. */
     public static final String FUSE = "fuse";
 
+    /** Switching it off keeps parameter-only kernels in every step. */
+    public static final String PREPACK = "prepack";
+
     public static final String SCHEDULE = "schedule";
     /** Switching it off gives every arena buffer its own memory (the no-reuse figure). */
     public static final String PLAN_MEMORY = "plan-memory";
@@ -67,7 +71,7 @@ public final class Pipeline {
     /** Every name {@link PassOptions#disabled()} may hold, in pipeline order. */
     public static List<String> passNames() {
         List<String> out = new ArrayList<>(passes().stream().map(Pass::name).toList());
-        out.addAll(List.of(FUSE, SCHEDULE, PLAN_MEMORY, IN_PLACE));
+        out.addAll(List.of(FUSE, PREPACK, SCHEDULE, PLAN_MEMORY, IN_PLACE));
         return out;
     }
 
@@ -78,7 +82,7 @@ public final class Pipeline {
 
     /**
      * Graph to plan: every symbolic dimension bound to {@code sizes}, the graph passes, fusion and
-     * lowering, scheduling, and memory planning. With verification on, the plan is
+     * lowering, load-time packing, scheduling, and memory planning. With verification on, the plan is
      * verified after each step (before memory planning, all but the arena invariants).
      */
     public static Compilation compile(Graph g, Map<String, Long> sizes, PassOptions options) {
@@ -103,6 +107,8 @@ public final class Pipeline {
                 null,
                 (p, ctx) -> Lowering.plan(specialized, Fusion.partition(specialized, ctx), sizes),
                 (p, ctx) -> Lowering.plan(specialized, Partition.unfused(specialized), sizes));
+        // Work on parameters alone (weight packing, products of frozen parameters) moved to load time.
+        plan = steps.run(PREPACK, plan, Prepack::plan, (p, ctx) -> p);
         // A kernel order with a lower live peak, where the dependencies allow a choice.
         plan = steps.run(SCHEDULE, plan, Scheduler::schedule, (p, ctx) -> p);
         // Offsets in one arena: liveness, in-place writes, best fit.

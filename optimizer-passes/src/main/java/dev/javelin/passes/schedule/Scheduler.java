@@ -54,8 +54,14 @@ public final class Scheduler {
         return new Plan(p.name(), p.sizes(), p.arenaBytes(), p.buffers(), renamed, p.bindings());
     }
 
+    /** The load-time kernels (writing packed buffers) stay first, in order; the rest is scheduled. */
     private static List<Kernel> greedy(Plan p) {
-        List<Kernel> ks = p.kernels();
+        List<Kernel> out = new ArrayList<>();
+        List<Kernel> ks = new ArrayList<>();
+        for (Kernel k : p.kernels()) {
+            boolean load = k.writes().stream().anyMatch(w -> p.buffer(w).storage() == Storage.PACKED);
+            (load ? out : ks).add(k);
+        }
         Map<String, Integer> writer = new HashMap<>();
         for (int i = 0; i < ks.size(); i++) {
             for (String w : ks.get(i).writes()) {
@@ -77,7 +83,6 @@ public final class Scheduler {
         }
         Set<String> pinned = pinned(p);
         boolean[] done = new boolean[ks.size()];
-        List<Kernel> out = new ArrayList<>();
         for (int step = 0; step < ks.size(); step++) {
             int best = -1;
             long bestDelta = Long.MAX_VALUE;
@@ -87,7 +92,8 @@ public final class Scheduler {
                 }
                 long delta = 0;
                 for (String w : ks.get(i).writes()) {
-                    delta += p.buffer(w).alignedBytes();
+                    Buffer b = p.buffer(w);
+                    delta += b.storage() == Storage.ARENA ? b.alignedBytes() : 0;
                 }
                 for (String r : ks.get(i).reads()) {
                     Buffer b = p.buffer(r);
