@@ -4,7 +4,6 @@ import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.passes.memory.MemoryNumbers;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * What {@link Pipeline#compile} produced.
@@ -21,15 +20,11 @@ public record Compilation(Graph graph, Plan plan, List<PassRun> runs, MemoryNumb
 
     /** The run of the step named {@code name}, or an exception listing the names. */
     public PassRun run(String name) {
-        return runs.stream()
-                .filter(r -> r.name().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no pass named '" + name + "'; the passes are "
-                        + runs.stream().map(PassRun::name).toList()));
+        return PassRun.named(runs, name);
     }
 
     /** One line per pass: position, name, counters, and the time when timing was on. */
     public String report() {
-        return runs.stream().map(PassRun::line).collect(Collectors.joining("\n", "", "\n"));
+        return PassRun.report(runs);
     }
 }

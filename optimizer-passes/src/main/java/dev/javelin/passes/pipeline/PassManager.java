@@ -32,16 +32,12 @@ public final class PassManager {
 
         /** The run of the pass named {@code name}, or an exception listing the names. */
         public PassRun run(String name) {
-            return runs.stream()
-                    .filter(r -> r.name().equals(name))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no pass named '" + name + "'; the passes are "
-                            + runs.stream().map(PassRun::name).toList()));
+            return PassRun.named(runs, name);
         }
 
         /** One line per pass: position, name, counters, and the time when timing was on. */
         public String report() {
-            return runs.stream().map(PassRun::line).collect(Collectors.joining("\n", "", "\n"));
+            return PassRun.report(runs);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.javelin.passes.pipeline;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -32,5 +33,19 @@ public record PassRun(int position, String name, boolean ran, Map<String, Long> 
                                 .collect(Collectors.joining(" "));
         String time = nanos.isPresent() ? String.format(Locale.ROOT, "  (%.2f ms)", nanos.getAsLong() / 1e6) : "";
         return String.format(Locale.ROOT, "%03d %-16s %s%s", position, name, body, time);
+    }
+
+    /** The run of the pass named {@code name} in {@code runs}, or an exception listing the names. */
+    public static PassRun named(List<PassRun> runs, String name) {
+        return runs.stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pass named '" + name + "'; the passes are "
+                        + runs.stream().map(PassRun::name).toList()));
+    }
+
+    /** One {@link #line()} per run, each ending in a newline. */
+    public static String report(List<PassRun> runs) {
+        return runs.stream().map(PassRun::line).collect(Collectors.joining("\n", "", "\n"));
     }
 }

@@ -3,6 +3,7 @@ package dev.javelin.passes.schedule;
 import dev.javelin.ir.plan.Binding;
 import dev.javelin.ir.plan.Buffer;
 import dev.javelin.ir.plan.Kernel;
+import dev.javelin.ir.plan.Liveness;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.Storage;
 import dev.javelin.passes.pipeline.PassContext;
@@ -126,36 +127,21 @@ public final class Scheduler {
         return out;
     }
 
-    /** The largest sum of aligned arena bytes live at one step of {@code order}. */
+    /** The largest sum of aligned arena bytes live at one step of {@code order} ({@link Liveness}). */
     static long livePeak(Plan p, List<Kernel> order) {
-        Map<String, Integer> first = new HashMap<>();
-        Map<String, Integer> last = new HashMap<>();
-        for (int i = 0; i < order.size(); i++) {
-            for (String r : order.get(i).reads()) {
-                last.put(r, i);
-            }
-            for (String w : order.get(i).writes()) {
-                first.putIfAbsent(w, i);
-                last.merge(w, i, Math::max);
-            }
-        }
-        for (String b : pinned(p)) {
-            last.put(b, order.size());
-        }
+        Map<String, Liveness.Interval> live =
+                Liveness.of(new Plan(p.name(), p.sizes(), p.arenaBytes(), p.buffers(), order, p.bindings()));
         long[] delta = new long[order.size() + 2];
-        for (var e : first.entrySet()) {
-            Buffer b = p.buffer(e.getKey());
-            if (b.storage() != Storage.ARENA) {
-                continue;
-            }
-            delta[e.getValue()] += b.alignedBytes();
-            delta[last.get(e.getKey()) + 1] -= b.alignedBytes();
-        }
-        long live = 0;
+        live.forEach((name, l) -> {
+            long bytes = p.buffer(name).alignedBytes();
+            delta[l.first()] += bytes;
+            delta[l.last() + 1] -= bytes;
+        });
+        long now = 0;
         long peak = 0;
         for (long d : delta) {
-            live += d;
-            peak = Math.max(peak, live);
+            now += d;
+            peak = Math.max(peak, now);
         }
         return peak;
     }
