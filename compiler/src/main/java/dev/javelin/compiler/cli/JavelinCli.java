@@ -19,7 +19,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Javelin: a Java-native deep-learning compiler.",
-        subcommands = {IrCommand.class, TrainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            IrCommand.class,
+            CompileCommand.class,
+            TrainCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class JavelinCli implements Runnable {
     /** Exit status for a bad file, model or run. */
     public static final int EXIT_FAILURE = 1;

@@ -1,0 +1,275 @@
+package dev.javelin.compiler.cli;
+
+import dev.javelin.dsl.optim.Optimizer;
+import dev.javelin.dsl.train.Backend;
+import dev.javelin.dsl.train.Trainer;
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.io.AtomicWrite;
+import dev.javelin.ir.plan.PlanPrinter;
+import dev.javelin.ir.type.Dim;
+import dev.javelin.passes.memory.MemoryNumbers;
+import dev.javelin.passes.pipeline.Compilation;
+import dev.javelin.passes.pipeline.PassOptions;
+import dev.javelin.passes.pipeline.Pipeline;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code javelin compile}: runs the whole pass pipeline over a model's graph (or a graph IR file)
+ * at a concrete batch size and says what came out: kernels, FLOPs, bytes, and the arena's peak
+ * against its lower bound and against no reuse. Optionally writes a JSON report, the plan, and the
+ * IR after every pass.
+ */
+@Command(
+        name = "compile",
+        mixinStandardHelpOptions = true,
+        description = "Compile a model's graph (or a graph IR FILE) into a memory-planned plan and report on it.")
+final class CompileCommand implements Callable<Integer> {
+    /** The symbolic dimension {@code --batch} binds; a graph with another one cannot be planned here. */
+    static final String BATCH = "batch";
+
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "Graph IR text file (instead of --model).")
+    Path file;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "Compile this model's graph.")
+    String model;
+
+    @Option(names = "--train", description = "With --model: the whole training step (forward, backward, update).")
+    boolean train;
+
+    @Option(
+            names = "--optimizer",
+            defaultValue = "sgd",
+            paramLabel = "NAME",
+            description = "With --train: sgd, momentum, nesterov, adam or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "64",
+            paramLabel = "N",
+            description = "Size bound to the symbolic dimension 'batch' (default: ${DEFAULT-VALUE}).")
+    long batch;
+
+    @Option(names = "--no-fusion", description = "Switch fusion off: one kernel per computing primitive.")
+    boolean noFusion;
+
+    @Option(
+            names = "--disable",
+            paramLabel = "PASS",
+            completionCandidates = PassNames.class,
+            description = "Switch a pass off by name (repeatable): ${COMPLETION-CANDIDATES}.")
+    List<String> disable = new ArrayList<>();
+
+    /** The names --disable accepts, for the help text. */
+    static final class PassNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Pipeline.passNames().iterator();
+        }
+    }
+
+    @Option(names = "--verify", description = "Verify the graph after every pass and the plan after every step.")
+    boolean verify;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Write the JSON report to this file.")
+    Path report;
+
+    @Option(names = "--emit-plan", paramLabel = "FILE", description = "Write the plan's text form to this file.")
+    Path emitPlan;
+
+    @Option(
+            names = "--dump-ir",
+            paramLabel = "DIR",
+            description = "Write the input (000-input.ir) and the result of every pass (NNN-<pass>.ir / .plan).")
+    Path dumpIr;
+
+    @Option(names = "--time-passes", description = "Print one line per pass, with its counters and time, to stderr.")
+    boolean timePasses;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        checkUsage();
+        checkWritable(report, "the report");
+        checkWritable(emitPlan, "the plan");
+        if (dumpIr != null && Files.exists(dumpIr) && !Files.isDirectory(dumpIr)) {
+            throw new CliException("cannot dump the IR into " + dumpIr + ": it is a file, not a folder");
+        }
+        Graph g = graph();
+        Compilation c = Pipeline.compile(g, sizes(g), options());
+        CompileReport r = new CompileReport(
+                model != null ? model : g.name(),
+                train,
+                train ? Optional.of(optimizer) : Optional.empty(),
+                !noFusion && !disable.contains(Pipeline.FUSE),
+                batch,
+                c);
+        if (emitPlan != null) {
+            write(emitPlan, PlanPrinter.print(c.plan()), "the plan");
+        }
+        if (report != null) {
+            write(report, r.toJson(), "the report");
+        }
+        if (timePasses) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.print(c.report());
+            err.flush();
+        }
+        summary(r);
+        return 0;
+    }
+
+    /** Errors in the command line itself: exit status 2, with a pointer to --help. */
+    private void checkUsage() {
+        if ((file == null) == (model == null)) {
+            throw usage("give either FILE or --model NAME");
+        }
+        if (train && model == null) {
+            throw usage("--train needs --model NAME");
+        }
+        if (batch < 1) {
+            throw usage("--batch must be at least 1, found " + batch);
+        }
+        Set<String> unknown = new TreeSet<>(disable);
+        Pipeline.passNames().forEach(unknown::remove);
+        if (!unknown.isEmpty()) {
+            throw usage("--disable: unknown pass "
+                    + String.join(", ", unknown.stream().map(n -> "'" + n + "'").toList()) + "; the passes are "
+                    + String.join(", ", Pipeline.passNames()));
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Fails before compiling when a file to write is a folder, so nothing is half done. */
+    private static void checkWritable(Path target, String what) {
+        if (target != null && Files.isDirectory(target)) {
+            throw new CliException("cannot write " + what + " to " + target + ": it is a folder");
+        }
+    }
+
+    private Graph graph() throws IOException {
+        if (file != null) {
+            return IrCommand.read(file);
+        }
+        Optimizer opt;
+        try {
+            opt = Optimizer.named(optimizer);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        Trainer trainer = new Trainer(Models.create(model), opt, 0, null, Backend.INTERPRETER);
+        return train ? trainer.trainGraph() : trainer.evalGraph();
+    }
+
+    /** {@code batch=N} when the graph has a batch dimension; any other symbolic dimension is an error. */
+    private Map<String, Long> sizes(Graph g) {
+        Set<String> symbols = new TreeSet<>();
+        for (Node n : g.nodes()) {
+            for (Dim d : n.type().shape().dims()) {
+                if (d instanceof Dim.Sym s) {
+                    symbols.add(s.name());
+                }
+            }
+        }
+        boolean hasBatch = symbols.remove(BATCH);
+        if (!symbols.isEmpty()) {
+            throw new CliException("graph " + g.name() + " has symbolic dimension" + (symbols.size() == 1 ? " " : "s ")
+                    + String.join(", ", symbols) + "; compile can only bind '" + BATCH + "' (--batch N)");
+        }
+        return hasBatch ? Map.of(BATCH, batch) : Map.of();
+    }
+
+    private PassOptions options() {
+        Set<String> off = new TreeSet<>(disable);
+        if (noFusion) {
+            off.add(Pipeline.FUSE);
+        }
+        return new PassOptions(verify, Optional.ofNullable(dumpIr), timePasses, off);
+    }
+
+    private static void write(Path target, String text, String what) {
+        try {
+            AtomicWrite.write(target, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CliException("cannot write " + what + " to " + target + ": " + reason(e));
+        }
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.NoSuchFileException n -> "no such file or folder " + n.getFile();
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
+    private void summary(CompileReport r) {
+        MemoryNumbers m = r.compilation().memory();
+        long loadTime = r.plan().kernels().stream().filter(r::loadTime).count();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                Locale.ROOT,
+                "%s%s%s: %d kernels%s, %d FLOPs, %d bytes moved%n",
+                r.model(),
+                train ? " (training step, " + optimizer + ")" : "",
+                r.plan().sizes().isEmpty() ? "" : " at " + sizesText(r.plan().sizes()),
+                r.plan().kernels().size(),
+                loadTime == 0 ? "" : " (" + loadTime + " at load time, " + r.packedBytes() + " packed bytes)",
+                r.totalFlops(),
+                r.totalBytesMoved());
+        out.printf(
+                Locale.ROOT,
+                "memory: peak %d bytes, lower bound %d, no reuse %d (reuse saves %d bytes, %.2f%%)%n",
+                m.peakBytes(),
+                m.lowerBoundBytes(),
+                m.noReuseBytes(),
+                r.savingBytes(),
+                r.savingPercent());
+        if (!r.fusion()) {
+            out.println("fusion: off");
+        }
+        if (report != null) {
+            out.println("report written to " + report);
+        }
+        if (emitPlan != null) {
+            out.println("plan written to " + emitPlan);
+        }
+        if (dumpIr != null) {
+            out.println("IR after every pass dumped into " + dumpIr);
+        }
+        out.flush();
+    }
+
+    private static String sizesText(Map<String, Long> sizes) {
+        return String.join(
+                ", ",
+                sizes.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList());
+    }
+}
