@@ -42,6 +42,15 @@ class PlanTextTest {
     }
 
     @Test
+    void everyKernelKindParsesBack() {
+        for (Kernel.Kind kind : Kernel.Kind.values()) {
+            Plan p = PlanParser.parse(TEXT.replace("k1_add pointwise", "k1_add " + kind.text()));
+            assertEquals(kind, p.kernels().get(1).kind(), kind.text());
+            assertEquals(p, PlanParser.parse(PlanPrinter.print(p)));
+        }
+    }
+
+    @Test
     void commentsAndBlankLinesAreIgnored() {
         String commented = TEXT.replace("  arena 512\n", "  // the arena\n\n  arena 512\n")
                 .replace("    %2 = add", "    // the epilogue\n    %2 = add");
