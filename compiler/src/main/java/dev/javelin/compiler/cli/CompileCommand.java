@@ -148,13 +148,16 @@ final class CompileCommand implements Callable<Integer> {
         if (train && model == null) {
             throw usage("--train needs --model NAME");
         }
+        if (!train && spec.commandLine().getParseResult().hasMatchedOption("--optimizer")) {
+            throw usage("--optimizer needs --train (an inference graph has no optimizer)");
+        }
         if (batch < 1) {
             throw usage("--batch must be at least 1, found " + batch);
         }
         Set<String> unknown = new TreeSet<>(disable);
         Pipeline.passNames().forEach(unknown::remove);
         if (!unknown.isEmpty()) {
-            throw usage("--disable: unknown pass "
+            throw usage("--disable: unknown pass" + (unknown.size() == 1 ? " " : "es ")
                     + String.join(", ", unknown.stream().map(n -> "'" + n + "'").toList()) + "; the passes are "
                     + String.join(", ", Pipeline.passNames()));
         }

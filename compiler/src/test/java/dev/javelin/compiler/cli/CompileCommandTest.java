@@ -192,6 +192,14 @@ class CompileCommandTest {
         assertFails(run("compile", CLASSIFIER.toString(), "--model", "x"), 2, "give either FILE or --model NAME");
         assertFails(run("compile", CLASSIFIER.toString(), "--train"), 2, "--train needs --model NAME");
         assertFails(run("compile", CLASSIFIER.toString(), "--batch", "0"), 2, "--batch must be at least 1, found 0");
+        assertFails(
+                run("compile", CLASSIFIER.toString(), "--optimizer", "adam"),
+                2,
+                "--optimizer needs --train (an inference graph has no optimizer)");
+        assertFails(
+                run("compile", CLASSIFIER.toString(), "--disable", "a", "--disable", "b"),
+                2,
+                "--disable: unknown passes 'a', 'b'; the passes are fold-constants,");
         Run r = run("compile", CLASSIFIER.toString(), "--disable", "fuze", "--disable", "cse");
         assertFails(r, 2, "--disable: unknown pass 'fuze'; the passes are fold-constants, identities, layout,");
         assertTrue(r.err().contains("fuse, prepack, schedule, plan-memory, in-place"), r.err());
