@@ -7,12 +7,17 @@ import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.op.UnaryFn;
+import dev.javelin.ir.plan.Kernel;
+import dev.javelin.ir.plan.PlanInterpreter;
 import dev.javelin.ir.random.Philox;
 import dev.javelin.ir.text.Printer;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.ir.verify.Verifier;
+import dev.javelin.passes.pipeline.Compilation;
+import dev.javelin.passes.pipeline.PassOptions;
+import dev.javelin.passes.pipeline.Pipeline;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -24,10 +29,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code javelin demo}: the end-to-end tour of what works today. It builds a small classifier
- * graph (a linear layer, ReLU and a numerically stable softmax), verifies it, prints its IR, and
- * runs it on the float64 reference interpreter with seeded random inputs and weights.
+ * graph (a linear layer, ReLU and a numerically stable softmax), verifies it, prints its IR, runs
+ * it on the float64 reference interpreter with seeded random inputs and weights, then compiles it
+ * to a fused and an unfused plan and runs the fused one on the plan interpreter.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Build, print and run a small model graph.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = "Build, print, run and compile a small model graph.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "Rows in the input batch (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -92,10 +101,49 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "row %d: probs%s  (sum %.6f)%n", i, row, sum);
         }
+        compiled(out, g, Map.of("x", x, "fc.weight", w, "fc.bias", bias), probs);
         out.println();
-        out.println("Next: 'javelin ir print|verify|dot|run FILE' work on any IR text file; see docs/ir.md.");
+        out.println("Next: 'javelin ir print|verify|dot|run FILE' work on any IR text file (docs/ir.md);");
+        out.println(
+                "'javelin compile --model mnist-mlp --train --report r.json' compiles a training step (docs/compile.md).");
         out.flush();
         return 0;
+    }
+
+    /**
+     * Compiles the graph fused and unfused for this batch, prints the fused plan's kernels and both
+     * plans' memory, and runs the fused plan on the plan interpreter against the graph's result.
+     */
+    private void compiled(PrintWriter out, Graph g, Map<String, NdArray> feeds, NdArray want) {
+        Map<String, Long> sizes = Map.of("batch", (long) batch);
+        Compilation fused = Pipeline.compile(g, sizes, PassOptions.defaults());
+        Compilation unfused = Pipeline.compile(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE));
+        out.printf(
+                Locale.ROOT,
+                "%n== Compiled (fused: %d kernels, unfused: %d) ==%n",
+                fused.plan().kernels().size(),
+                unfused.plan().kernels().size());
+        for (Kernel k : fused.plan().kernels()) {
+            out.printf(Locale.ROOT, "%-40s %-12s nodes %s%n", k.name(), k.kind().text(), k.nodes());
+        }
+        for (Compilation c : new Compilation[] {fused, unfused}) {
+            out.printf(
+                    Locale.ROOT,
+                    "%-8s arena %d bytes (lower bound %d, no reuse %d)%n",
+                    c == fused ? "fused" : "unfused",
+                    c.memory().peakBytes(),
+                    c.memory().lowerBoundBytes(),
+                    c.memory().noReuseBytes());
+        }
+        NdArray got = PlanInterpreter.run(fused.plan(), feeds).outputs().get("probs");
+        double worst = 0;
+        for (int i = 0; i < want.size(); i++) {
+            worst = Math.max(worst, Math.abs(got.get(i) - want.get(i)));
+        }
+        out.printf(
+                Locale.ROOT,
+                "fused plan on the plan interpreter (its real arena): largest difference from the graph %.1e%n",
+                worst);
     }
 
     /** Seeded normal values (Philox recipe, so every backend could draw the same) scaled by {@code std}. */
