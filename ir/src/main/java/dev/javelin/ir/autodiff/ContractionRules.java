@@ -52,7 +52,8 @@ final class ContractionRules {
                                 cv.padding(),
                                 cv.dilation(),
                                 cv.groups(),
-                                x.type().shape()),
+                                x.type().shape(),
+                                cv.layout()),
                         c.grad(),
                         w));
         c.give(
@@ -63,12 +64,18 @@ final class ContractionRules {
                                 cv.padding(),
                                 cv.dilation(),
                                 cv.groups(),
-                                w.type().shape()),
+                                w.type().shape(),
+                                cv.layout()),
                         x,
                         c.grad()));
     }
 
     static void pool2d(Backward c, Pool2d p) {
-        c.give(0, () -> c.e().op(new Pool2dBackprop(p.kind(), p.kernel(), p.stride(), p.padding()), c.x(0), c.grad()));
+        c.give(
+                0,
+                () -> c.e().op(
+                                new Pool2dBackprop(p.kind(), p.kernel(), p.stride(), p.padding(), p.layout()),
+                                c.x(0),
+                                c.grad()));
     }
 }

@@ -14,8 +14,10 @@ import dev.javelin.ir.op.Conv2d;
 import dev.javelin.ir.op.Conv2dBackpropFilter;
 import dev.javelin.ir.op.Conv2dBackpropInput;
 import dev.javelin.ir.op.Gather;
+import dev.javelin.ir.op.ImageOp;
 import dev.javelin.ir.op.Input;
 import dev.javelin.ir.op.Iota;
+import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.Pad;
 import dev.javelin.ir.op.Parameter;
@@ -157,6 +159,9 @@ public final class Interpreter {
 
     /** One node's value; {@code out} is a zero array of the node's dtype and concrete shape. */
     private static NdArray evaluate(Node n, List<NdArray> a, NdArray out, Map<String, NdArray> feeds) {
+        if (n.op() instanceof ImageOp img && img.layout() != Layout.NCHW) {
+            return throughNchw(n, img, a, out);
+        }
         return switch (n.op()) {
             case Unary u -> Elementwise.unary(u.fn(), a.get(0), out);
             case Binary b -> Elementwise.binary(n, b.fn(), a.get(0), a.get(1), out);
@@ -186,6 +191,31 @@ public final class Interpreter {
             // The node's value is the new value; the parameter's node keeps the old one.
             case Assign as -> a.get(1);
         };
+    }
+
+    /** An NHWC image op: its NCHW twin on the operands permuted to NCHW, the result permuted back. */
+    private static NdArray throughNchw(Node n, ImageOp img, List<NdArray> a, NdArray out) {
+        Layout l = img.layout();
+        List<NdArray> nchw = a.stream()
+                .map(x -> x.rank() == 4 ? Movement.permute(new Permute(l.toNchw()), x, permuted(x, l.toNchw())) : x)
+                .toList();
+        long[] shape = out.shape();
+        NdArray result = NdArray.zeros(out.dtype(), permutedShape(shape, l.toNchw()));
+        Node twin = new Node(n.name(), img.inNchw(), n.inputs(), n.type(), n.loc());
+        NdArray r = evaluate(twin, nchw, result, Map.of());
+        return Movement.permute(new Permute(l.fromNchw()), r, out);
+    }
+
+    private static NdArray permuted(NdArray x, List<Integer> perm) {
+        return NdArray.zeros(x.dtype(), permutedShape(x.shape(), perm));
+    }
+
+    private static long[] permutedShape(long[] shape, List<Integer> perm) {
+        long[] out = new long[shape.length];
+        for (int d = 0; d < shape.length; d++) {
+            out[d] = shape[perm.get(d)];
+        }
+        return out;
     }
 
     private static NdArray constant(Constant c, NdArray out) {

@@ -9,13 +9,26 @@ import java.util.List;
  * 2-D convolution (cross-correlation, as in every DL framework) in the graph's canonical NCHW
  * layout: input {@code [N, C, H, W]}, weight {@code [O, C/groups, KH, KW]}, result {@code [N, O, OH,
  * OW]}. {@code stride} and {@code dilation} are (h, w); {@code padding} is (top, bottom, left, right),
- * filled with zeros. Backends may choose another layout; the graph does not.
+ * filled with zeros. With {@code layout} NHWC: input {@code [N, H, W, C]}, weight {@code [O, KH, KW,
+ * C/groups]}, result {@code [N, OH, OW, O]} ({@link ImageOp}).
  */
-public record Conv2d(List<Long> stride, List<Long> padding, List<Long> dilation, long groups) implements Op {
+public record Conv2d(List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Layout layout)
+        implements Op, ImageOp {
     public Conv2d {
         stride = List.copyOf(stride);
         padding = List.copyOf(padding);
         dilation = List.copyOf(dilation);
+        layout = layout == null ? Layout.NCHW : layout;
+    }
+
+    /** An NCHW convolution. */
+    public Conv2d(List<Long> stride, List<Long> padding, List<Long> dilation, long groups) {
+        this(stride, padding, dilation, groups, Layout.NCHW);
+    }
+
+    @Override
+    public Conv2d inNchw() {
+        return new Conv2d(stride, padding, dilation, groups, Layout.NCHW);
     }
 
     @Override
@@ -25,6 +38,9 @@ public record Conv2d(List<Long> stride, List<Long> padding, List<Long> dilation,
 
     @Override
     public TensorType infer(List<TensorType> in) {
+        if (layout == Layout.NHWC) {
+            return ImageOp.inferThroughNchw(this, in);
+        }
         Checks.arity(this, in, 2);
         Checks.sameDtype(in);
         TensorType x = in.get(0);

@@ -13,19 +13,32 @@ import java.util.List;
  * contributing nothing. Its own gradient (second order) is not supported.
  */
 public record Conv2dBackpropFilter(
-        List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape filterShape) implements Op {
+        List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape filterShape, Layout layout)
+        implements Op, ImageOp {
     public Conv2dBackpropFilter {
         stride = List.copyOf(stride);
         padding = List.copyOf(padding);
         dilation = List.copyOf(dilation);
+        layout = layout == null ? Layout.NCHW : layout;
         if (filterShape == null) {
             throw new IllegalArgumentException("conv2d_backprop_filter needs the filter shape");
         }
     }
 
-    /** The forward convolution whose gradient this is. */
+    /** The gradient of an NCHW convolution. */
+    public Conv2dBackpropFilter(
+            List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape filterShape) {
+        this(stride, padding, dilation, groups, filterShape, Layout.NCHW);
+    }
+
+    /** The forward convolution whose gradient this is (same layout). */
     public Conv2d forward() {
-        return new Conv2d(stride, padding, dilation, groups);
+        return new Conv2d(stride, padding, dilation, groups, layout);
+    }
+
+    @Override
+    public Conv2dBackpropFilter inNchw() {
+        return new Conv2dBackpropFilter(stride, padding, dilation, groups, layout.toNchw(filterShape), Layout.NCHW);
     }
 
     @Override

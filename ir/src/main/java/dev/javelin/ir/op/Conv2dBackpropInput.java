@@ -14,19 +14,32 @@ import java.util.List;
  * other shapes. Its own gradient (second order) is not supported.
  */
 public record Conv2dBackpropInput(
-        List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape inputShape) implements Op {
+        List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape inputShape, Layout layout)
+        implements Op, ImageOp {
     public Conv2dBackpropInput {
         stride = List.copyOf(stride);
         padding = List.copyOf(padding);
         dilation = List.copyOf(dilation);
+        layout = layout == null ? Layout.NCHW : layout;
         if (inputShape == null) {
             throw new IllegalArgumentException("conv2d_backprop_input needs the forward input shape");
         }
     }
 
-    /** The forward convolution whose gradient this is. */
+    /** The gradient of an NCHW convolution. */
+    public Conv2dBackpropInput(
+            List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape inputShape) {
+        this(stride, padding, dilation, groups, inputShape, Layout.NCHW);
+    }
+
+    /** The forward convolution whose gradient this is (same layout). */
     public Conv2d forward() {
-        return new Conv2d(stride, padding, dilation, groups);
+        return new Conv2d(stride, padding, dilation, groups, layout);
+    }
+
+    @Override
+    public Conv2dBackpropInput inNchw() {
+        return new Conv2dBackpropInput(stride, padding, dilation, groups, layout.toNchw(inputShape), Layout.NCHW);
     }
 
     @Override
@@ -43,7 +56,8 @@ public record Conv2dBackpropInput(
         TensorType w = in.get(1);
         Checks.floating(dy, mnemonic());
         if (inputShape.rank() != 4) {
-            throw new OpTypeError(mnemonic() + " input_shape must be [N,C,H,W], found " + inputShape);
+            throw new OpTypeError(mnemonic() + " input_shape must be "
+                    + (layout == Layout.NCHW ? "[N,C,H,W]" : "[N,H,W,C]") + ", found " + inputShape);
         }
         TensorType x = dy.withShape(inputShape);
         TensorType forward;

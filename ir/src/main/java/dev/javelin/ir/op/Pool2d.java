@@ -7,9 +7,11 @@ import java.util.List;
 
 /**
  * Max or average pooling over (h, w) windows of an NCHW tensor. {@code kernel} and {@code stride}
- * are (h, w); {@code padding} is (top, bottom, left, right).
+ * are (h, w); {@code padding} is (top, bottom, left, right). With {@code layout} NHWC the tensor is
+ * {@code [N, H, W, C]} ({@link ImageOp}).
  */
-public record Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding) implements Op {
+public record Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding, Layout layout)
+        implements Op, ImageOp {
     public Pool2d {
         if (kind == null) {
             throw new IllegalArgumentException("pooling needs a kind");
@@ -17,6 +19,17 @@ public record Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<L
         kernel = List.copyOf(kernel);
         stride = List.copyOf(stride);
         padding = List.copyOf(padding);
+        layout = layout == null ? Layout.NCHW : layout;
+    }
+
+    /** NCHW pooling. */
+    public Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding) {
+        this(kind, kernel, stride, padding, Layout.NCHW);
+    }
+
+    @Override
+    public Pool2d inNchw() {
+        return new Pool2d(kind, kernel, stride, padding, Layout.NCHW);
     }
 
     @Override
@@ -26,6 +39,9 @@ public record Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<L
 
     @Override
     public TensorType infer(List<TensorType> in) {
+        if (layout == Layout.NHWC) {
+            return ImageOp.inferThroughNchw(this, in);
+        }
         Checks.arity(this, in, 1);
         TensorType x = in.get(0);
         String op = mnemonic();

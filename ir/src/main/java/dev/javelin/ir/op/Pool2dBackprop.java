@@ -12,7 +12,8 @@ import java.util.List;
  * the window divided by kh*kw (padding counted, as in the forward op), the share of padding
  * positions dropped. Its own gradient (second order) is not supported.
  */
-public record Pool2dBackprop(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding) implements Op {
+public record Pool2dBackprop(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding, Layout layout)
+        implements Op, ImageOp {
     public Pool2dBackprop {
         if (kind == null) {
             throw new IllegalArgumentException("pooling gradient needs a kind");
@@ -20,11 +21,22 @@ public record Pool2dBackprop(PoolKind kind, List<Long> kernel, List<Long> stride
         kernel = List.copyOf(kernel);
         stride = List.copyOf(stride);
         padding = List.copyOf(padding);
+        layout = layout == null ? Layout.NCHW : layout;
     }
 
-    /** The forward pooling whose gradient this is. */
+    /** The gradient of NCHW pooling. */
+    public Pool2dBackprop(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding) {
+        this(kind, kernel, stride, padding, Layout.NCHW);
+    }
+
+    /** The forward pooling whose gradient this is (same layout). */
     public Pool2d forward() {
-        return new Pool2d(kind, kernel, stride, padding);
+        return new Pool2d(kind, kernel, stride, padding, layout);
+    }
+
+    @Override
+    public Pool2dBackprop inNchw() {
+        return new Pool2dBackprop(kind, kernel, stride, padding, Layout.NCHW);
     }
 
     @Override

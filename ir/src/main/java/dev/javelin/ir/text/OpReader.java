@@ -15,6 +15,7 @@ import dev.javelin.ir.op.Distribution;
 import dev.javelin.ir.op.Gather;
 import dev.javelin.ir.op.Input;
 import dev.javelin.ir.op.Iota;
+import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.Op;
 import dev.javelin.ir.op.Pad;
@@ -112,27 +113,30 @@ final class OpReader {
             case "pad" -> new Pad(longs("low"), longs("high"), number("value"));
             case "concat" -> new Concat(integer("axis"));
             case "matmul" -> new MatMul(bool("transpose_a"), bool("transpose_b"));
-            case "conv2d" -> new Conv2d(longs("stride"), longs("padding"), longs("dilation"), longValue("groups"));
-            case "max_pool2d" -> new Pool2d(PoolKind.MAX, longs("kernel"), longs("stride"), longs("padding"));
-            case "avg_pool2d" -> new Pool2d(PoolKind.AVG, longs("kernel"), longs("stride"), longs("padding"));
+            case "conv2d" ->
+                new Conv2d(longs("stride"), longs("padding"), longs("dilation"), longValue("groups"), layout());
+            case "max_pool2d" -> new Pool2d(PoolKind.MAX, longs("kernel"), longs("stride"), longs("padding"), layout());
+            case "avg_pool2d" -> new Pool2d(PoolKind.AVG, longs("kernel"), longs("stride"), longs("padding"), layout());
             case "conv2d_backprop_input" ->
                 new Conv2dBackpropInput(
                         longs("stride"),
                         longs("padding"),
                         longs("dilation"),
                         longValue("groups"),
-                        shape("input_shape"));
+                        shape("input_shape"),
+                        layout());
             case "conv2d_backprop_filter" ->
                 new Conv2dBackpropFilter(
                         longs("stride"),
                         longs("padding"),
                         longs("dilation"),
                         longValue("groups"),
-                        shape("filter_shape"));
+                        shape("filter_shape"),
+                        layout());
             case "max_pool2d_backprop" ->
-                new Pool2dBackprop(PoolKind.MAX, longs("kernel"), longs("stride"), longs("padding"));
+                new Pool2dBackprop(PoolKind.MAX, longs("kernel"), longs("stride"), longs("padding"), layout());
             case "avg_pool2d_backprop" ->
-                new Pool2dBackprop(PoolKind.AVG, longs("kernel"), longs("stride"), longs("padding"));
+                new Pool2dBackprop(PoolKind.AVG, longs("kernel"), longs("stride"), longs("padding"), layout());
             case "gather" -> new Gather(integer("axis"));
             case "scatter_add" -> new ScatterAdd(integer("axis"));
             case "iota" -> new Iota(type, integer("axis"));
@@ -257,6 +261,21 @@ final class OpReader {
             throw parser.error(t, "'" + name + "' = " + v + " is out of range");
         }
         return (int) v;
+    }
+
+    /** The optional {@code layout} attribute of image ops: {@code nchw} (the default) or {@code nhwc}. */
+    private Layout layout() {
+        expected.add("layout");
+        Attr a = attrs.get("layout");
+        if (a == null) {
+            return Layout.NCHW;
+        }
+        Token t = scalarToken(a);
+        return switch (t.text()) {
+            case "nchw" -> Layout.NCHW;
+            case "nhwc" -> Layout.NHWC;
+            default -> throw parser.error(t, "expected nchw or nhwc for 'layout', found " + t.describe());
+        };
     }
 
     private boolean bool(String name) {

@@ -16,6 +16,7 @@ import dev.javelin.ir.op.Conv2dBackpropInput;
 import dev.javelin.ir.op.Gather;
 import dev.javelin.ir.op.Input;
 import dev.javelin.ir.op.Iota;
+import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.Op;
 import dev.javelin.ir.op.Pad;
@@ -117,11 +118,13 @@ public final class Printer {
             case Pad p -> "low=" + ints(p.low()) + ", high=" + ints(p.high()) + ", value=" + number(p.value());
             case Concat c -> "axis=" + c.axis();
             case MatMul m -> "transpose_a=" + m.transposeA() + ", transpose_b=" + m.transposeB();
+            // NCHW, the default layout, is not printed, so graphs without NHWC ops read as before.
             case Conv2d c ->
                 "stride=" + ints(c.stride()) + ", padding=" + ints(c.padding()) + ", dilation=" + ints(c.dilation())
-                        + ", groups=" + c.groups();
+                        + ", groups=" + c.groups() + layout(c.layout());
             case Pool2d p ->
-                "kernel=" + ints(p.kernel()) + ", stride=" + ints(p.stride()) + ", padding=" + ints(p.padding());
+                "kernel=" + ints(p.kernel()) + ", stride=" + ints(p.stride()) + ", padding=" + ints(p.padding())
+                        + layout(p.layout());
             // The gradient ops print their forward op's attributes first, then what they add.
             case Conv2dBackpropInput c -> attributes(c.forward()) + ", input_shape=" + c.inputShape();
             case Conv2dBackpropFilter c -> attributes(c.forward()) + ", filter_shape=" + c.filterShape();
@@ -136,6 +139,10 @@ public final class Printer {
 
     private static String ints(List<? extends Number> l) {
         return l.stream().map(Object::toString).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static String layout(Layout l) {
+        return l == Layout.NCHW ? "" : ", layout=" + l.text();
     }
 
     private static String values(Constant c) {

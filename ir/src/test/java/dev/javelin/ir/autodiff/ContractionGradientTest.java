@@ -7,6 +7,7 @@ import static dev.javelin.ir.autodiff.GradCheck.shape;
 import static dev.javelin.ir.autodiff.GradCheck.uniform;
 
 import dev.javelin.ir.op.Conv2d;
+import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.Pool2d;
 import dev.javelin.ir.op.PoolKind;
@@ -125,6 +126,28 @@ class ContractionGradientTest {
                 (b, x) -> b.add(cv, x.get(0), x.get(1)),
                 arg(uniform(r, shape(2, 4, 6, 5), -1, 1)),
                 arg(uniform(r, shape(6, 2, 3, 2), -1, 1)));
+    }
+
+    /** Channels last: the gradients are NHWC backprop ops (input [N,H,W,C], filter [O,KH,KW,C/groups]). */
+    @Test
+    void conv2dNhwcTwoGroupsStrided() {
+        Random r = new Random(34);
+        Conv2d cv = new Conv2d(List.of(2L, 1L), List.of(1L, 1L, 0L, 2L), List.of(1L, 2L), 2, Layout.NHWC);
+        check(
+                "conv2d_nhwc",
+                (b, x) -> b.add(cv, x.get(0), x.get(1)),
+                arg(uniform(r, shape(2, 6, 5, 4), -1, 1)),
+                arg(uniform(r, shape(6, 3, 2, 2), -1, 1)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(PoolKind.class)
+    void pool2dNhwc(PoolKind kind) {
+        Pool2d p = new Pool2d(kind, List.of(3L, 2L), List.of(1L, 2L), List.of(1L, 1L, 1L, 0L), Layout.NHWC);
+        check(
+                "pool_nhwc_" + kind.mnemonic(),
+                (b, x) -> b.add(p, x.get(0)),
+                arg(distinct(new Random(60 + kind.ordinal()), shape(1, 5, 6, 2), 0.01)));
     }
 
     /** Distinct inputs 0.01 apart: every window has one maximum, far beyond the finite-difference step. */

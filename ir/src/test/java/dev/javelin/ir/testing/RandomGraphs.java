@@ -11,6 +11,7 @@ import dev.javelin.ir.op.Conv2d;
 import dev.javelin.ir.op.Distribution;
 import dev.javelin.ir.op.Gather;
 import dev.javelin.ir.op.Iota;
+import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.Pad;
 import dev.javelin.ir.op.Pool2d;
@@ -277,19 +278,38 @@ public final class RandomGraphs {
 
     private Value conv() {
         long c = 2;
-        Value in = b.input(fresh("img"), TensorType.dims(DType.F32, "batch", c, 4 + r.nextInt(2), 5));
+        Layout layout = r.nextInt(3) == 0 ? Layout.NHWC : Layout.NCHW;
+        long h = 4 + r.nextInt(2);
+        Value in = b.input(
+                fresh("img"),
+                layout == Layout.NCHW
+                        ? TensorType.dims(DType.F32, "batch", c, h, 5)
+                        : TensorType.dims(DType.F32, "batch", h, 5, c));
         long groups = r.nextBoolean() ? 1 : 2;
-        Value w = b.parameter(fresh("k"), TensorType.of(DType.F32, 2, c / groups, 2, 3));
+        Value w = b.parameter(
+                fresh("k"),
+                layout == Layout.NCHW
+                        ? TensorType.of(DType.F32, 2, c / groups, 2, 3)
+                        : TensorType.of(DType.F32, 2, 2, 3, c / groups));
         long s = 1 + r.nextInt(2);
         long p = r.nextInt(2);
-        return b.add(new Conv2d(List.of(s, 1L), List.of(p, 0L, p, 1L), List.of(1L, 1L + r.nextInt(2)), groups), in, w);
+        return b.add(
+                new Conv2d(List.of(s, 1L), List.of(p, 0L, p, 1L), List.of(1L, 1L + r.nextInt(2)), groups, layout),
+                in,
+                w);
     }
 
     private Value pool() {
-        Value in = b.input(fresh("fm"), TensorType.dims(DType.F32, "batch", 2, 4, 4));
+        Layout layout = r.nextInt(3) == 0 ? Layout.NHWC : Layout.NCHW;
+        Value in = b.input(
+                fresh("fm"),
+                layout == Layout.NCHW
+                        ? TensorType.dims(DType.F32, "batch", 2, 4, 4)
+                        : TensorType.dims(DType.F32, "batch", 4, 4, 2));
         PoolKind kind = r.nextBoolean() ? PoolKind.MAX : PoolKind.AVG;
         long p = r.nextInt(2);
-        return b.add(new Pool2d(kind, List.of(2L, 2L), List.of(2L, 1L + r.nextInt(2)), List.of(p, 0L, 0L, p)), in);
+        return b.add(
+                new Pool2d(kind, List.of(2L, 2L), List.of(2L, 1L + r.nextInt(2)), List.of(p, 0L, 0L, p), layout), in);
     }
 
     private Value gatherOrScatter() {

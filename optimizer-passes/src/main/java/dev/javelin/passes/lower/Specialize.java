@@ -44,7 +44,7 @@ public final class Specialize {
             case Broadcast b -> new Broadcast(shape(n, b.shape(), sizes));
             case Conv2dBackpropInput c ->
                 new Conv2dBackpropInput(
-                        c.stride(), c.padding(), c.dilation(), c.groups(), shape(n, c.inputShape(), sizes));
+                        c.stride(), c.padding(), c.dilation(), c.groups(), shape(n, c.inputShape(), sizes), c.layout());
             default -> n.op();
         };
     }
