@@ -6,6 +6,7 @@ import dev.javelin.dsl.train.Trainer;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.io.AtomicWrite;
+import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.plan.PlanPrinter;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.passes.memory.MemoryNumbers;
@@ -86,6 +87,13 @@ final class CompileCommand implements Callable<Integer> {
             return Pipeline.passNames().iterator();
         }
     }
+
+    @Option(
+            names = "--conv-layout",
+            paramLabel = "LAYOUT",
+            description = "The preferred layout for convolution and pooling, nchw or nhwc (default: keep the"
+                    + " graph's); conversions stay at the edges.")
+    String convLayout;
 
     @Option(names = "--verify", description = "Verify the graph after every pass and the plan after every step.")
     boolean verify;
@@ -211,7 +219,19 @@ final class CompileCommand implements Callable<Integer> {
         if (noFusion) {
             off.add(Pipeline.FUSE);
         }
-        return new PassOptions(verify, Optional.ofNullable(dumpIr), timePasses, off);
+        Optional<Layout> layout = Optional.empty();
+        if (convLayout != null) {
+            layout = Optional.of(
+                    switch (convLayout) {
+                        case "nchw" -> Layout.NCHW;
+                        case "nhwc" -> Layout.NHWC;
+                        default ->
+                            throw new ParameterException(
+                                    spec.commandLine(),
+                                    "--conv-layout must be nchw or nhwc, found '" + convLayout + "'");
+                    });
+        }
+        return new PassOptions(verify, Optional.ofNullable(dumpIr), timePasses, off, layout);
     }
 
     private static void write(Path target, String text, String what) {

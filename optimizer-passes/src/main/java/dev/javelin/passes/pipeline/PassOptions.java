@@ -1,5 +1,6 @@
 package dev.javelin.passes.pipeline;
 
+import dev.javelin.ir.op.Layout;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -13,11 +14,20 @@ import java.util.Set;
  *     number {@code k} (1-based position in the pipeline) as {@code 00k-<name>.ir}
  * @param timePasses measure each pass's wall time and show it in the report
  * @param disabled names of passes to skip; a name the pipeline does not know is an error
+ * @param convLayout the backend's preferred layout for convolution and pooling ({@code
+ *     conv-layout}); empty keeps the graph's
  */
-public record PassOptions(boolean verify, Optional<Path> dumpDir, boolean timePasses, Set<String> disabled) {
+public record PassOptions(
+        boolean verify, Optional<Path> dumpDir, boolean timePasses, Set<String> disabled, Optional<Layout> convLayout) {
     public PassOptions {
         dumpDir = dumpDir == null ? Optional.empty() : dumpDir;
         disabled = Set.copyOf(disabled);
+        convLayout = convLayout == null ? Optional.empty() : convLayout;
+    }
+
+    /** Options without a layout preference. */
+    public PassOptions(boolean verify, Optional<Path> dumpDir, boolean timePasses, Set<String> disabled) {
+        this(verify, dumpDir, timePasses, disabled, Optional.empty());
     }
 
     /** Production defaults: no verification, no dumps, no timing, every pass on. */
@@ -31,18 +41,22 @@ public record PassOptions(boolean verify, Optional<Path> dumpDir, boolean timePa
     }
 
     public PassOptions withVerify(boolean on) {
-        return new PassOptions(on, dumpDir, timePasses, disabled);
+        return new PassOptions(on, dumpDir, timePasses, disabled, convLayout);
     }
 
     public PassOptions withDumpDir(Path dir) {
-        return new PassOptions(verify, Optional.of(dir), timePasses, disabled);
+        return new PassOptions(verify, Optional.of(dir), timePasses, disabled, convLayout);
     }
 
     public PassOptions withTimePasses(boolean on) {
-        return new PassOptions(verify, dumpDir, on, disabled);
+        return new PassOptions(verify, dumpDir, on, disabled, convLayout);
     }
 
     public PassOptions withDisabled(String... names) {
-        return new PassOptions(verify, dumpDir, timePasses, Set.of(names));
+        return new PassOptions(verify, dumpDir, timePasses, Set.of(names), convLayout);
+    }
+
+    public PassOptions withConvLayout(Layout layout) {
+        return new PassOptions(verify, dumpDir, timePasses, disabled, Optional.of(layout));
     }
 }

@@ -14,6 +14,7 @@ import dev.javelin.passes.memory.MemoryNumbers;
 import dev.javelin.passes.memory.MemoryPlanner;
 import dev.javelin.passes.schedule.Scheduler;
 import dev.javelin.passes.simplify.ConstantFolding;
+import dev.javelin.passes.simplify.ConvLayout;
 import dev.javelin.passes.simplify.Cse;
 import dev.javelin.passes.simplify.Dce;
 import dev.javelin.passes.simplify.IdentityRules;
@@ -53,8 +54,13 @@ public final class Pipeline {
     /** Part of {@link #PLAN_MEMORY}: writes over dying reads; can be switched off alone. */
     public static final String IN_PLACE = "in-place";
 
-    /** The graph passes, in the order they run. Names are what {@link PassOptions#disabled()} accepts. */
+    /** The graph passes with default options (no layout preference). */
     public static List<Pass> passes() {
+        return passes(PassOptions.defaults());
+    }
+
+    /** The graph passes, in the order they run. Names are what {@link PassOptions#disabled()} accepts. */
+    public static List<Pass> passes(PassOptions options) {
         return List.of(
                 // Evaluate nodes whose operands are all constants, so identities see constant operands.
                 new ConstantFolding(),
@@ -62,6 +68,9 @@ public final class Pipeline {
                 new RuleEngine("identities", IdentityRules.all()),
                 // Transposes folded into contraction operands (matmul's transpose flags).
                 new RuleEngine("layout", LayoutRules.all()),
+                // The backend's preferred layout (NCHW or NHWC) for convolution and pooling, with
+                // conversions only at the edges; nothing without a preference.
+                new ConvLayout(options.convLayout()),
                 // Merge nodes computing the same op on the same operands (after identities made them equal).
                 new Cse(),
                 // Drop every node that no output or assign needs (inputs and parameters stay).
@@ -77,7 +86,7 @@ public final class Pipeline {
 
     /** Runs the graph passes over {@code g}. */
     public static PassManager.Result run(Graph g, PassOptions options) {
-        return PassManager.run(g, passes(), options);
+        return PassManager.run(g, passes(options), options);
     }
 
     /**
@@ -93,10 +102,11 @@ public final class Pipeline {
                 options.verify(),
                 options.dumpDir(),
                 options.timePasses(),
-                off.stream().filter(graphPasses::contains).collect(Collectors.toSet()));
+                off.stream().filter(graphPasses::contains).collect(Collectors.toSet()),
+                options.convLayout());
         // Sizes first: with every dimension static, folding sees through shapes (a count of the batch
         // becomes a constant) and every later pass works on concrete types.
-        PassManager.Result simplified = PassManager.run(Specialize.graph(g, sizes), passes(), graphOptions);
+        PassManager.Result simplified = PassManager.run(Specialize.graph(g, sizes), passes(options), graphOptions);
         Graph specialized = simplified.graph();
         List<PassRun> runs = new ArrayList<>(simplified.runs());
         Steps steps = new Steps(options, runs);

@@ -50,8 +50,9 @@ class PassManagerTest {
                 001 fold-constants   folded=1
                 002 identities       rewrites=1 mul-by-one=1
                 003 layout           no changes
-                004 cse              merged=1
-                005 dce              removed=3
+                004 conv-layout      no changes
+                005 cse              merged=1
+                006 dce              removed=3
                 """, r.report());
     }
 
@@ -59,7 +60,7 @@ class PassManagerTest {
     void aPassSwitchedOffByNameDoesNotRun() {
         var r = Pipeline.run(Parser.parse(GRAPH), PassOptions.verifying().withDisabled("cse", "fold-constants"));
         assertFalse(r.run("cse").ran());
-        assertTrue(r.report().contains("004 cse              (off)"), r.report());
+        assertTrue(r.report().contains("005 cse              (off)"), r.report());
         assertTrue(Printer.print(r.graph()).contains("%3 = exp(%x)"), Printer.print(r.graph()));
     }
 
@@ -69,7 +70,7 @@ class PassManagerTest {
                 PassException.class,
                 () -> Pipeline.run(Parser.parse(GRAPH), PassOptions.verifying().withDisabled("fusion", "cse")));
         assertEquals(
-                "cannot switch off unknown pass 'fusion'; expected one of fold-constants, identities, layout, cse, dce",
+                "cannot switch off unknown pass 'fusion'; expected one of fold-constants, identities, layout, conv-layout, cse, dce",
                 e.getMessage());
     }
 
@@ -84,9 +85,16 @@ class PassManagerTest {
             files = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
         assertEquals(
-                List.of("000-input.ir", "001-fold-constants.ir", "003-layout.ir", "004-cse.ir", "005-dce.ir"), files);
+                List.of(
+                        "000-input.ir",
+                        "001-fold-constants.ir",
+                        "003-layout.ir",
+                        "004-conv-layout.ir",
+                        "005-cse.ir",
+                        "006-dce.ir"),
+                files);
         assertEquals(Golden.normalize(GRAPH), Files.readString(out.resolve("000-input.ir")));
-        assertEquals(Printer.print(r.graph()), Files.readString(out.resolve("005-dce.ir")));
+        assertEquals(Printer.print(r.graph()), Files.readString(out.resolve("006-dce.ir")));
     }
 
     @Test
