@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every test model, inference and training step, fused and unfused: the compiled, memory-planned
+ * Every test model, inference and training step, fused and unfused (and fused with NHWC as the
+ * preferred convolution layout): the compiled, memory-planned
  * plan run by the plan interpreter over its real arena gives the graph interpreter's outputs and
  * parameter updates, and its peak is within 10% of the lower bound.
  */
@@ -35,16 +36,17 @@ class PlansTest {
         for (String model : new TestModels().names()) {
             for (boolean train : new boolean[] {false, true}) {
                 for (boolean fused : new boolean[] {true, false}) {
-                    out.add(Arguments.of(model, train, fused));
+                    out.add(Arguments.of(model, train, fused, "as-written"));
                 }
+                out.add(Arguments.of(model, train, true, "nhwc"));
             }
         }
         return out.build();
     }
 
-    @ParameterizedTest(name = "{0} train={1} fused={2}")
+    @ParameterizedTest(name = "{0} train={1} fused={2} layout={3}")
     @MethodSource("cases")
-    void planMatchesTheGraphInterpreter(String model, boolean train, boolean fused) {
+    void planMatchesTheGraphInterpreter(String model, boolean train, boolean fused, String layout) {
         TrainingModel m = new TestModels().create(model);
         Trainer t = new Trainer(m, Optimizer.adam(), 3, null, Backend.INTERPRETER);
         Graph g = train ? t.trainGraph() : t.evalGraph();
@@ -63,12 +65,16 @@ class PlansTest {
         }
         PassOptions options =
                 fused ? PassOptions.verifying() : PassOptions.verifying().withDisabled(Pipeline.FUSE);
+        if (layout.equals("nhwc")) {
+            options = options.withConvLayout(dev.javelin.ir.op.Layout.NHWC);
+        }
         Compilation c = Pipeline.compile(g, Map.of("batch", (long) batch), options);
         System.out.printf(
-                "%s train=%s fused=%s: %d kernels, peak %d, lower bound %d, no reuse %d%n",
+                "%s train=%s fused=%s layout=%s: %d kernels, peak %d, lower bound %d, no reuse %d%n",
                 model,
                 train,
                 fused,
+                layout,
                 c.plan().kernels().size(),
                 c.memory().peakBytes(),
                 c.memory().lowerBoundBytes(),

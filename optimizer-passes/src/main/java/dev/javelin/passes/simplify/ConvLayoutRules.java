@@ -41,7 +41,8 @@ import java.util.TreeSet;
  *
  * What stays is a conversion at each edge: graph inputs and outputs, a reshape (flatten) that
  * depends on the layout, and an operand whose other side is a full-rank value in the old layout.
- * Every rule is exact: permutes move values, never change them.
+ * Every rule is exact: permutes move values, never change them. Only layout conversions (the 4-D
+ * permutes between NCHW and NHWC) are moved; other transposes are left where they are.
  */
 public final class ConvLayoutRules {
     private ConvLayoutRules() {}
@@ -167,8 +168,13 @@ public final class ConvLayoutRules {
         };
     }
 
+    /**
+     * A layout conversion (the 4-D permute between NCHW and NHWC, either way): the only permutes
+     * this pass moves, so transposes elsewhere in the graph are left as they are.
+     */
     private static boolean isPermute(Node n) {
-        return n.op() instanceof Permute;
+        return n.op() instanceof Permute p
+                && (p.perm().equals(Layout.NHWC.fromNchw()) || p.perm().equals(Layout.NHWC.toNchw()));
     }
 
     private static List<Integer> permutation(Node n) {
