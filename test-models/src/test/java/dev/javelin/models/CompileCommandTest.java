@@ -1,10 +1,12 @@
 package dev.javelin.models;
 
+import static dev.javelin.compiler.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.javelin.compiler.cli.JavelinCli;
+import dev.javelin.compiler.testing.Cli.Run;
+import dev.javelin.compiler.testing.ReportChecks;
 import dev.javelin.dsl.json.Json;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
@@ -21,8 +23,6 @@ import dev.javelin.passes.lower.Specialize;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,15 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CompileCommandTest {
     @TempDir
     Path tmp;
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = JavelinCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> compile(Path report, String... extra) throws IOException {
@@ -68,7 +59,7 @@ class CompileCommandTest {
         assertEquals(0L, ((Map<?, ?>) rep.get("memory")).get("packed_bytes"), "a training step packs nothing");
         long kernels = (Long) rep.get("kernel_count");
         assertTrue(kernels <= 16, "kernel_count " + kernels);
-        checkSums(rep);
+        ReportChecks.check(rep);
         Map<?, ?> m = (Map<?, ?>) rep.get("memory");
         long peak = (Long) m.get("peak_bytes");
         long lower = (Long) m.get("lower_bound_bytes");
@@ -85,7 +76,7 @@ class CompileCommandTest {
         assertEquals("mnist-mlp", unfused.get("model"));
         assertEquals(32L, unfused.get("batch"));
         assertEquals(false, unfused.get("fusion"));
-        checkSums(unfused);
+        ReportChecks.check(unfused);
         long count = (Long) unfused.get("kernel_count");
         assertEquals(computingPrimitives(), count);
         assertTrue(count > (Long) fused.get("kernel_count"), count + " vs " + fused.get("kernel_count"));
@@ -172,19 +163,5 @@ class CompileCommandTest {
         assertEquals(1, r.err().lines().count(), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
         assertEquals("", r.out());
-    }
-
-    private static void checkSums(Map<String, Object> rep) {
-        List<?> kernels = (List<?>) rep.get("kernels");
-        assertEquals((long) kernels.size(), rep.get("kernel_count"));
-        long flops = 0;
-        long bytes = 0;
-        for (Object o : kernels) {
-            Map<?, ?> k = (Map<?, ?>) o;
-            flops += (Long) k.get("flops");
-            bytes += (Long) k.get("bytes_read") + (Long) k.get("bytes_written");
-        }
-        assertEquals(flops, rep.get("total_flops"));
-        assertEquals(bytes, rep.get("total_bytes_moved"));
     }
 }

@@ -1,15 +1,14 @@
 package dev.javelin.models;
 
+import static dev.javelin.compiler.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.javelin.compiler.cli.JavelinCli;
+import dev.javelin.compiler.testing.Cli.Run;
 import dev.javelin.ir.npy.Npy;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,15 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainBadInputTest {
     @TempDir
     Path tmp;
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = JavelinCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     static void assertFails(Run r, String message) {
         assertEquals(1, r.code(), r.out() + r.err());

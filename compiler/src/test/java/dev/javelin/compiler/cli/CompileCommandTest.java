@@ -1,10 +1,12 @@
 package dev.javelin.compiler.cli;
 
+import static dev.javelin.compiler.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.javelin.compiler.cli.JavelinCliTest.Run;
+import dev.javelin.compiler.testing.Cli.Run;
+import dev.javelin.compiler.testing.ReportChecks;
 import dev.javelin.dsl.json.Json;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanParser;
@@ -28,10 +30,6 @@ class CompileCommandTest {
 
     @TempDir
     Path tmp;
-
-    static Run run(String... args) {
-        return JavelinCliTest.run(args);
-    }
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> readReport(Path p) throws IOException {

@@ -1,15 +1,15 @@
 package dev.javelin.compiler.cli;
 
+import static dev.javelin.compiler.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.javelin.compiler.testing.Cli.Run;
 import dev.javelin.ir.npy.Npy;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,15 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The CLI as a user meets it: exit codes, one-line errors, files written. */
 class JavelinCliTest {
     static final Path EXAMPLES = Path.of("..", "examples", "ir");
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = JavelinCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @TempDir
     Path tmp;

@@ -1,4 +1,4 @@
-package dev.javelin.compiler.cli;
+package dev.javelin.compiler.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /** What every compile report must satisfy, whatever the graph: sums, counts and memory order. */
-final class ReportChecks {
+public final class ReportChecks {
     private ReportChecks() {}
 
-    static void check(Map<String, Object> rep) {
+    public static void check(Map<String, Object> rep) {
         List<?> kernels = (List<?>) rep.get("kernels");
         assertEquals((long) kernels.size(), rep.get("kernel_count"));
         long flops = 0;
