@@ -1,8 +1,5 @@
 package dev.javelin.compiler.cli;
 
-import dev.javelin.dsl.optim.Optimizer;
-import dev.javelin.dsl.train.Backend;
-import dev.javelin.dsl.train.Trainer;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.io.AtomicWrite;
@@ -186,14 +183,7 @@ final class CompileCommand implements Callable<Integer> {
         if (file != null) {
             return IrCommand.read(file);
         }
-        Optimizer opt;
-        try {
-            opt = Optimizer.named(optimizer);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
-        }
-        Trainer trainer = new Trainer(Models.create(model), opt, 0, null, Backend.INTERPRETER);
-        return train ? trainer.trainGraph() : trainer.evalGraph();
+        return Models.graph(model, train, optimizer);
     }
 
     /** {@code batch=N} when the graph has a batch dimension; any other symbolic dimension is an error. */

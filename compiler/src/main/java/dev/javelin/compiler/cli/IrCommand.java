@@ -72,13 +72,7 @@ final class IrCommand implements Runnable {
             if (file != null) {
                 g = read(file);
             } else {
-                var trainer = new dev.javelin.dsl.train.Trainer(
-                        Models.create(model),
-                        dev.javelin.dsl.optim.Optimizer.named(optimizer),
-                        0,
-                        null,
-                        dev.javelin.dsl.train.Backend.INTERPRETER);
-                g = train ? trainer.trainGraph() : trainer.evalGraph();
+                g = Models.graph(model, train, optimizer);
             }
             spec.commandLine().getOut().print(Printer.print(g));
             spec.commandLine().getOut().flush();

@@ -1,7 +1,11 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.dsl.optim.Optimizer;
+import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.ModelProvider;
+import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
+import dev.javelin.ir.graph.Graph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -16,6 +20,24 @@ final class Models {
             names.addAll(p.names());
         }
         return names;
+    }
+
+    /**
+     * The named model's training step ({@code train}) or evaluation graph, traced with freshly
+     * initialized parameters (the shapes, not the values, matter to those who ask).
+     */
+    static Graph graph(String name, boolean train, String optimizer) {
+        Trainer trainer = new Trainer(create(name), optimizer(optimizer), 0, null, Backend.INTERPRETER);
+        return train ? trainer.trainGraph() : trainer.evalGraph();
+    }
+
+    /** The optimizer of that name, or a one-line error listing the names. */
+    static Optimizer optimizer(String name) {
+        try {
+            return Optimizer.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 
     static TrainingModel create(String name) {

@@ -5,7 +5,6 @@ import dev.javelin.dsl.data.DataLoader;
 import dev.javelin.dsl.data.Dataset;
 import dev.javelin.dsl.data.MnistDataset;
 import dev.javelin.dsl.data.NpyFolderDataset;
-import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
@@ -86,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TrainingModel m = Models.create(model);
         Map<String, NdArray> initial = init == null ? null : Checkpoint.loadNpyFolder(init);
-        Trainer trainer = new Trainer(m, named(optimizer), seed, initial, Backend.named(backend));
+        Trainer trainer = new Trainer(m, Models.optimizer(optimizer), seed, initial, Backend.named(backend));
         Data d = data();
         if (d.train() != null) {
             checkColumns(trainer, d.train());
@@ -120,14 +119,6 @@ final class TrainCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new CliException("data " + data + " does not fit model " + model + ": " + String.join("; ", problems)
                     + " (columns: " + have.keySet() + ")");
-        }
-    }
-
-    private static Optimizer named(String name) {
-        try {
-            return Optimizer.named(name);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
         }
     }
 
