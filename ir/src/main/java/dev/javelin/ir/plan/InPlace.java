@@ -69,17 +69,19 @@ public final class InPlace {
      */
     public static Map<String, String> pairs(Plan p) {
         Map<String, Liveness.Interval> live = Liveness.of(p);
+        Map<String, Buffer> buffers = new HashMap<>();
+        p.buffers().forEach(b -> buffers.putIfAbsent(b.name(), b));
         Map<String, String> out = new HashMap<>();
         List<Kernel> kernels = p.kernels();
         for (int i = 0; i < kernels.size(); i++) {
             Kernel k = kernels.get(i);
             for (String w : k.writes()) {
-                Buffer wb = p.find(w).orElse(null);
+                Buffer wb = buffers.get(w);
                 if (wb == null || !wb.isPlaced()) {
                     continue;
                 }
                 for (String r : k.reads()) {
-                    Buffer rb = p.find(r).orElse(null);
+                    Buffer rb = buffers.get(r);
                     Liveness.Interval lr = live.get(r);
                     if (rb != null
                             && rb.isPlaced()

@@ -4,6 +4,7 @@ import dev.javelin.ir.plan.Buffer;
 import dev.javelin.ir.plan.InPlace;
 import dev.javelin.ir.plan.Liveness;
 import dev.javelin.ir.plan.Plan;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,23 +22,31 @@ public record MemoryNumbers(long peakBytes, long lowerBoundBytes, long noReuseBy
     public static MemoryNumbers of(Plan p) {
         Map<String, Liveness.Interval> live = Liveness.of(p);
         Map<String, String> inPlace = InPlace.pairs(p);
-        long lower = 0;
-        for (int step = 0; step <= p.kernels().size(); step++) {
-            long sum = 0;
-            for (var e : live.entrySet()) {
-                if (e.getValue().contains(step)) {
-                    String over = inPlace.get(e.getKey());
-                    boolean sharesWithLiveRead = over != null && live.get(over).contains(step);
-                    if (!sharesWithLiveRead) {
-                        sum += p.buffer(e.getKey()).alignedBytes();
-                    }
-                }
+        Map<String, Long> size = new HashMap<>();
+        p.buffers().forEach(b -> size.put(b.name(), b.alignedBytes()));
+        // A sweep over the steps: each buffer adds its size from its first step to its last. A buffer
+        // written over a read that is still live (the read's last step is its first) is not added
+        // at that one shared step.
+        long[] delta = new long[p.kernels().size() + 2];
+        live.forEach((name, l) -> {
+            long bytes = size.get(name);
+            String over = inPlace.get(name);
+            int from = l.first();
+            if (over != null && live.get(over).contains(from)) {
+                from++;
             }
-            lower = Math.max(lower, sum);
+            if (from <= l.last()) {
+                delta[from] += bytes;
+                delta[l.last() + 1] -= bytes;
+            }
+        });
+        long lower = 0;
+        long now = 0;
+        for (long d : delta) {
+            now += d;
+            lower = Math.max(lower, now);
         }
-        long noReuse = live.keySet().stream()
-                .mapToLong(b -> p.buffer(b).alignedBytes())
-                .sum();
+        long noReuse = live.keySet().stream().mapToLong(size::get).sum();
         return new MemoryNumbers(p.arenaBytes(), lower, noReuse);
     }
 }

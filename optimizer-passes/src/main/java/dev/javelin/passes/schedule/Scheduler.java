@@ -57,10 +57,12 @@ public final class Scheduler {
 
     /** The load-time kernels (writing packed buffers) stay first, in order; the rest is scheduled. */
     private static List<Kernel> greedy(Plan p) {
+        Map<String, Buffer> buffers = new HashMap<>();
+        p.buffers().forEach(b -> buffers.putIfAbsent(b.name(), b));
         List<Kernel> out = new ArrayList<>();
         List<Kernel> ks = new ArrayList<>();
         for (Kernel k : p.kernels()) {
-            boolean load = k.writes().stream().anyMatch(w -> p.buffer(w).storage() == Storage.PACKED);
+            boolean load = k.writes().stream().anyMatch(w -> buffers.get(w).storage() == Storage.PACKED);
             (load ? out : ks).add(k);
         }
         Map<String, Integer> writer = new HashMap<>();
@@ -93,11 +95,11 @@ public final class Scheduler {
                 }
                 long delta = 0;
                 for (String w : ks.get(i).writes()) {
-                    Buffer b = p.buffer(w);
+                    Buffer b = buffers.get(w);
                     delta += b.storage() == Storage.ARENA ? b.alignedBytes() : 0;
                 }
                 for (String r : ks.get(i).reads()) {
-                    Buffer b = p.buffer(r);
+                    Buffer b = buffers.get(r);
                     if (b.storage() == Storage.ARENA && pendingReaders.get(r) == 1 && !pinned.contains(r)) {
                         delta -= b.alignedBytes();
                     }
@@ -131,9 +133,11 @@ public final class Scheduler {
     static long livePeak(Plan p, List<Kernel> order) {
         Map<String, Liveness.Interval> live =
                 Liveness.of(new Plan(p.name(), p.sizes(), p.arenaBytes(), p.buffers(), order, p.bindings()));
+        Map<String, Long> size = new HashMap<>();
+        p.buffers().forEach(b -> size.putIfAbsent(b.name(), b.alignedBytes()));
         long[] delta = new long[order.size() + 2];
         live.forEach((name, l) -> {
-            long bytes = p.buffer(name).alignedBytes();
+            long bytes = size.get(name);
             delta[l.first()] += bytes;
             delta[l.last() + 1] -= bytes;
         });

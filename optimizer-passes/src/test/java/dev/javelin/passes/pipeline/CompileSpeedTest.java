@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * The compile-time benchmark: a training step of at least 1,000 nodes, all live (a deep MLP with
  * a row-sum centring (layer-norm-like) per layer, softmax cross-entropy, its gradients and an SGD update of every
  * parameter) through the whole pipeline, graph passes to memory-planned plan, fused, with
- * production options (no verification). Warm-up runs first, then the median, min and max of timed
- * runs are printed; the median must be under a second.
+ * production options (no verification, and the tests' self-check switched off). Five warm-up runs first (the first, cold one is printed
+ * too), then the median, min and max of timed runs are printed; the median must be under a second.
  */
 class CompileSpeedTest {
     /** {@code layers} hidden layers of width 64 over a symbolic batch, trained by SGD. */
@@ -59,10 +59,28 @@ class CompileSpeedTest {
 
     @Test
     void aThousandNodeGraphCompilesInUnderASecond() {
+        // Production settings: the tests' self-check (verify and round-trip every plan) is off here.
+        String selfCheck = System.getProperty("javelin.ir.selfcheck");
+        System.setProperty("javelin.ir.selfcheck", "false");
+        try {
+            measure();
+        } finally {
+            if (selfCheck == null) {
+                System.clearProperty("javelin.ir.selfcheck");
+            } else {
+                System.setProperty("javelin.ir.selfcheck", selfCheck);
+            }
+        }
+    }
+
+    private static void measure() {
         Graph g = deepMlpTrainingStep(48);
         assertTrue(g.nodes().size() >= 1000, "graph has only " + g.nodes().size() + " nodes");
         Map<String, Long> sizes = Map.of("batch", 32L);
-        for (int i = 0; i < 3; i++) {
+        long coldStart = System.nanoTime();
+        Pipeline.compile(g, sizes, PassOptions.defaults());
+        double cold = (System.nanoTime() - coldStart) / 1e6;
+        for (int i = 0; i < 4; i++) {
             Pipeline.compile(g, sizes, PassOptions.defaults());
         }
         long[] nanos = new long[7];
@@ -79,13 +97,15 @@ class CompileSpeedTest {
         double median = nanos[nanos.length / 2] / 1e6;
         System.out.printf(
                 Locale.ROOT,
-                "compile benchmark: %d-node graph -> %d kernels: median %.1f ms (min %.1f, max %.1f) over %d runs%n",
+                "compile benchmark: %d-node graph -> %d kernels: median %.1f ms (min %.1f, max %.1f) over %d runs"
+                        + " after 5 warm-ups (the first, cold: %.1f ms)%n",
                 g.nodes().size(),
                 kernels,
                 median,
                 nanos[0] / 1e6,
                 nanos[nanos.length - 1] / 1e6,
-                nanos.length);
+                nanos.length,
+                cold);
         assertTrue(median < 1000, "median compile time " + median + " ms, expected under 1000 ms");
     }
 }
