@@ -100,6 +100,60 @@ class FusionGoldenTest {
     }
 
     @Test
+    void logSoftmaxIsOneReductionKernel() {
+        assertKernels("""
+                graph g {
+                  %x = input : f32[batch,10]
+                  %0 = reduce_max(%x) {axes=[1], keep_dims=true} : f32[batch,1]
+                  %1 = sub(%x, %0) : f32[batch,10]
+                  %2 = exp(%1) : f32[batch,10]
+                  %3 = reduce_sum(%2) {axes=[1], keep_dims=true} : f32[batch,1]
+                  %4 = log(%3) : f32[batch,1]
+                  %5 = sub(%1, %4) : f32[batch,10]
+                  output y = %5
+                }
+                """, """
+                k0_reduce_max_sub_exp_reduce_sum_and2 reduction [0, 1, 2, 3, 4, 5] -> [5]
+                """);
+    }
+
+    /**
+     * Mean softmax cross-entropy over the batch and its gradient with respect to the logits, built
+     * by autodiff: the whole row-wise forward and backward is one kernel, the batch mean a second.
+     */
+    @Test
+    void crossEntropyAndItsGradientAreTwoKernels() {
+        dev.javelin.ir.graph.GraphBuilder b = new dev.javelin.ir.graph.GraphBuilder("xent");
+        var f32 = dev.javelin.ir.type.DType.F32;
+        var logits = b.input("logits", dev.javelin.ir.type.TensorType.of(f32, 4, 10));
+        var onehot = b.input("onehot", dev.javelin.ir.type.TensorType.of(f32, 4, 10));
+        var max = b.reduce(dev.javelin.ir.op.ReduceFn.MAX, logits, true, 1);
+        var shifted = b.binary(dev.javelin.ir.op.BinaryFn.SUB, logits, max);
+        var lse = b.unary(
+                dev.javelin.ir.op.UnaryFn.LOG,
+                b.reduce(dev.javelin.ir.op.ReduceFn.SUM, b.unary(dev.javelin.ir.op.UnaryFn.EXP, shifted), true, 1));
+        var logp = b.binary(dev.javelin.ir.op.BinaryFn.SUB, shifted, lse);
+        var perRow = b.reduce(
+                dev.javelin.ir.op.ReduceFn.SUM, b.binary(dev.javelin.ir.op.BinaryFn.MUL, logp, onehot), false, 1);
+        var loss = b.binary(
+                dev.javelin.ir.op.BinaryFn.DIV,
+                b.unary(dev.javelin.ir.op.UnaryFn.NEG, b.reduce(dev.javelin.ir.op.ReduceFn.SUM, perRow, false, 0)),
+                b.scalar(f32, 4));
+        var grad = dev.javelin.ir.autodiff.Autodiff.gradients(b, loss, java.util.List.of(logits))
+                .getFirst();
+        b.output("loss", loss);
+        b.output("grad", grad);
+        Graph g = b.build();
+        Compilation c = Pipeline.compile(g, Map.of(), PassOptions.verifying());
+        var feeds = RandomGraphs.feeds(g, 9, 4);
+        assertEquals(Interpreter.run(g, feeds), PlanInterpreter.run(c.plan(), feeds));
+        assertEquals(
+                "[reduction, reduction]",
+                c.plan().kernels().stream().map(k -> k.kind().text()).toList().toString(),
+                kernels(c.plan()));
+    }
+
+    @Test
     void aMatmulTakesItsBiasAndActivationAsEpilogue() {
         assertKernels("""
                 graph g {
