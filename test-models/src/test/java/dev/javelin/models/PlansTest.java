@@ -124,6 +124,26 @@ class PlansTest {
         }
     }
 
+    /** LeNet-5 in NHWC: every image op converted, permutes left only at the edges. */
+    @org.junit.jupiter.api.Test
+    void lenetInNhwcConvertsOnlyAtTheEdges() {
+        Trainer t = new Trainer(new TestModels().create("lenet5"), Optimizer.sgd(), 3, null, Backend.INTERPRETER);
+        Compilation c = Pipeline.compile(
+                t.evalGraph(),
+                Map.of("batch", 2L),
+                PassOptions.verifying().withConvLayout(dev.javelin.ir.op.Layout.NHWC));
+        List<Node> permutes = c.graph().nodes().stream()
+                .filter(n -> n.op() instanceof dev.javelin.ir.op.Permute)
+                .toList();
+        for (Node n : c.graph().nodes()) {
+            if (n.op() instanceof dev.javelin.ir.op.ImageOp img) {
+                assertEquals(dev.javelin.ir.op.Layout.NHWC, img.layout(), n.toString());
+            }
+        }
+        // The input image, the two filters, the two biases and the flatten.
+        assertEquals(6, permutes.size(), permutes.toString());
+    }
+
     private static void assertClose(Map<String, NdArray> want, Map<String, NdArray> got) {
         assertEquals(want.keySet(), got.keySet());
         for (String k : want.keySet()) {
