@@ -34,7 +34,8 @@ import java.util.TreeSet;
  *       binary ops and selects whose other operands are permuted the same way, or are scalars, or
  *       broadcast (a bias {@code [1,C,1,1]} or {@code [C,1,1]}: reshaped to full rank and permuted
  *       the inverse way, an index map folded into the kernel that reads it); reductions (axes
- *       remapped).
+ *       remapped) whose reduced axes keep their relative order, so a floating-point sum adds in
+ *       the same order.
  *   <li>The identities' {@code permute-permute} and {@code permute-identity} then cancel the
  *       permute pairs that meet between consecutive image ops.
  * </ul>
@@ -97,8 +98,8 @@ public final class ConvLayoutRules {
                 }));
         rules.add(new Rule(
                 "permute-below-reduce",
-                "reduce(permute(x, p), axes) -> permute(reduce(x, p[axes]), q)",
-                m -> m.op() instanceof Reduce && isPermute(m.operand(0)),
+                "reduce(permute(x, p), axes) -> permute(reduce(x, p[axes]), q), when p keeps the reduced axes' order",
+                m -> m.op() instanceof Reduce r && isPermute(m.operand(0)) && keepsOrder(permutation(m.operand(0)), r),
                 (m, e) -> {
                     Reduce r = (Reduce) m.op();
                     List<Integer> p = permutation(m.operand(0));
@@ -132,6 +133,22 @@ public final class ConvLayoutRules {
                 .filter(r -> r.name().equals("permute-permute") || r.name().equals("permute-identity"))
                 .forEach(rules::add);
         return rules;
+    }
+
+    /**
+     * Whether {@code p} maps the reduced axes, in increasing order, to increasing operand axes: then
+     * the reduction visits each output's elements in the same order before and after the permute,
+     * so a floating-point sum rounds exactly the same (NCHW's H, W or N, H, W all qualify).
+     */
+    private static boolean keepsOrder(List<Integer> p, Reduce r) {
+        int last = -1;
+        for (int a : new TreeSet<>(r.axes())) {
+            if (p.get(a) < last) {
+                return false;
+            }
+            last = p.get(a);
+        }
+        return true;
     }
 
     /** The permutation taking a 4-D tensor from layout {@code a} to layout {@code b}. */

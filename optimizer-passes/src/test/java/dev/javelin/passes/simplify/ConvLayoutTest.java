@@ -85,6 +85,40 @@ class ConvLayoutTest {
                 PlanInterpreter.run(c.plan(), feeds).outputs());
     }
 
+    /**
+     * A sum over H and W moves below the layout permute (the axes keep their order, so the sum adds
+     * in the same order); a sum over C and W does not (NHWC would visit W before C).
+     */
+    @Test
+    void aReductionMovesOnlyWhenItsAxesKeepTheirOrder() {
+        String ir = """
+                graph g {
+                  %x = input : f32[2,3,4,5]
+                  %w = parameter : f32[3,3,1,1]
+                  %0 = conv2d(%x, %w) {stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1} : f32[2,3,4,5]
+                  %1 = reduce_sum(%0) {axes=[2,3], keep_dims=false} : f32[2,3]
+                  %2 = reduce_sum(%0) {axes=[1,3], keep_dims=false} : f32[2,4]
+                  output hw = %1
+                  output cw = %2
+                }
+                """;
+        Graph out = PassManager.run(
+                        Parser.parse(ir),
+                        List.of(new ConvLayout(Optional.of(Layout.NHWC)), new Dce()),
+                        PassOptions.verifying())
+                .graph();
+        List<String> reduced = out.nodes().stream()
+                .filter(n -> n.op() instanceof dev.javelin.ir.op.Reduce)
+                .map(n -> out.node(n.inputs().getFirst()).op().mnemonic())
+                .toList();
+        // The H,W sum reads the NHWC convolution directly; the C,W sum still reads the permute back.
+        assertEquals(List.of("conv2d", "permute"), reduced);
+        var feeds = RandomGraphs.feeds(Parser.parse(ir), 4, 2);
+        assertEquals(
+                Interpreter.run(Parser.parse(ir), feeds).outputs(),
+                Interpreter.run(out, feeds).outputs());
+    }
+
     @Test
     void withoutAPreferenceNothingChanges() {
         Graph g = Parser.parse(LENET);
