@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How the pass manager runs a pipeline. A plain record passed in; the CLI will map its flags
- * ({@code --dump-ir DIR}, {@code --time-passes}, {@code --no-<pass>}) onto it.
+ * How the pass manager runs a pipeline. A plain record passed in; {@code javelin compile} maps its
+ * flags ({@code --dump-ir DIR}, {@code --time-passes}, {@code --no-fusion}, {@code --disable PASS},
+ * {@code --conv-layout}) onto it.
  *
  * @param verify run the verifier on the input and after every pass; a failure names the pass
  * @param dumpDir if present, write the input as {@code 000-input.ir} and the graph after pass
