@@ -70,4 +70,23 @@ final class Checks {
             }
         }
     }
+
+    /**
+     * The typing rule of a gradient op: the forward op must type {@code forwardIn}, and the
+     * gradient's {@code dy} must be exactly the forward result.
+     */
+    static void gradientOf(Op gradient, Op forward, List<TensorType> forwardIn, TensorType dy) {
+        TensorType result;
+        try {
+            result = forward.infer(forwardIn);
+        } catch (OpTypeError e) {
+            throw new OpTypeError(gradient.mnemonic() + ": the forward " + forward.mnemonic() + "("
+                    + forwardIn.stream().map(TensorType::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + ") is invalid: " + e.getMessage());
+        }
+        if (!result.equals(dy)) {
+            throw new OpTypeError(gradient.mnemonic() + " grad_out must have the forward " + forward.mnemonic()
+                    + "'s result type " + result + ", found " + dy);
+        }
+    }
 }

@@ -27,8 +27,8 @@ public record Conv2d(List<Long> stride, List<Long> padding, List<Long> dilation,
     }
 
     @Override
-    public Conv2d inNchw() {
-        return new Conv2d(stride, padding, dilation, groups, Layout.NCHW);
+    public Conv2d inLayout(Layout to) {
+        return new Conv2d(stride, padding, dilation, groups, to);
     }
 
     @Override

@@ -37,8 +37,8 @@ public record Conv2dBackpropFilter(
     }
 
     @Override
-    public Conv2dBackpropFilter inNchw() {
-        return new Conv2dBackpropFilter(stride, padding, dilation, groups, layout.toNchw(filterShape), Layout.NCHW);
+    public Conv2dBackpropFilter inLayout(Layout to) {
+        return new Conv2dBackpropFilter(stride, padding, dilation, groups, to.fromNchw(layout.toNchw(filterShape)), to);
     }
 
     @Override
@@ -59,17 +59,7 @@ public record Conv2dBackpropFilter(
                     mnemonic() + " filter_shape must be a static [O,C/groups,KH,KW], found " + filterShape);
         }
         TensorType w = x.withShape(filterShape);
-        TensorType forward;
-        try {
-            forward = forward().infer(List.of(x, w));
-        } catch (OpTypeError e) {
-            throw new OpTypeError(
-                    mnemonic() + ": the forward conv2d(" + x + ", " + w + ") is invalid: " + e.getMessage());
-        }
-        if (!forward.equals(dy)) {
-            throw new OpTypeError(
-                    mnemonic() + " grad_out must have the forward conv2d's result type " + forward + ", found " + dy);
-        }
+        Checks.gradientOf(this, forward(), List.of(x, w), dy);
         return w;
     }
 }

@@ -38,8 +38,8 @@ public record Conv2dBackpropInput(
     }
 
     @Override
-    public Conv2dBackpropInput inNchw() {
-        return new Conv2dBackpropInput(stride, padding, dilation, groups, layout.toNchw(inputShape), Layout.NCHW);
+    public Conv2dBackpropInput inLayout(Layout to) {
+        return new Conv2dBackpropInput(stride, padding, dilation, groups, to.fromNchw(layout.toNchw(inputShape)), to);
     }
 
     @Override
@@ -60,17 +60,7 @@ public record Conv2dBackpropInput(
                     + (layout == Layout.NCHW ? "[N,C,H,W]" : "[N,H,W,C]") + ", found " + inputShape);
         }
         TensorType x = dy.withShape(inputShape);
-        TensorType forward;
-        try {
-            forward = forward().infer(List.of(x, w));
-        } catch (OpTypeError e) {
-            throw new OpTypeError(
-                    mnemonic() + ": the forward conv2d(" + x + ", " + w + ") is invalid: " + e.getMessage());
-        }
-        if (!forward.equals(dy)) {
-            throw new OpTypeError(
-                    mnemonic() + " grad_out must have the forward conv2d's result type " + forward + ", found " + dy);
-        }
+        Checks.gradientOf(this, forward(), List.of(x, w), dy);
         return x;
     }
 }

@@ -11,8 +11,13 @@ import java.util.List;
 public interface ImageOp {
     Layout layout();
 
-    /** The same op on NCHW tensors: shape attributes converted, {@code layout} NCHW. */
-    Op inNchw();
+    /** The same op in layout {@code to}: shape attributes (input or filter shapes) converted. */
+    Op inLayout(Layout to);
+
+    /** The same op on NCHW tensors. */
+    default Op inNchw() {
+        return inLayout(Layout.NCHW);
+    }
 
     /** Infers an NHWC op through its NCHW twin: 4-D operands and the result are permuted. */
     static TensorType inferThroughNchw(ImageOp op, List<TensorType> in) {

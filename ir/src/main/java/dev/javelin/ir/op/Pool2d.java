@@ -28,8 +28,8 @@ public record Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<L
     }
 
     @Override
-    public Pool2d inNchw() {
-        return new Pool2d(kind, kernel, stride, padding, Layout.NCHW);
+    public Pool2d inLayout(Layout to) {
+        return new Pool2d(kind, kernel, stride, padding, to);
     }
 
     @Override

@@ -35,8 +35,8 @@ public record Pool2dBackprop(PoolKind kind, List<Long> kernel, List<Long> stride
     }
 
     @Override
-    public Pool2dBackprop inNchw() {
-        return new Pool2dBackprop(kind, kernel, stride, padding, Layout.NCHW);
+    public Pool2dBackprop inLayout(Layout to) {
+        return new Pool2dBackprop(kind, kernel, stride, padding, to);
     }
 
     @Override
@@ -50,17 +50,7 @@ public record Pool2dBackprop(PoolKind kind, List<Long> kernel, List<Long> stride
         Checks.arity(this, in, 2);
         TensorType x = in.get(0);
         TensorType dy = in.get(1);
-        TensorType forward;
-        try {
-            forward = forward().infer(List.of(x));
-        } catch (OpTypeError e) {
-            throw new OpTypeError(
-                    mnemonic() + ": the forward " + kind.mnemonic() + "(" + x + ") is invalid: " + e.getMessage());
-        }
-        if (!forward.equals(dy)) {
-            throw new OpTypeError(mnemonic() + " grad_out must have the forward " + kind.mnemonic() + "'s result type "
-                    + forward + ", found " + dy);
-        }
+        Checks.gradientOf(this, forward(), List.of(x), dy);
         return x;
     }
 }

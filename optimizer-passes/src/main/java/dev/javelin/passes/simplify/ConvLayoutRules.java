@@ -3,15 +3,9 @@ package dev.javelin.passes.simplify;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.Binary;
 import dev.javelin.ir.op.Cast;
-import dev.javelin.ir.op.Conv2d;
-import dev.javelin.ir.op.Conv2dBackpropFilter;
-import dev.javelin.ir.op.Conv2dBackpropInput;
 import dev.javelin.ir.op.ImageOp;
 import dev.javelin.ir.op.Layout;
-import dev.javelin.ir.op.Op;
 import dev.javelin.ir.op.Permute;
-import dev.javelin.ir.op.Pool2d;
-import dev.javelin.ir.op.Pool2dBackprop;
 import dev.javelin.ir.op.Reduce;
 import dev.javelin.ir.op.Reshape;
 import dev.javelin.ir.op.Select;
@@ -62,7 +56,7 @@ public final class ConvLayoutRules {
                     for (int i = 0; i < operands.length; i++) {
                         operands[i] = m.operand(i).type().rank() == 4 ? e.add(new Permute(in), m.input(i)) : m.input(i);
                     }
-                    String converted = e.add(relayout(m.op(), from, preferred), operands);
+                    String converted = e.add(img.inLayout(preferred), operands);
                     return e.add(new Permute(convert(preferred, from)), converted);
                 }));
         rules.add(new Rule(
@@ -157,32 +151,6 @@ public final class ConvLayoutRules {
             return List.of(0, 1, 2, 3);
         }
         return a == Layout.NCHW ? Layout.NHWC.fromNchw() : Layout.NHWC.toNchw();
-    }
-
-    /** The same image op in layout {@code to}, its shape attributes converted. */
-    private static Op relayout(Op op, Layout from, Layout to) {
-        return switch (op) {
-            case Conv2d c -> new Conv2d(c.stride(), c.padding(), c.dilation(), c.groups(), to);
-            case Pool2d p -> new Pool2d(p.kind(), p.kernel(), p.stride(), p.padding(), to);
-            case Pool2dBackprop p -> new Pool2dBackprop(p.kind(), p.kernel(), p.stride(), p.padding(), to);
-            case Conv2dBackpropInput c ->
-                new Conv2dBackpropInput(
-                        c.stride(),
-                        c.padding(),
-                        c.dilation(),
-                        c.groups(),
-                        to.fromNchw(from.toNchw(c.inputShape())),
-                        to);
-            case Conv2dBackpropFilter c ->
-                new Conv2dBackpropFilter(
-                        c.stride(),
-                        c.padding(),
-                        c.dilation(),
-                        c.groups(),
-                        to.fromNchw(from.toNchw(c.filterShape())),
-                        to);
-            default -> throw new IllegalStateException("not an image op: " + op);
-        };
     }
 
     /**
