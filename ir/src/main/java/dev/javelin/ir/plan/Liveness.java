@@ -53,4 +53,25 @@ public final class Liveness {
         }
         return Collections.unmodifiableMap(out);
     }
+
+    /**
+     * The largest sum of {@code bytes} over the intervals that contain one step: a sweep over
+     * {@code steps + 1} steps (the kernels and the copy-out).
+     */
+    public static long peak(Map<String, Interval> live, java.util.function.ToLongFunction<String> bytes, int steps) {
+        long[] delta = new long[steps + 2];
+        live.forEach((name, l) -> {
+            if (l.first() <= l.last()) {
+                delta[l.first()] += bytes.applyAsLong(name);
+                delta[l.last() + 1] -= bytes.applyAsLong(name);
+            }
+        });
+        long now = 0;
+        long peak = 0;
+        for (long d : delta) {
+            now += d;
+            peak = Math.max(peak, now);
+        }
+        return peak;
+    }
 }

@@ -60,6 +60,21 @@ public record Plan(
         return bindings.stream().filter(b -> b.role() == role).toList();
     }
 
+    /** The buffers of the parameters some assign binding gives a new value (state that changes per run). */
+    public java.util.Set<String> assignedParameterBuffers() {
+        Map<String, String> parameterBuffer = new java.util.HashMap<>();
+        for (Binding b : bindings(Binding.Role.PARAMETER)) {
+            parameterBuffer.put(b.name(), b.buffer());
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Binding b : bindings(Binding.Role.ASSIGN)) {
+            if (parameterBuffer.containsKey(b.name())) {
+                out.add(parameterBuffer.get(b.name()));
+            }
+        }
+        return out;
+    }
+
     /** The same plan with other buffers and arena size (what memory planning changes). */
     public Plan withMemory(List<Buffer> newBuffers, long newArenaBytes) {
         return new Plan(name, sizes, newArenaBytes, newBuffers, kernels, bindings);

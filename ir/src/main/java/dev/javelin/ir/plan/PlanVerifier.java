@@ -185,18 +185,7 @@ public final class PlanVerifier {
                 ready.add(b.name());
             }
         }
-        Set<String> assigned = new HashSet<>();
-        Map<String, String> paramBuffer = new HashMap<>();
-        for (Binding b : p.bindings()) {
-            if (b.role() == Binding.Role.PARAMETER) {
-                paramBuffer.put(b.name(), b.buffer());
-            }
-        }
-        for (Binding b : p.bindings(Binding.Role.ASSIGN)) {
-            if (paramBuffer.containsKey(b.name())) {
-                assigned.add(paramBuffer.get(b.name()));
-            }
-        }
+        Set<String> assigned = p.assignedParameterBuffers();
         boolean stepStarted = false;
         for (Kernel k : p.kernels()) {
             for (String r : k.reads()) {

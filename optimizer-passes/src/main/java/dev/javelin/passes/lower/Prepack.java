@@ -7,10 +7,8 @@ import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.Storage;
 import dev.javelin.passes.pipeline.PassContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,19 +27,16 @@ public final class Prepack {
     private Prepack() {}
 
     public static Plan plan(Plan p, PassContext ctx) {
-        Map<String, String> paramBuffer = new HashMap<>();
         Set<String> pinned = new HashSet<>();
+        Set<String> fixed = new HashSet<>();
         for (Binding b : p.bindings()) {
             switch (b.role()) {
-                case PARAMETER -> paramBuffer.put(b.name(), b.buffer());
+                case PARAMETER -> fixed.add(b.buffer());
                 case OUTPUT, ASSIGN -> pinned.add(b.buffer());
                 case INPUT -> {}
             }
         }
-        Set<String> fixed = new HashSet<>(paramBuffer.values());
-        for (Binding b : p.bindings(Binding.Role.ASSIGN)) {
-            fixed.remove(paramBuffer.get(b.name()));
-        }
+        fixed.removeAll(p.assignedParameterBuffers());
         Set<String> packed = new HashSet<>();
         List<Kernel> load = new ArrayList<>();
         List<Kernel> step = new ArrayList<>();

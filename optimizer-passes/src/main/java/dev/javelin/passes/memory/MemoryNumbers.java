@@ -24,28 +24,15 @@ public record MemoryNumbers(long peakBytes, long lowerBoundBytes, long noReuseBy
         Map<String, String> inPlace = InPlace.pairs(p);
         Map<String, Long> size = new HashMap<>();
         p.buffers().forEach(b -> size.put(b.name(), b.alignedBytes()));
-        // A sweep over the steps: each buffer adds its size from its first step to its last. A buffer
-        // written over a read that is still live (the read's last step is its first) is not added
-        // at that one shared step.
-        long[] delta = new long[p.kernels().size() + 2];
+        // A buffer written over a read that is still live (the read's last step is its first) is
+        // not counted at that one shared step.
+        Map<String, Liveness.Interval> counted = new HashMap<>();
         live.forEach((name, l) -> {
-            long bytes = size.get(name);
             String over = inPlace.get(name);
-            int from = l.first();
-            if (over != null && live.get(over).contains(from)) {
-                from++;
-            }
-            if (from <= l.last()) {
-                delta[from] += bytes;
-                delta[l.last() + 1] -= bytes;
-            }
+            boolean shares = over != null && live.get(over).contains(l.first());
+            counted.put(name, shares ? new Liveness.Interval(l.first() + 1, l.last()) : l);
         });
-        long lower = 0;
-        long now = 0;
-        for (long d : delta) {
-            now += d;
-            lower = Math.max(lower, now);
-        }
+        long lower = Liveness.peak(counted, size::get, p.kernels().size());
         long noReuse = live.keySet().stream().mapToLong(size::get).sum();
         return new MemoryNumbers(p.arenaBytes(), lower, noReuse);
     }

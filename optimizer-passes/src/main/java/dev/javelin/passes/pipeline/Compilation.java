@@ -11,11 +11,15 @@ import java.util.List;
  * @param graph the graph after the graph passes (specialized to the sizes: every type static)
  * @param plan the memory-planned plan
  * @param runs one entry per pass and plan step, in order (switched-off ones too)
- * @param memory the plan's peak, lower bound and no-reuse figures
  */
-public record Compilation(Graph graph, Plan plan, List<PassRun> runs, MemoryNumbers memory) {
+public record Compilation(Graph graph, Plan plan, List<PassRun> runs) {
     public Compilation {
         runs = List.copyOf(runs);
+    }
+
+    /** The plan's peak, lower bound and no-reuse figures. */
+    public MemoryNumbers memory() {
+        return MemoryNumbers.of(plan);
     }
 
     /** The run of the step named {@code name}, or an exception listing the names. */

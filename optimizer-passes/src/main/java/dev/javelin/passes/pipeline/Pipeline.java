@@ -10,7 +10,6 @@ import dev.javelin.passes.lower.Lowering;
 import dev.javelin.passes.lower.Partition;
 import dev.javelin.passes.lower.Prepack;
 import dev.javelin.passes.lower.Specialize;
-import dev.javelin.passes.memory.MemoryNumbers;
 import dev.javelin.passes.memory.MemoryPlanner;
 import dev.javelin.passes.schedule.Scheduler;
 import dev.javelin.passes.simplify.ConstantFolding;
@@ -128,7 +127,7 @@ public final class Pipeline {
                 plan,
                 (p, ctx) -> MemoryPlanner.plan(p, inPlace, ctx),
                 (p, ctx) -> MemoryPlanner.noReuse(p));
-        return new Compilation(simplified.graph(), plan, runs, MemoryNumbers.of(plan));
+        return new Compilation(simplified.graph(), plan, runs);
     }
 
     private static void checkNames(Set<String> disabled) {

@@ -135,18 +135,6 @@ public final class Scheduler {
                 Liveness.of(new Plan(p.name(), p.sizes(), p.arenaBytes(), p.buffers(), order, p.bindings()));
         Map<String, Long> size = new HashMap<>();
         p.buffers().forEach(b -> size.putIfAbsent(b.name(), b.alignedBytes()));
-        long[] delta = new long[order.size() + 2];
-        live.forEach((name, l) -> {
-            long bytes = size.get(name);
-            delta[l.first()] += bytes;
-            delta[l.last() + 1] -= bytes;
-        });
-        long now = 0;
-        long peak = 0;
-        for (long d : delta) {
-            now += d;
-            peak = Math.max(peak, now);
-        }
-        return peak;
+        return Liveness.peak(live, size::get, order.size());
     }
 }
