@@ -4,7 +4,6 @@ import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.Output;
 import dev.javelin.ir.op.ArgMax;
-import dev.javelin.ir.op.Assign;
 import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.RandomOp;
 import dev.javelin.ir.op.Reduce;
@@ -75,6 +74,8 @@ public final class Fusion {
     private final Graph g;
     private final int n;
     private final List<Node> nodes;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final Map<String, Node> byName = new HashMap<>();
     private final OpClass[] cls;
     private final long[] numel;
     private final boolean[] materialized;
@@ -100,8 +101,6 @@ public final class Fusion {
         this.ctx = ctx;
         this.nodes = g.nodes();
         this.n = nodes.size();
-        Map<String, Integer> index = new HashMap<>();
-        Map<String, Node> byName = new HashMap<>();
         for (int i = 0; i < n; i++) {
             index.put(nodes.get(i).name(), i);
             byName.put(nodes.get(i).name(), nodes.get(i));
@@ -129,7 +128,7 @@ public final class Fusion {
                 continue;
             }
             operands[i] = node.inputs().stream()
-                    .mapToInt(in -> index.get(resolve(byName, in)))
+                    .mapToInt(in -> index.get(Lowering.resolve(byName, in)))
                     .toArray();
             for (int o : operands[i]) {
                 direct.get(o).add(i);
@@ -193,11 +192,6 @@ public final class Fusion {
                 frozen[i] = all;
             }
         }
-    }
-
-    private static String resolve(Map<String, Node> byName, String name) {
-        Node node = byName.get(name);
-        return node.op() instanceof Assign ? resolve(byName, node.inputs().get(1)) : name;
     }
 
     private void collect(int i, Set<Integer> out) {
@@ -268,18 +262,12 @@ public final class Fusion {
      */
     private void multiTensor() {
         boolean[] assignValue = new boolean[n];
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            index.put(nodes.get(i).name(), i);
-        }
-        Map<String, Node> byName = new HashMap<>();
-        nodes.forEach(x -> byName.put(x.name(), x));
         for (Node a : g.assigns()) {
-            assignValue[index.get(resolve(byName, a.inputs().get(1)))] = true;
+            assignValue[index.get(Lowering.resolve(byName, a.inputs().get(1)))] = true;
         }
         boolean[] output = new boolean[n];
         for (Output o : g.outputs()) {
-            output[index.get(resolve(byName, o.node()))] = true;
+            output[index.get(Lowering.resolve(byName, o.node()))] = true;
         }
         boolean[] update = new boolean[n];
         List<Set<String>> reach = new ArrayList<>();

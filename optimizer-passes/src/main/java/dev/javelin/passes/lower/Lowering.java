@@ -76,7 +76,7 @@ public final class Lowering {
     }
 
     /** The node whose buffer holds {@code name}'s value: an assign's value is its second operand's. */
-    static String resolve(Map<String, Node> nodes, String name) {
+    public static String resolve(Map<String, Node> nodes, String name) {
         Node n = nodes.get(name);
         return n.op() instanceof Assign ? resolve(nodes, n.inputs().get(1)) : name;
     }
