@@ -8,9 +8,11 @@ import dev.javelin.ir.op.Select;
 import dev.javelin.ir.op.Unary;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * When a kernel may write a buffer over one it reads (the same arena bytes): the read dies in that
@@ -65,30 +67,39 @@ public final class InPlace {
 
     /**
      * The in-place pairs of a planned plan: each written buffer mapped to the read whose bytes it
-     * takes over (same offset, the read's last use is the writing kernel, and {@link #allowed}).
+     * takes over ({@link #candidates} at the same offset).
      */
     public static Map<String, String> pairs(Plan p) {
+        return candidates(p, (read, write) -> read.isPlaced() && write.isPlaced() && read.offset() == write.offset());
+    }
+
+    /**
+     * For each arena buffer a kernel writes, the first arena read of that kernel that dies in it, that
+     * {@link #allowed} lets it overwrite and that {@code also} accepts; each read is taken at most
+     * once. The memory planner places these pairs at one offset; {@link #pairs} finds them again.
+     */
+    public static Map<String, String> candidates(Plan p, BiPredicate<Buffer, Buffer> also) {
         Map<String, Liveness.Interval> live = Liveness.of(p);
         Map<String, Buffer> buffers = new HashMap<>();
         p.buffers().forEach(b -> buffers.putIfAbsent(b.name(), b));
-        Map<String, String> out = new HashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>();
         List<Kernel> kernels = p.kernels();
         for (int i = 0; i < kernels.size(); i++) {
             Kernel k = kernels.get(i);
             for (String w : k.writes()) {
                 Buffer wb = buffers.get(w);
-                if (wb == null || !wb.isPlaced()) {
-                    continue;
-                }
                 for (String r : k.reads()) {
                     Buffer rb = buffers.get(r);
                     Liveness.Interval lr = live.get(r);
-                    if (rb != null
-                            && rb.isPlaced()
-                            && rb.offset() == wb.offset()
+                    if (wb != null
+                            && rb != null
                             && lr != null
                             && lr.last() == i
-                            && allowed(k, rb, wb)) {
+                            && !taken.contains(r)
+                            && allowed(k, rb, wb)
+                            && also.test(rb, wb)) {
+                        taken.add(r);
                         out.put(w, r);
                         break;
                     }

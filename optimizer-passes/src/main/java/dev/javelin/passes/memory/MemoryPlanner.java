@@ -2,7 +2,6 @@ package dev.javelin.passes.memory;
 
 import dev.javelin.ir.plan.Buffer;
 import dev.javelin.ir.plan.InPlace;
-import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.plan.Liveness;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanVerifier;
@@ -66,25 +65,10 @@ public final class MemoryPlanner {
         arenaBuffers.forEach(b -> slotOf.put(b.name(), b.name()));
         long reused = 0;
         if (inPlace) {
-            java.util.Set<String> taken = new java.util.HashSet<>();
-            List<Kernel> kernels = p.kernels();
-            for (int i = 0; i < kernels.size(); i++) {
-                Kernel k = kernels.get(i);
-                for (String w : k.writes()) {
-                    for (String r : k.reads()) {
-                        Buffer rb = byName.get(r);
-                        Liveness.Interval lr = live.get(r);
-                        if (rb.storage() == Storage.ARENA
-                                && lr.last() == i
-                                && !taken.contains(r)
-                                && InPlace.allowed(k, rb, byName.get(w))) {
-                            taken.add(r);
-                            slotOf.put(w, slotOf.get(r));
-                            reused++;
-                            break;
-                        }
-                    }
-                }
+            // Candidates come in kernel order, so a chain's earlier link is already in its slot.
+            for (var e : InPlace.candidates(p, (read, write) -> true).entrySet()) {
+                slotOf.put(e.getKey(), slotOf.get(e.getValue()));
+                reused++;
             }
         }
         Map<String, List<Buffer>> members = new LinkedHashMap<>();
