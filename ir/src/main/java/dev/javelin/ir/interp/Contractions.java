@@ -71,46 +71,10 @@ final class Contractions {
      * and positions outside the input are the zero padding.
      */
     static NdArray conv2d(Conv2d cv, NdArray x, NdArray w, NdArray out) {
-        long[] xs = x.shape();
-        long[] ws = w.shape();
-        long[] os = out.shape();
-        int channels = (int) xs[1];
-        int height = (int) xs[2];
-        int width = (int) xs[3];
-        int groupIn = (int) ws[1];
-        int groupOut = (int) (ws[0] / cv.groups());
-        int sh = cv.stride().get(0).intValue();
-        int sw = cv.stride().get(1).intValue();
-        int dh = cv.dilation().get(0).intValue();
-        int dw = cv.dilation().get(1).intValue();
-        int top = cv.padding().get(0).intValue();
-        int left = cv.padding().get(2).intValue();
-        for (int n = 0; n < os[0]; n++) {
-            for (int o = 0; o < os[1]; o++) {
-                int g = o / groupOut;
-                for (int oh = 0; oh < os[2]; oh++) {
-                    for (int ow = 0; ow < os[3]; ow++) {
-                        double acc = 0;
-                        for (int c = 0; c < groupIn; c++) {
-                            for (int kh = 0; kh < ws[2]; kh++) {
-                                for (int kw = 0; kw < ws[3]; kw++) {
-                                    int ih = oh * sh - top + kh * dh;
-                                    int iw = ow * sw - left + kw * dw;
-                                    if (ih < 0 || ih >= height || iw < 0 || iw >= width) {
-                                        continue; // zero padding contributes nothing
-                                    }
-                                    int ic = g * groupIn + c;
-                                    double xv = x.get(((n * channels + ic) * height + ih) * width + iw);
-                                    double wv = w.get((int) (((o * ws[1] + c) * ws[2] + kh) * ws[3] + kw));
-                                    acc += xv * wv;
-                                }
-                            }
-                        }
-                        out.set((int) (((n * os[1] + o) * os[2] + oh) * os[3] + ow), acc);
-                    }
-                }
-            }
-        }
+        // out is zeroed; each output adds its taps in (c, kh, kw) order, in float64.
+        WindowGradients.forEachTap(cv, x.shape(), w.shape(), out.shape(), (xi, wi, yi) -> {
+            out.set(yi, out.get(yi) + x.get(xi) * w.get(wi));
+        });
         return out;
     }
 

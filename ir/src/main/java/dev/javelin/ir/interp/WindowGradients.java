@@ -17,15 +17,17 @@ final class WindowGradients {
     private WindowGradients() {}
 
     /** One multiply of the forward convolution: {@code y[yi] += x[xi] * w[wi]}, as flat positions. */
-    private interface Tap {
+    interface Tap {
         void at(int xi, int wi, int yi);
     }
 
     /**
-     * Visits every (input, weight, output) triple of {@link Contractions#conv2d}'s loop nest that lies
-     * inside the input (taps on the zero padding contribute nothing and are skipped, as there).
+     * Visits every (input, weight, output) triple of the convolution's loop nest that lies inside
+     * the input (taps on the zero padding contribute nothing and are skipped), output by output in
+     * row-major order and, within one output, in (c, kh, kw) order: the forward convolution and
+     * both its gradients walk it.
      */
-    private static void forEachTap(Conv2d cv, long[] xs, long[] ws, long[] os, Tap tap) {
+    static void forEachTap(Conv2d cv, long[] xs, long[] ws, long[] os, Tap tap) {
         int channels = (int) xs[1];
         int height = (int) xs[2];
         int width = (int) xs[3];
