@@ -115,7 +115,7 @@ public record CompileReport(
 
     /** A load-time kernel (moved there by {@code prepack}) writes packed buffers, computed once from parameters. */
     public boolean loadTime(Kernel k) {
-        return k.writes().stream().anyMatch(w -> plan().buffer(w).storage() == Storage.PACKED);
+        return plan().isLoadTime(k);
     }
 
     /** Persistent memory outside the arena that the load-time kernels fill (0 when nothing moved). */

@@ -60,6 +60,15 @@ public record Plan(
         return bindings.stream().filter(b -> b.role() == role).toList();
     }
 
+    /**
+     * Whether {@code k} is a load-time kernel: it writes packed buffers, computed once from
+     * parameters when they are loaded (the verifier checks such kernels come first).
+     */
+    public boolean isLoadTime(Kernel k) {
+        return k.writes().stream()
+                .anyMatch(w -> find(w).map(b -> b.storage() == Storage.PACKED).orElse(false));
+    }
+
     /** The buffers of the parameters some assign binding gives a new value (state that changes per run). */
     public java.util.Set<String> assignedParameterBuffers() {
         Map<String, String> parameterBuffer = new java.util.HashMap<>();

@@ -193,8 +193,7 @@ public final class PlanVerifier {
                     out.add("kernel " + k.name() + " reads %" + r + " before any kernel writes it");
                 }
             }
-            boolean load = k.writes().stream()
-                    .anyMatch(w -> buffers.containsKey(w) && buffers.get(w).storage() == Storage.PACKED);
+            boolean load = p.isLoadTime(k);
             if (load) {
                 if (stepStarted) {
                     out.add("kernel " + k.name() + " writes packed buffers after a step kernel; expected the"

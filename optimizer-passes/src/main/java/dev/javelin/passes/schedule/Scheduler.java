@@ -62,8 +62,7 @@ public final class Scheduler {
         List<Kernel> out = new ArrayList<>();
         List<Kernel> ks = new ArrayList<>();
         for (Kernel k : p.kernels()) {
-            boolean load = k.writes().stream().anyMatch(w -> buffers.get(w).storage() == Storage.PACKED);
-            (load ? out : ks).add(k);
+            (p.isLoadTime(k) ? out : ks).add(k);
         }
         Map<String, Integer> writer = new HashMap<>();
         for (int i = 0; i < ks.size(); i++) {
