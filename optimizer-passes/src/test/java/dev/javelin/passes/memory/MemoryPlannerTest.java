@@ -31,6 +31,14 @@ class MemoryPlannerTest {
         return b.build();
     }
 
+    private static long distinctOffsets(Plan p) {
+        return p.buffers().stream()
+                .filter(x -> x.isPlaced())
+                .map(x -> x.offset())
+                .distinct()
+                .count();
+    }
+
     @Test
     void aChainRunsInPlaceInOneSlot() {
         PassContext ctx = new PassContext();
@@ -38,13 +46,7 @@ class MemoryPlannerTest {
         PlanVerifier.verify(p);
         assertEquals(new MemoryNumbers(1024, 1024, 10 * 1024), MemoryNumbers.of(p));
         assertEquals(9, ctx.counters().get("in-place"));
-        assertEquals(
-                1,
-                p.buffers().stream()
-                        .filter(x -> x.isPlaced())
-                        .map(x -> x.offset())
-                        .distinct()
-                        .count());
+        assertEquals(1, distinctOffsets(p));
     }
 
     @Test
@@ -52,13 +54,7 @@ class MemoryPlannerTest {
         Plan p = MemoryPlanner.plan(UnfusedLowering.lower(chain(10), Map.of()), false, new PassContext());
         PlanVerifier.verify(p);
         assertEquals(new MemoryNumbers(2048, 2048, 10 * 1024), MemoryNumbers.of(p));
-        assertEquals(
-                2,
-                p.buffers().stream()
-                        .filter(x -> x.isPlaced())
-                        .map(x -> x.offset())
-                        .distinct()
-                        .count());
+        assertEquals(2, distinctOffsets(p));
     }
 
     @Test
