@@ -56,8 +56,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed for initialization and shuffling.")
     long seed;
 
-    @Option(names = "--backend", defaultValue = "interpreter", description = "interpreter (more to come).")
+    @Option(
+            names = "--backend",
+            paramLabel = "interpreter|simd|cuda",
+            description = "Where to run: the float64 reference interpreter, the CPU (Java Vector API) or CUDA"
+                    + " (default: chosen by --device).")
     String backend;
+
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            paramLabel = "auto|cpu|gpu",
+            description = "auto: CUDA where available, else the CPU (default: ${DEFAULT-VALUE}).")
+    String device;
 
     @Option(
             names = "--loss-csv",
@@ -85,20 +96,28 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TrainingModel m = Models.create(model);
         Map<String, NdArray> initial = init == null ? null : Checkpoint.loadNpyFolder(init);
-        Trainer trainer = new Trainer(m, Models.optimizer(optimizer), seed, initial, Backend.named(backend));
         Data d = data();
-        if (d.train() != null) {
-            checkColumns(trainer, d.train());
+        Backend chosen = Backends.choose(backend, device, out::println);
+        backend = chosen.name();
+        try (Backends.Closer closer = new Backends.Closer(chosen);
+                Trainer trainer = new Trainer(m, Models.optimizer(optimizer), seed, initial, chosen)) {
+            if (d.train() != null) {
+                checkColumns(trainer, d.train());
+            }
+            try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv)) {
+                new Loop(trainer, d, out, csv).run();
+            }
+            save(trainer, out);
         }
-        try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv)) {
-            new Loop(trainer, d, out, csv).run();
-        }
+        out.flush();
+        return 0;
+    }
+
+    private void save(Trainer trainer, PrintWriter out) throws IOException {
         if (save != null) {
             Checkpoint.save(save, trainer.state());
             out.println("saved " + trainer.state().size() + " tensors to " + save);
         }
-        out.flush();
-        return 0;
     }
 
     /** The data must hold a column of the right type for every input of the model. */

@@ -1,31 +1,91 @@
 package dev.javelin.dsl.train;
 
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;
+import dev.javelin.ir.op.Parameter;
 import dev.javelin.ir.value.NdArray;
-import java.util.Locale;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where the trainer runs its graphs. Only the reference interpreter exists so far; compiled backends come next. */
-public enum Backend {
+/**
+ * Where the trainer runs its graphs: something that prepares a graph, for concrete sizes, as a
+ * {@link Program} that keeps the graph's parameters between runs (on a compiled backend they stay
+ * in the program's memory, so a training step copies only its batch in and its loss out). The
+ * reference interpreter is {@link #INTERPRETER}; compiled backends live in the compiler module.
+ */
+public interface Backend {
     /** The float64 reference interpreter: exact and slow. */
-    INTERPRETER;
+    Backend INTERPRETER = new Backend() {
+        @Override
+        public String name() {
+            return "interpreter";
+        }
 
-    /** Runs {@code g} once on {@code feeds}. */
-    public Interpreter.Result run(Graph g, Map<String, NdArray> feeds) {
-        return switch (this) {
-            case INTERPRETER -> Interpreter.run(g, feeds);
-        };
+        @Override
+        public Program prepare(Graph g, Map<String, Long> sizes) {
+            return new InterpretedProgram(g);
+        }
+    };
+
+    String name();
+
+    /** {@code g} ready to run at these sizes of its symbolic dimensions (e.g. {@code batch=128}). */
+    Program prepare(Graph g, Map<String, Long> sizes);
+
+    /** A prepared graph holding its parameters (and optimizer state) between runs. */
+    interface Program extends AutoCloseable {
+        void setParameter(String name, NdArray value);
+
+        /** The current value of a parameter (after every assign of the runs so far). */
+        NdArray parameter(String name);
+
+        /** Runs once on {@code inputs} (by input name): the outputs; assigns update the parameters. */
+        Map<String, NdArray> run(Map<String, NdArray> inputs);
+
+        @Override
+        default void close() {}
     }
 
-    /** By command-line name. */
-    public static Backend named(String name) {
-        for (Backend b : values()) {
-            if (b.name().toLowerCase(Locale.ROOT).equals(name)) {
-                return b;
-            }
+    /** The interpreter's program: the parameters in a map, every run a fresh interpretation. */
+    final class InterpretedProgram implements Program {
+        private final Graph graph;
+        private final Map<String, NdArray> parameters = new LinkedHashMap<>();
+
+        InterpretedProgram(Graph graph) {
+            this.graph = graph;
         }
-        throw new IllegalArgumentException("unknown backend '" + name + "' (available: interpreter; simd and cuda"
-                + " arrive with the compiled backends)");
+
+        @Override
+        public void setParameter(String name, NdArray value) {
+            parameters.put(name, value);
+        }
+
+        @Override
+        public NdArray parameter(String name) {
+            NdArray v = parameters.get(name);
+            if (v == null) {
+                throw new IllegalArgumentException("graph " + graph.name() + " has no parameter '" + name
+                        + "' with a value (parameters: " + parameterNames() + ")");
+            }
+            return v;
+        }
+
+        private java.util.List<String> parameterNames() {
+            return graph.nodes().stream()
+                    .filter(n -> n.op() instanceof Parameter)
+                    .map(Node::name)
+                    .toList();
+        }
+
+        @Override
+        public Map<String, NdArray> run(Map<String, NdArray> inputs) {
+            Map<String, NdArray> feeds = new HashMap<>(parameters);
+            feeds.putAll(inputs);
+            Interpreter.Result r = Interpreter.run(graph, feeds);
+            parameters.putAll(r.updatedParameters());
+            return r.outputs();
+        }
     }
 }

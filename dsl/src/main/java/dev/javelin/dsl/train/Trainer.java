@@ -19,13 +19,18 @@ import java.util.Map;
  * graph, run on a backend, with the parameters and optimizer state kept between steps. {@link
  * #step} returns the loss computed before that step's update.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
     private final TrainingModel model;
     private final Graph trainGraph;
     private final Graph evalGraph;
     private final Backend backend;
     private final Map<String, Long> labelRanges;
     private final Map<String, NdArray> state = new LinkedHashMap<>();
+    private final Map<String, Backend.Program> programs = new HashMap<>();
+    private final Map<Backend.Program, Long> pushed = new java.util.IdentityHashMap<>();
+    private Backend.Program trainOwner;
+    private long version;
+    private long pulled;
     private final boolean feedsStep;
     private final java.util.Set<String> optimizerState = new java.util.HashSet<>();
     private long steps;
@@ -80,7 +85,11 @@ public final class Trainer {
         } catch (RuntimeException e) {
             throw new TrainingException("initial values for model " + model.name() + ": " + e.getMessage(), e);
         }
+        pull();
         state.putAll(init);
+        version++;
+        pulled = version;
+        trainOwner = null;
     }
 
     /** Replaces the parameters and optimizer state with a checkpoint's (see the constructor's rules). */
@@ -96,8 +105,9 @@ public final class Trainer {
         return evalGraph;
     }
 
-    /** Parameters and optimizer state, by name (a live read-only view). */
+    /** Parameters and optimizer state, by name (read-only, current as of the last step). */
     public Map<String, NdArray> state() {
+        pull();
         return Collections.unmodifiableMap(state);
     }
 
@@ -142,29 +152,88 @@ public final class Trainer {
     /** Runs one training step on {@code batch} (the model's inputs by name) and returns its loss. */
     public double step(Map<String, NdArray> batch, double lr) {
         checkLabels(batch);
-        Map<String, NdArray> feeds = new HashMap<>(state);
-        feeds.putAll(batch);
-        feeds.put("lr", NdArray.scalar(DType.F32, lr));
-        if (feedsStep) {
-            feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], steps));
+        Backend.Program p = program(trainGraph, batch);
+        if (trainOwner != p) {
+            pull();
+            push(p, trainGraph);
+            trainOwner = p;
         }
-        var result = backend.run(trainGraph, feeds);
-        state.putAll(result.updatedParameters());
+        Map<String, NdArray> inputs = new HashMap<>(batch);
+        inputs.put("lr", NdArray.scalar(DType.F32, lr));
+        if (feedsStep) {
+            inputs.put("step", NdArray.ofLongs(DType.I64, new long[0], steps));
+        }
+        Map<String, NdArray> outputs = p.run(inputs);
+        version++;
+        pushed.put(p, version);
         steps++;
-        return result.outputs().get("loss").get(0);
+        return outputs.get("loss").get(0);
     }
 
     /** The evaluation graph's prediction and loss on {@code batch}, with the current parameters. */
     public Map<String, NdArray> evaluate(Map<String, NdArray> batch) {
         checkLabels(batch);
-        Map<String, NdArray> feeds = new HashMap<>();
-        for (Node n : evalGraph.nodes()) {
-            if (n.op() instanceof Parameter) {
-                feeds.put(n.name(), state.get(n.name()));
+        Backend.Program p = program(evalGraph, batch);
+        push(p, evalGraph);
+        return p.run(batch);
+    }
+
+    /** The program for {@code g} at the sizes {@code batch} binds, prepared on first use. */
+    private Backend.Program program(Graph g, Map<String, NdArray> batch) {
+        Map<String, Long> sizes = new java.util.TreeMap<>();
+        for (Node in : g.inputs()) {
+            NdArray v = batch.get(in.name());
+            var dims = in.type().shape().dims();
+            if (v == null || v.rank() != dims.size()) {
+                continue;
+            }
+            for (int d = 0; d < dims.size(); d++) {
+                if (dims.get(d) instanceof dev.javelin.ir.type.Dim.Sym s) {
+                    sizes.put(s.name(), v.dim(d));
+                }
             }
         }
-        feeds.putAll(batch);
-        return backend.run(evalGraph, feeds).outputs();
+        String key = g.name() + sizes;
+        Backend.Program p = programs.get(key);
+        if (p == null) {
+            p = backend.prepare(g, sizes);
+            programs.put(key, p);
+        }
+        return p;
+    }
+
+    /** Brings {@link #state} up to date with the training program that last ran, if it is behind. */
+    private void pull() {
+        if (trainOwner == null || pulled == version) {
+            return;
+        }
+        for (Node n : trainGraph.nodes()) {
+            if (n.op() instanceof Parameter) {
+                state.put(n.name(), trainOwner.parameter(n.name()));
+            }
+        }
+        pulled = version;
+    }
+
+    /** Gives {@code p} the current parameters of {@code g}, unless it already has them. */
+    private void push(Backend.Program p, Graph g) {
+        if (pushed.getOrDefault(p, -1L) == version) {
+            return;
+        }
+        pull();
+        for (Node n : g.nodes()) {
+            if (n.op() instanceof Parameter) {
+                p.setParameter(n.name(), state.get(n.name()));
+            }
+        }
+        pushed.put(p, version);
+    }
+
+    /** Releases the backend's programs (their memory, compiled code). */
+    @Override
+    public void close() {
+        programs.values().forEach(Backend.Program::close);
+        programs.clear();
     }
 
     /** Fails with a clear message when an integer label lies outside the classes the loss knows. */

@@ -37,6 +37,10 @@ public record Flag<T>(String property, T defaultValue, String description, Funct
         return new Flag<>(property, defaultValue, description, Flag::parseBool);
     }
 
+    static Flag<String> string(String property, String defaultValue, String description) {
+        return new Flag<>(property, defaultValue, description, s -> s);
+    }
+
     private static Boolean parseBool(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;

@@ -20,8 +20,21 @@ public final class Flags {
             "Verify every built graph and memory-planned plan and check their text forms round-trip (on in"
                     + " tests).");
 
+    /**
+     * Where the CPU backend caches compiled kernel classes, keyed by a hash of the plan text and the
+     * versions; empty means {@code ~/.cache/javelin/cpu}, {@code off} disables the cache.
+     */
+    public static final Flag<String> CPU_CACHE = Flag.string(
+            "javelin.cpu.cache",
+            "",
+            "Folder of the CPU backend's compiled-class cache (default ~/.cache/javelin/cpu; 'off' disables it).");
+
+    /** A folder to write every generated CPU program's Java source into, for reading and debugging. */
+    public static final Flag<String> CPU_DUMP = Flag.string(
+            "javelin.cpu.dump", "", "Write the Java source of every generated CPU program into this folder.");
+
     /** All flags, for documentation and listing. */
     public static List<Flag<?>> all() {
-        return List.of(IR_SELF_CHECK);
+        return List.of(IR_SELF_CHECK, CPU_CACHE, CPU_DUMP);
     }
 }

@@ -19,7 +19,8 @@ import java.util.function.BiPredicate;
  * kernel, both hold the same number of elements of the same byte size, the kernel is pointwise
  * (or multi-tensor), and element {@code i} of every value computed from the read depends on
  * element {@code i} of the read alone — only elementwise ops without broadcasting that operand, and
- * reshapes, lie between them. A kernel that reads element {@code i} of each input before writing
+ * reshapes, lie between them, and the write is one of those values. A kernel that reads element
+ * {@code i} of each input before writing
  * element {@code i} of each output then never reads what it has already overwritten. A
  * multi-tensor kernel runs one loop per group of writes computed from common reads (such writes all
  * have the read's element count), so the same holds there: every write computed from the read is
@@ -62,7 +63,10 @@ public final class InPlace {
             }
             aligned.add(n.name());
         }
-        return true;
+        // The write must itself be computed from the read: a write that is not may be produced by
+        // another loop of the kernel (a multi-tensor kernel runs one loop per group of writes) before
+        // the read's own loop has read it.
+        return aligned.contains(write.name());
     }
 
     /**

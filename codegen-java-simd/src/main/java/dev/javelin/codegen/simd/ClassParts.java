@@ -1,0 +1,143 @@
+package dev.javelin.codegen.simd;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/** The fixed parts of every generated program class: fields, constructor, the kernel table. */
+final class ClassParts {
+    private static final List<String> IMPORTS = List.of(
+            "java.lang.foreign.MemorySegment",
+            "java.lang.foreign.ValueLayout",
+            "jdk.incubator.vector.FloatVector",
+            "jdk.incubator.vector.VectorMask",
+            "jdk.incubator.vector.VectorOperators",
+            "jdk.incubator.vector.VectorSpecies",
+            CpuCodegen.RUNTIME + ".CpuErrors",
+            CpuCodegen.RUNTIME + ".CpuKernels",
+            CpuCodegen.RUNTIME + ".CpuMath",
+            CpuCodegen.RUNTIME + ".CpuPool",
+            CpuCodegen.RUNTIME + ".Gemm",
+            CpuCodegen.RUNTIME + ".Philox",
+            CpuCodegen.RUNTIME + ".Windows");
+
+    private static final String VECTOR = "jdk.incubator.vector";
+
+    private ClassParts() {}
+
+    static List<FieldSpec> fixedFields() {
+        List<FieldSpec> f = new ArrayList<>();
+        f.add(raw("private static final", "VectorSpecies<Float>", "F", "FloatVector.SPECIES_PREFERRED"));
+        f.add(raw("private static final", "FloatVector", "ZERO", "FloatVector.zero(F)"));
+        f.add(raw("private static final", "FloatVector", "ONE", "FloatVector.broadcast(F, 1f)"));
+        f.add(raw("private final", "float[]", "m", null));
+        f.add(raw("private final", "MemorySegment", "s", null));
+        f.add(raw("private final", "CpuPool", "pool", null));
+        f.add(raw("private final", "Gemm", "gemm", null));
+        return f;
+    }
+
+    static FieldSpec field(ProgramContext.Field f) {
+        return raw(f.modifiers(), f.type(), f.name(), f.initializer());
+    }
+
+    private static FieldSpec raw(String modifiers, String type, String name, String init) {
+        List<Modifier> mods = new ArrayList<>();
+        for (String m : modifiers.split(" ")) {
+            mods.add(Modifier.valueOf(m.toUpperCase(java.util.Locale.ROOT)));
+        }
+        FieldSpec.Builder b = FieldSpec.builder(typeName(type), name, mods.toArray(new Modifier[0]));
+        if (init != null) {
+            b.initializer("$L", init);
+        }
+        return b.build();
+    }
+
+    /** The few types the generated fields use, from their source text. */
+    private static TypeName typeName(String type) {
+        if (type.endsWith("[]")) {
+            return ArrayTypeName.of(typeName(type.substring(0, type.length() - 2)));
+        }
+        return switch (type) {
+            case "float" -> TypeName.FLOAT;
+            case "double" -> TypeName.DOUBLE;
+            case "int" -> TypeName.INT;
+            case "long" -> TypeName.LONG;
+            case "boolean" -> TypeName.BOOLEAN;
+            case "VectorSpecies<Float>" ->
+                ParameterizedTypeName.get(ClassName.get(VECTOR, "VectorSpecies"), ClassName.get(Float.class));
+            case "FloatVector" -> ClassName.get(VECTOR, "FloatVector");
+            case "MemorySegment" -> ClassName.get("java.lang.foreign", "MemorySegment");
+            case "CpuPool.Task" -> ClassName.get(CpuCodegen.RUNTIME, "CpuPool", "Task");
+            default -> ClassName.get(CpuCodegen.RUNTIME, type);
+        };
+    }
+
+    static MethodSpec constructor() {
+        return MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc("Binds the kernels to the program memory {@code m} and the thread pool.\n")
+                .addParameter(float[].class, "m")
+                .addParameter(ClassName.get(CpuCodegen.RUNTIME, "CpuPool"), "pool")
+                .addStatement("this.m = m")
+                .addStatement("this.s = MemorySegment.ofArray(m)")
+                .addStatement("this.pool = pool")
+                .addStatement("this.gemm = new Gemm(pool)")
+                .build();
+    }
+
+    static MethodSpec kernelCount(int n) {
+        return MethodSpec.methodBuilder("kernelCount")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(int.class)
+                .addStatement("return $L", n)
+                .build();
+    }
+
+    static MethodSpec kernelName(List<String> names) {
+        CodeBlock.Builder b = CodeBlock.builder().add("switch (k) {\n").indent();
+        for (int i = 0; i < names.size(); i++) {
+            b.add("case $L -> {\n$>return $S;\n$<}\n", i, names.get(i));
+        }
+        b.add("default -> throw new IndexOutOfBoundsException(k);\n").unindent().add("}\n");
+        return MethodSpec.methodBuilder("kernelName")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(String.class)
+                .addParameter(int.class, "k")
+                .addCode(b.build())
+                .build();
+    }
+
+    static MethodSpec run(List<String> names) {
+        CodeBlock.Builder b = CodeBlock.builder().add("switch (k) {\n").indent();
+        for (int i = 0; i < names.size(); i++) {
+            b.add("case $L -> $L();\n", i, names.get(i));
+        }
+        b.add("default -> throw new IndexOutOfBoundsException(k);\n").unindent().add("}\n");
+        return MethodSpec.methodBuilder("run")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "k")
+                .addCode(b.build())
+                .build();
+    }
+
+    /** The source with the imports its raw text needs, after the package line. */
+    static String withImports(String source) {
+        StringBuilder imports = new StringBuilder();
+        for (String i : IMPORTS) {
+            imports.append("import ").append(i).append(";\n");
+        }
+        int at = source.indexOf(";\n", source.indexOf("package ")) + 2;
+        return source.substring(0, at) + "\n" + imports + source.substring(at);
+    }
+}

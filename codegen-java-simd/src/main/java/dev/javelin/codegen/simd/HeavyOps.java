@@ -1,0 +1,354 @@
+package dev.javelin.codegen.simd;
+
+import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.op.ArgMax;
+import dev.javelin.ir.op.Conv2d;
+import dev.javelin.ir.op.Conv2dBackpropFilter;
+import dev.javelin.ir.op.Conv2dBackpropInput;
+import dev.javelin.ir.op.Gather;
+import dev.javelin.ir.op.ImageOp;
+import dev.javelin.ir.op.Layout;
+import dev.javelin.ir.op.MatMul;
+import dev.javelin.ir.op.Pool2d;
+import dev.javelin.ir.op.Pool2dBackprop;
+import dev.javelin.ir.op.PoolKind;
+import dev.javelin.ir.op.ScatterAdd;
+import dev.javelin.ir.type.DType;
+import java.util.List;
+
+/**
+ * The heavy nodes of a kernel, each one stage: matrix products through the runtime's packed GEMM
+ * ({@code Gemm}), convolutions and pooling through the runtime's window loops ({@code Windows}),
+ * which take any strides, so NHWC is NCHW with permuted strides; gather, scatter-add and arg-max as
+ * generated loops that check every index.
+ */
+final class HeavyOps {
+    private final ProgramContext ctx;
+    private final KernelBuilder kb;
+
+    HeavyOps(ProgramContext ctx, KernelBuilder kb) {
+        this.ctx = ctx;
+        this.kb = kb;
+    }
+
+    Place emit(Node n, Place out) {
+        String what = "%" + n.name() + " = " + n.op().mnemonic();
+        return switch (n.op()) {
+            case MatMul mm -> matmul(n, mm, out, what);
+            case Conv2d c -> conv(what, "conv2d", c, operand(n, 0), operand(n, 1), out, out, c, c.layout());
+            case Conv2dBackpropInput c ->
+                conv(what, "conv2dBackpropInput", c, out, operand(n, 1), operand(n, 0), out, c.forward(), c.layout());
+            case Conv2dBackpropFilter c ->
+                conv(what, "conv2dBackpropFilter", c, operand(n, 0), out, operand(n, 1), out, c.forward(), c.layout());
+            case Pool2d p ->
+                pool(
+                        what,
+                        "pool2d",
+                        p.kind(),
+                        p.kernel(),
+                        p.stride(),
+                        p.padding(),
+                        p.layout(),
+                        operand(n, 0),
+                        out,
+                        out);
+            case Pool2dBackprop p ->
+                pool(
+                        what,
+                        "pool2dBackprop",
+                        p.kind(),
+                        p.kernel(),
+                        p.stride(),
+                        p.padding(),
+                        p.layout(),
+                        operand(n, 0),
+                        operand(n, 1),
+                        out);
+            case Gather g -> gather(n, g, out, what);
+            case ScatterAdd s -> scatter(n, s, out, what);
+            case ArgMax a -> argmax(n, a, out, what);
+            default -> throw new UnsupportedKernelException("the CPU backend has no code for " + n.op().mnemonic());
+        };
+    }
+
+    private Place operand(Node n, int i) {
+        Val v = kb.value(n.inputs().get(i));
+        int r = v.shape().length;
+        return v instanceof Val.Placed p
+                ? p.place()
+                : kb.materialize(v, v.at(Val.identity(r), r).dtype(), n.inputs().get(i));
+    }
+
+    static String array(Place p) {
+        return p.ref().array();
+    }
+
+    private Place matmul(Node n, MatMul mm, Place out, String what) {
+        Place a = operand(n, 0);
+        Place b = operand(n, 1);
+        requireF32(a, b, out);
+        int r = out.shape().length;
+        long m = out.shape()[r - 2];
+        long cols = out.shape()[r - 1];
+        int ar = a.shape().length;
+        long k = mm.transposeA() ? a.shape()[ar - 2] : a.shape()[ar - 1];
+        long aRow = mm.transposeA() ? a.strides()[ar - 1] : a.strides()[ar - 2];
+        long aCol = mm.transposeA() ? a.strides()[ar - 2] : a.strides()[ar - 1];
+        int br = b.shape().length;
+        long bRow = mm.transposeB() ? b.strides()[br - 1] : b.strides()[br - 2];
+        long bCol = mm.transposeB() ? b.strides()[br - 2] : b.strides()[br - 1];
+        StringBuilder s = new StringBuilder();
+        int batch = r - 2;
+        String ia = Long.toString(a.base());
+        String ib = Long.toString(b.base());
+        String ic = Long.toString(out.base());
+        for (int d = 0; d < batch; d++) {
+            s.append("  ".repeat(d)).append(LoopPrinter.loopHead(d, "0", Long.toString(out.shape()[d])));
+            ia += batchTerm(a, d, r);
+            ib += batchTerm(b, d, r);
+            ic += " + " + out.strides()[d] + " * v" + d;
+        }
+        s.append("  ".repeat(batch))
+                .append(String.format(
+                        "gemm.multiply(%d, %d, %d, %s, %s, %d, %d, %s, %s, %d, %d, %s, %s, %d, Gemm.NONE);%n",
+                        m,
+                        cols,
+                        k,
+                        array(a),
+                        ia,
+                        aRow,
+                        aCol,
+                        array(b),
+                        ib,
+                        bRow,
+                        bCol,
+                        array(out),
+                        ic,
+                        out.strides()[r - 2]));
+        for (int d = batch - 1; d >= 0; d--) {
+            s.append("  ".repeat(d)).append("}\n");
+        }
+        kb.add(new Stage.Code(what, s.toString()));
+        return out;
+    }
+
+    /** The offset term of batch axis {@code d} of the result for an operand broadcast over it. */
+    private static String batchTerm(Place p, int d, int outRank) {
+        int pd = d - (outRank - p.shape().length);
+        if (pd < 0 || p.shape()[pd] == 1 || p.strides()[pd] == 0) {
+            return "";
+        }
+        return " + " + p.strides()[pd] + " * v" + d;
+    }
+
+    private static void requireF32(Place... ps) {
+        for (Place p : ps) {
+            if (p.ref().dtype() != DType.F32) {
+                throw new UnsupportedKernelException("only f32 contractions are supported by the CPU backend, found "
+                        + p.ref().dtype().text());
+            }
+        }
+    }
+
+    /** NCHW view of a 4-D operand of an op in {@code layout}. */
+    private static Place nchw(Place p, Layout layout) {
+        return layout == Layout.NHWC ? p.permute(new int[] {0, 3, 1, 2}) : p;
+    }
+
+    private Place conv(
+            String what, String fn, ImageOp op, Place x, Place w, Place y, Place out, Conv2d fw, Layout layout) {
+        requireF32(x, w, y);
+        Place xs = nchw(x, layout);
+        Place ws = nchw(w, layout);
+        Place ys = nchw(y, layout);
+        long groupOut = ws.shape()[0] / fw.groups();
+        String g = ctx.table(concat(
+                new long[] {
+                    xs.shape()[0],
+                    xs.shape()[1],
+                    xs.shape()[2],
+                    xs.shape()[3],
+                    ws.shape()[0],
+                    ws.shape()[1],
+                    ws.shape()[2],
+                    ws.shape()[3],
+                    ys.shape()[2],
+                    ys.shape()[3],
+                    fw.stride().get(0),
+                    fw.stride().get(1),
+                    fw.dilation().get(0),
+                    fw.dilation().get(1),
+                    fw.padding().get(0),
+                    fw.padding().get(2),
+                    groupOut
+                },
+                geometry(xs),
+                geometry(ws),
+                geometry(ys)));
+        kb.add(new Stage.Code(
+                what, String.format("Windows.%s(pool, %s, %s, %s, %s);%n", fn, array(xs), array(ws), array(ys), g)));
+        return out;
+    }
+
+    private Place pool(
+            String what,
+            String fn,
+            PoolKind kind,
+            List<Long> kernel,
+            List<Long> stride,
+            List<Long> padding,
+            Layout layout,
+            Place x,
+            Place y,
+            Place out) {
+        requireF32(x, y, out);
+        Place xs = nchw(x, layout);
+        Place ys = nchw(y, layout);
+        Place os = nchw(out, layout);
+        long[] outShape = fn.equals("pool2d") ? os.shape() : ys.shape();
+        String g = ctx.table(concat(
+                new long[] {
+                    xs.shape()[0],
+                    xs.shape()[1],
+                    xs.shape()[2],
+                    xs.shape()[3],
+                    outShape[2],
+                    outShape[3],
+                    kernel.get(0),
+                    kernel.get(1),
+                    stride.get(0),
+                    stride.get(1),
+                    padding.get(0),
+                    padding.get(2),
+                    kind == PoolKind.MAX ? 1 : 0
+                },
+                geometry(xs),
+                geometry(ys),
+                geometry(os)));
+        kb.add(new Stage.Code(
+                what, String.format("Windows.%s(pool, %s, %s, %s, %s);%n", fn, array(xs), array(ys), array(os), g)));
+        return out;
+    }
+
+    private static long[] geometry(Place p) {
+        return new long[] {p.base(), p.strides()[0], p.strides()[1], p.strides()[2], p.strides()[3]};
+    }
+
+    private static long[] concat(long[]... parts) {
+        int n = 0;
+        for (long[] p : parts) {
+            n += p.length;
+        }
+        long[] out = new long[n];
+        int i = 0;
+        for (long[] p : parts) {
+            System.arraycopy(p, 0, out, i, p.length);
+            i += p.length;
+        }
+        return out;
+    }
+
+    private static long prod(long[] s, int from, int to) {
+        long p = 1;
+        for (int i = from; i < to; i++) {
+            p *= s[i];
+        }
+        return p;
+    }
+
+    private Place gather(Node n, Gather g, Place out, String what) {
+        Place table = dense(n, 0);
+        Place idx = dense(n, 1);
+        long[] ts = table.shape();
+        long outer = prod(ts, 0, g.axis());
+        long size = ts[g.axis()];
+        long inner = prod(ts, g.axis() + 1, ts.length);
+        long count = idx.numel();
+        String s = checkIndices(idx, count, size, n)
+                + String.format(
+                        "for (int o = 0; o < %d; o++) {%n  for (int j = 0; j < %d; j++) {%n"
+                                + "    int k = (int) %s;%n    for (int i = 0; i < %d; i++) {%n      %s%n    }%n  }%n}%n",
+                        outer,
+                        count,
+                        idx.ref().load(idx.base() + " + j"),
+                        inner,
+                        out.ref()
+                                .store(
+                                        out.base() + " + (o * " + count + " + j) * " + inner + " + i",
+                                        table.ref()
+                                                .load(table.base() + " + (o * " + size + " + k) * " + inner + " + i")));
+        kb.add(new Stage.Code(what, s));
+        return out;
+    }
+
+    private Place scatter(Node n, ScatterAdd sa, Place out, String what) {
+        Place base = dense(n, 0);
+        Place idx = dense(n, 1);
+        Place upd = dense(n, 2);
+        kb.storeAll(out, new Val.Placed(base));
+        long[] bs = base.shape();
+        long outer = prod(bs, 0, sa.axis());
+        long size = bs[sa.axis()];
+        long inner = prod(bs, sa.axis() + 1, bs.length);
+        long count = idx.numel();
+        String to = out.base() + " + (o * " + size + " + k) * " + inner + " + i";
+        String from = upd.base() + " + (o * " + count + " + j) * " + inner + " + i";
+        String sum = out.ref().dtype().isBool()
+                ? "(" + out.ref().load(to) + " || " + upd.ref().load(from) + ")"
+                : "(" + JavaTypes.type(out.ref().dtype()) + ") (" + out.ref().load(to) + " + "
+                        + upd.ref().load(from) + ")";
+        String s = checkIndices(idx, count, size, n)
+                + String.format(
+                        "for (int o = 0; o < %d; o++) {%n  for (int j = 0; j < %d; j++) {%n"
+                                + "    int k = (int) %s;%n    for (int i = 0; i < %d; i++) {%n      %s%n    }%n  }%n}%n",
+                        outer,
+                        count,
+                        idx.ref().load(idx.base() + " + j"),
+                        inner,
+                        out.ref().store(to, sum));
+        kb.add(new Stage.Code(what, s));
+        return out;
+    }
+
+    private String checkIndices(Place idx, long count, long size, Node n) {
+        return String.format(
+                "for (int j = 0; j < %d; j++) {%n  long k = %s;%n  if (k < 0 || k >= %d) {%n"
+                        + "    throw CpuErrors.indexOutOfRange(\"%s\", k, j, %d);%n  }%n}%n",
+                count, idx.ref().load(idx.base() + " + j"), size, "%" + n.name() + " = " + n.op().mnemonic(), size);
+    }
+
+    private Place argmax(Node n, ArgMax am, Place out, String what) {
+        Place x = dense(n, 0);
+        long[] xs = x.shape();
+        long outer = prod(xs, 0, am.axis());
+        long len = xs[am.axis()];
+        long inner = prod(xs, am.axis() + 1, xs.length);
+        String t = JavaTypes.type(x.ref().dtype());
+        String at = x.base() + " + (o * " + len + " + q) * " + inner + " + i";
+        String better = x.ref().dtype().isFloat() ? "v > bv || (v != v && bv == bv)" : "v > bv";
+        String s = String.format(
+                "for (int o = 0; o < %d; o++) {%n  for (int i = 0; i < %d; i++) {%n    int best = 0;%n"
+                        + "    %s bv = %s;%n    for (int q = 1; q < %d; q++) {%n      %s v = %s;%n"
+                        + "      if (%s) {%n        best = q;%n        bv = v;%n      }%n    }%n    %s%n  }%n}%n",
+                outer,
+                inner,
+                t,
+                x.ref().load(x.base() + " + o * " + len * inner + " + i"),
+                len,
+                t,
+                x.ref().load(at),
+                better,
+                out.ref()
+                        .store(
+                                out.base() + " + o * " + inner + " + i",
+                                out.ref().dtype() == DType.I64 ? "(long) best" : "best"));
+        kb.add(new Stage.Code(what, s));
+        return out;
+    }
+
+    private Place dense(Node n, int i) {
+        Val v = kb.value(n.inputs().get(i));
+        int r = v.shape().length;
+        return kb.materialize(v, v.at(Val.identity(r), r).dtype(), n.inputs().get(i));
+    }
+}

@@ -1,0 +1,41 @@
+package dev.javelin.codegen.simd;
+
+import dev.javelin.ir.plan.Buffer;
+import dev.javelin.ir.plan.Kernel;
+import dev.javelin.ir.plan.Plan;
+import dev.javelin.runtime.cpu.ProgramLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The runtime's view of a plan: buffers by name at byte offsets of the program memory, bindings, kernels. */
+final class Layouts {
+    private Layouts() {}
+
+    static ProgramLayout of(Plan plan, ProgramContext ctx) {
+        List<ProgramLayout.Slot> slots = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Buffer b : plan.buffers()) {
+            if (seen.add(b.name())) {
+                long[] shape = b.type().shape().dims().stream()
+                        .mapToLong(d -> d.size())
+                        .toArray();
+                slots.add(new ProgramLayout.Slot(
+                        b.name(),
+                        b.type().dtype().text(),
+                        shape,
+                        ctx.byteOffset(b.name()),
+                        b.storage().text()));
+            }
+        }
+        List<ProgramLayout.Bind> binds = plan.bindings().stream()
+                .map(b -> new ProgramLayout.Bind(b.role().text(), b.name(), b.buffer()))
+                .toList();
+        List<ProgramLayout.Step> kernels = new ArrayList<>();
+        for (Kernel k : plan.kernels()) {
+            kernels.add(new ProgramLayout.Step(k.name(), plan.isLoadTime(k), k.flops()));
+        }
+        return new ProgramLayout(plan.name(), ctx.memoryBytes(), slots, binds, kernels);
+    }
+}

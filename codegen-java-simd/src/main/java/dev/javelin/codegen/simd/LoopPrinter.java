@@ -1,0 +1,210 @@
+package dev.javelin.codegen.simd;
+
+import dev.javelin.ir.op.ReduceFn;
+import dev.javelin.ir.type.DType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Prints a loop stage as Java: coalesces the nest, splits the outermost loop into chunks for the
+ * pool (a fixed split that depends on the sizes only, so 1 and N threads give the same bits), and
+ * vectorizes the innermost loop when every varying part of the body has a vector form, with a
+ * scalar tail. A reduction keeps its kept loops outside and reduced loops inside, one accumulator
+ * per reduction (a vector accumulator where the innermost reduced loop vectorizes).
+ */
+final class LoopPrinter {
+    /** Elements below which a stage runs on the calling thread alone. */
+    static final long PARALLEL_MIN = 1 << 15;
+    /** Largest number of chunks a stage is split into. */
+    static final int MAX_CHUNKS = 64;
+
+    /** A printed stage: the body of {@code name(int lo, int hi)} over the outermost loop, and its chunking. */
+    record Printed(String body, long outer, int chunks) {}
+
+    private LoopPrinter() {}
+
+    static Printed pointwise(Stage.Pointwise st) {
+        List<Expr> values = st.stores().stream().map(Stage.Store::value).toList();
+        List<Affine> targets = st.stores().stream().map(Stage.Store::index).toList();
+        Set<Affine> affines = Coalesce.affines(values, targets);
+        Coalesce.Nest nest =
+                Coalesce.nest(st.loop(), 0, st.loop().length, affines, new ArrayList<>(), new ArrayList<>());
+        List<Stage.Store> stores = st.stores().stream()
+                .map(s -> new Stage.Store(
+                        s.ref(), s.index().project(nest.keep()), s.value().mapAffine(a -> a.project(nest.keep()))))
+                .toList();
+        long[] sizes = nest.sizes();
+        int rank = sizes.length;
+        StringBuilder b = new StringBuilder();
+        long total = product(sizes);
+        if (rank == 0) {
+            ExprPrinter p = new ExprPrinter(b, "", "x", Map.of());
+            storeAll(stores, p, b, "");
+            return new Printed(b.toString(), 1, 1);
+        }
+        for (int j = 0; j < rank - 1; j++) {
+            b.append("  ".repeat(j)).append(loopHead(j, j == 0 ? "lo" : "0", j == 0 ? "hi" : Long.toString(sizes[j])));
+        }
+        String in = "  ".repeat(rank - 1);
+        int j = rank - 1;
+        Map<Expr, Boolean> memo = new HashMap<>();
+        List<Expr> vals = stores.stream().map(Stage.Store::value).toList();
+        boolean vector = rank >= 1
+                && stores.stream()
+                        .allMatch(s -> s.ref().vectorizable()
+                                && s.index().coef(j) == 1
+                                && VectorOps.supported(s.value(), j, memo));
+        String lo = j == 0 ? "lo" : "0";
+        String hi = j == 0 ? "hi" : Long.toString(sizes[j]);
+        if (vector) {
+            ExprPrinter outer = new ExprPrinter(b, in, "x", Map.of());
+            for (Expr e : ExprPrinter.invariantLeaves(vals, j, memo)) {
+                if (!(e instanceof Expr.Literal)) {
+                    outer.scalar(e);
+                }
+            }
+            b.append(in).append("int v").append(j).append(" = ").append(lo).append(";\n");
+            b.append(in)
+                    .append("for (int end = ")
+                    .append(lo)
+                    .append(" + F.loopBound(")
+                    .append(hi)
+                    .append(" - ")
+                    .append(lo)
+                    .append("); v")
+                    .append(j)
+                    .append(" < end; v")
+                    .append(j)
+                    .append(" += F.length()) {\n");
+            VectorOps vo = new VectorOps(b, in + "  ", outer.names(), memo, j);
+            List<String> vs = new ArrayList<>();
+            for (Stage.Store s : stores) {
+                vs.add(vo.vector(s.value()));
+            }
+            for (int i = 0; i < stores.size(); i++) {
+                b.append(in)
+                        .append("  ")
+                        .append(vs.get(i))
+                        .append(".intoArray(")
+                        .append(stores.get(i).ref().array())
+                        .append(", ")
+                        .append(stores.get(i).index().text())
+                        .append(");\n");
+            }
+            b.append(in).append("}\n");
+            b.append(in)
+                    .append("for (; v")
+                    .append(j)
+                    .append(" < ")
+                    .append(hi)
+                    .append("; v")
+                    .append(j);
+            b.append("++) {\n");
+            storeAll(stores, new ExprPrinter(b, in + "  ", "y", outer.names()), b, in + "  ");
+            b.append(in).append("}\n");
+        } else {
+            b.append(in).append(loopHead(j, lo, hi));
+            storeAll(stores, new ExprPrinter(b, in + "  ", "x", Map.of()), b, in + "  ");
+            b.append(in).append("}\n");
+        }
+        for (int k = rank - 2; k >= 0; k--) {
+            b.append("  ".repeat(k)).append("}\n");
+        }
+        return new Printed(b.toString(), sizes[0], chunks(total, sizes[0], rank == 1));
+    }
+
+    private static void storeAll(List<Stage.Store> stores, ExprPrinter p, StringBuilder b, String in) {
+        List<String> names = new ArrayList<>();
+        for (Stage.Store s : stores) {
+            names.add(p.scalar(s.value()));
+        }
+        for (int i = 0; i < stores.size(); i++) {
+            Stage.Store s = stores.get(i);
+            b.append(in).append(s.ref().store(s.index().text(), names.get(i))).append('\n');
+        }
+    }
+
+    static Printed reduce(Stage.Reduce st) {
+        long[] loop = st.loop();
+        int n = loop.length;
+        int[] order = new int[n];
+        int k = 0;
+        for (int d = 0; d < n; d++) {
+            if (!st.reduced()[d]) {
+                order[k++] = d;
+            }
+        }
+        int keptCount = k;
+        for (int d = 0; d < n; d++) {
+            if (st.reduced()[d]) {
+                order[k++] = d;
+            }
+        }
+        long[] ordered = new long[n];
+        for (int i = 0; i < n; i++) {
+            ordered[i] = loop[order[i]];
+        }
+        List<Stage.Accumulate> accs = st.accumulates().stream()
+                .map(a -> new Stage.Accumulate(
+                        a.fn(), a.ref(), a.index().reorder(order), a.value().mapAffine(x -> x.reorder(order))))
+                .toList();
+        Set<Affine> affines = Coalesce.affines(
+                accs.stream().map(Stage.Accumulate::value).toList(),
+                accs.stream().map(Stage.Accumulate::index).toList());
+        List<Long> sizesOut = new ArrayList<>();
+        List<Integer> keepOut = new ArrayList<>();
+        Coalesce.nest(ordered, 0, keptCount, affines, sizesOut, keepOut);
+        int kept = sizesOut.size();
+        Coalesce.Nest nest = Coalesce.nest(ordered, keptCount, n, affines, sizesOut, keepOut);
+        long[] sizes = nest.sizes();
+        List<Stage.Accumulate> a2 = accs.stream()
+                .map(a -> new Stage.Accumulate(
+                        a.fn(),
+                        a.ref(),
+                        a.index().project(nest.keep()),
+                        a.value().mapAffine(x -> x.project(nest.keep()))))
+                .toList();
+        return new ReducePrinter(sizes, kept, a2).print();
+    }
+
+    static String loopHead(int j, String lo, String hi) {
+        return "for (int v" + j + " = " + lo + "; v" + j + " < " + hi + "; v" + j + "++) {\n";
+    }
+
+    static long product(long[] sizes) {
+        long p = 1;
+        for (long s : sizes) {
+            p *= s;
+        }
+        return p;
+    }
+
+    /** How many chunks the outermost loop splits into: by the sizes alone, never the thread count. */
+    static int chunks(long total, long outer, boolean flat) {
+        if (total < PARALLEL_MIN || outer < 2) {
+            return 1;
+        }
+        long byWork = total / (PARALLEL_MIN / 2);
+        long c = Math.min(Math.min(byWork, MAX_CHUNKS), flat ? outer / 1024 : outer);
+        return (int) Math.max(1, c);
+    }
+
+    static String init(ReduceFn fn, DType t) {
+        return switch (fn) {
+            case SUM -> JavaTypes.literal(t, 0);
+            case MAX -> t.isFloat() ? JavaTypes.literal(t, Double.NEGATIVE_INFINITY) : minValue(t);
+            case MIN -> t.isFloat() ? JavaTypes.literal(t, Double.POSITIVE_INFINITY) : maxValue(t);
+        };
+    }
+
+    private static String minValue(DType t) {
+        return t == DType.I64 ? "Long.MIN_VALUE" : t == DType.I32 ? "Integer.MIN_VALUE" : "false";
+    }
+
+    private static String maxValue(DType t) {
+        return t == DType.I64 ? "Long.MAX_VALUE" : t == DType.I32 ? "Integer.MAX_VALUE" : "true";
+    }
+}

@@ -1,0 +1,8 @@
+package dev.javelin.codegen.simd;
+
+/** A plan uses something the CPU code generator cannot emit yet; the message names it. */
+public final class UnsupportedKernelException extends RuntimeException {
+    public UnsupportedKernelException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.javelin.codegen.simd;
+
+import dev.javelin.ir.op.BinaryFn;
+import dev.javelin.ir.type.DType;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The vector table: f32 expressions varying along the innermost loop as {@code FloatVector}s
+ * ({@code F} is the preferred species), bools as {@code VectorMask<Float>}. Invariant operands are
+ * scalars broadcast once. What has no vector form here (erf, sign, floor, integer math, pow with
+ * C99 special cases) keeps the loop scalar.
+ */
+final class VectorOps {
+    private final StringBuilder out;
+    private final String indent;
+    private final Map<Expr, String> scalars;
+    private final Map<Expr, Boolean> invariant;
+    private final int loop;
+    private final Map<Expr, String> names = new HashMap<>();
+    private int counter;
+
+    VectorOps(StringBuilder out, String indent, Map<Expr, String> scalars, Map<Expr, Boolean> invariant, int loop) {
+        this.out = out;
+        this.indent = indent;
+        this.scalars = scalars;
+        this.invariant = invariant;
+        this.loop = loop;
+    }
+
+    /** Whether every varying node of {@code e} has a vector form along loop {@code j}. */
+    static boolean supported(Expr e, int j, Map<Expr, Boolean> memo) {
+        if (ExprPrinter.invariant(e, j, memo)) {
+            return e.dtype() == DType.F32 || e.dtype() == DType.BOOL;
+        }
+        boolean self = switch (e) {
+            case Expr.Load l -> l.ref().vectorizable() && l.index().coef(j) == 1;
+            case Expr.Iota i -> false;
+            case Expr.Random r -> false;
+            case Expr.Literal l -> true;
+            case Expr.Unary u ->
+                switch (u.fn()) {
+                    case NEG, ABS, EXP, EXPM1, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, TANH, SIGMOID, SIN, COS ->
+                        u.dtype() == DType.F32;
+                    case NOT -> u.dtype() == DType.BOOL;
+                    default -> false;
+                };
+            case Expr.Binary b ->
+                switch (b.fn()) {
+                    case ADD, SUB, MUL, DIV, MAX, MIN, EQ, NE, LT, LE, GT, GE -> b.a().dtype() == DType.F32;
+                    case AND, OR -> b.a().dtype() == DType.BOOL;
+                    case POW -> false;
+                };
+            case Expr.Select s -> s.dtype() == DType.F32;
+            case Expr.Cast c ->
+                (c.x().dtype() == DType.BOOL && c.dtype() == DType.F32)
+                        || (c.x().dtype() == DType.F32 && c.dtype() == DType.BOOL)
+                        || c.x().dtype() == c.dtype();
+        };
+        return self && e.operands().stream().allMatch(o -> supported(o, j, memo));
+    }
+
+    /** The name of a vector (or mask) local holding {@code e}. */
+    String vector(Expr e) {
+        String have = names.get(e);
+        if (have != null) {
+            return have;
+        }
+        boolean mask = e.dtype() == DType.BOOL;
+        String text;
+        if (invariant.get(e) == Boolean.TRUE || e instanceof Expr.Literal) {
+            String s = e instanceof Expr.Literal l ? JavaTypes.literal(l.dtype(), l.value()) : scalars.get(e);
+            text = mask ? "F.maskAll(" + s + ")" : "FloatVector.broadcast(F, " + s + ")";
+        } else {
+            text = switch (e) {
+                case Expr.Load l ->
+                    "FloatVector.fromArray(F, " + l.ref().array() + ", "
+                            + l.index().text() + ")";
+                case Expr.Unary u -> unary(u);
+                case Expr.Binary b -> binary(b);
+                case Expr.Select s -> vector(s.b()) + ".blend(" + vector(s.a()) + ", " + vector(s.cond()) + ")";
+                case Expr.Cast c ->
+                    c.x().dtype() == c.dtype()
+                            ? vector(c.x())
+                            : c.dtype() == DType.F32
+                                    ? "ZERO.blend(ONE, " + vector(c.x()) + ")"
+                                    : vector(c.x()) + ".compare(VectorOperators.NE, 0f)";
+                case Expr.Iota i -> throw new IllegalStateException("iota has no vector form");
+                case Expr.Random r -> throw new IllegalStateException("random has no vector form");
+                case Expr.Literal l -> throw new IllegalStateException("unreachable");
+            };
+        }
+        String name = "w" + loop + "_" + counter++;
+        out.append(indent)
+                .append(mask ? "VectorMask<Float> " : "FloatVector ")
+                .append(name)
+                .append(" = ")
+                .append(text)
+                .append(";\n");
+        names.put(e, name);
+        return name;
+    }
+
+    private String unary(Expr.Unary u) {
+        String x = vector(u.x());
+        return switch (u.fn()) {
+            case NEG -> x + ".neg()";
+            case ABS -> x + ".abs()";
+            case SQRT -> x + ".sqrt()";
+            case RSQRT -> "ONE.div(" + x + ".sqrt())";
+            case RECIPROCAL -> "ONE.div(" + x + ")";
+            case SIGMOID -> "ONE.div(ONE.add(" + x + ".neg().lanewise(VectorOperators.EXP)))";
+            case NOT -> x + ".not()";
+            default -> x + ".lanewise(VectorOperators." + u.fn().name() + ")";
+        };
+    }
+
+    private String binary(Expr.Binary b) {
+        String x = vector(b.a());
+        String y = vector(b.b());
+        if (b.a().dtype() == DType.BOOL) {
+            return x + (b.fn() == BinaryFn.AND ? ".and(" : ".or(") + y + ")";
+        }
+        return switch (b.fn()) {
+            case ADD -> x + ".add(" + y + ")";
+            case SUB -> x + ".sub(" + y + ")";
+            case MUL -> x + ".mul(" + y + ")";
+            case DIV -> x + ".div(" + y + ")";
+            case MAX -> x + ".max(" + y + ")";
+            case MIN -> x + ".min(" + y + ")";
+            case EQ, NE, LT, LE, GT, GE -> x + ".compare(VectorOperators." + b.fn().name() + ", " + y + ")";
+            case AND, OR, POW -> throw new IllegalStateException(b.fn().text() + " has no vector form here");
+        };
+    }
+}

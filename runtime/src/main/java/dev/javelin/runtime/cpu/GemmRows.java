@@ -1,0 +1,83 @@
+package dev.javelin.runtime.cpu;
+
+import static dev.javelin.runtime.cpu.GemmKernel.SPECIES;
+import static dev.javelin.runtime.cpu.GemmKernel.VL;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The path of {@link Gemm} for one or two rows of A with row-major B (a matrix-vector product, as in
+ * inference on one sample). There B is read once per row and used once, so packing it would only
+ * add traffic, and a register tile of several rows would compute mostly padding. Instead each row of
+ * C is built as a sequence of axpy updates {@code c[j] = fma(a[p], b[p][j], c[j])} that stream the
+ * rows of B in order, {@link #GROUP} at a time so the row of C is loaded and stored once per group.
+ *
+ * <p>Each element of C is still one FMA chain over p in order starting from zero, the same values
+ * as {@link GemmKernel} computes, bit for bit.
+ */
+final class GemmRows {
+    /** Rows of B applied per pass over the row of C. */
+    static final int GROUP = 4;
+
+    private GemmRows() {}
+
+    /**
+     * C row at {@code ci} (columns {@code [j0, j1)}) = A row at {@code ai} (stride {@code aCol}, length
+     * {@code k}) times B (row-major: element (p, j) at {@code bOff + p*bRow + j}).
+     */
+    static void row(
+            int k, float[] a, int ai, int aCol, float[] b, int bOff, int bRow, float[] c, int ci, int j0, int j1) {
+        Arrays.fill(c, ci + j0, ci + j1, 0f);
+        int p = 0;
+        for (; p + GROUP <= k; p += GROUP) {
+            int bp = bOff + p * bRow;
+            int ap = ai + p * aCol;
+            group(a[ap], a[ap + aCol], a[ap + 2 * aCol], a[ap + 3 * aCol], b, bp, bRow, c, ci, j0, j1);
+        }
+        for (; p < k; p++) {
+            single(a[ai + p * aCol], b, bOff + p * bRow, c, ci, j0, j1);
+        }
+    }
+
+    /** Four consecutive rows of B (from {@code bp}, {@code bRow} apart) scaled by x0..x3 into C. */
+    private static void group(
+            float x0, float x1, float x2, float x3, float[] b, int bp, int bRow, float[] c, int ci, int j0, int j1) {
+        FloatVector v0 = FloatVector.broadcast(SPECIES, x0);
+        FloatVector v1 = FloatVector.broadcast(SPECIES, x1);
+        FloatVector v2 = FloatVector.broadcast(SPECIES, x2);
+        FloatVector v3 = FloatVector.broadcast(SPECIES, x3);
+        int b0 = bp;
+        int b1 = bp + bRow;
+        int b2 = bp + 2 * bRow;
+        int b3 = bp + 3 * bRow;
+        int j = j0;
+        for (; j + VL <= j1; j += VL) {
+            FloatVector y = FloatVector.fromArray(SPECIES, c, ci + j);
+            y = v0.fma(FloatVector.fromArray(SPECIES, b, b0 + j), y);
+            y = v1.fma(FloatVector.fromArray(SPECIES, b, b1 + j), y);
+            y = v2.fma(FloatVector.fromArray(SPECIES, b, b2 + j), y);
+            y = v3.fma(FloatVector.fromArray(SPECIES, b, b3 + j), y);
+            y.intoArray(c, ci + j);
+        }
+        for (; j < j1; j++) {
+            float y = c[ci + j];
+            y = Math.fma(x0, b[b0 + j], y);
+            y = Math.fma(x1, b[b1 + j], y);
+            y = Math.fma(x2, b[b2 + j], y);
+            c[ci + j] = Math.fma(x3, b[b3 + j], y);
+        }
+    }
+
+    private static void single(float x, float[] b, int bp, float[] c, int ci, int j0, int j1) {
+        FloatVector v = FloatVector.broadcast(SPECIES, x);
+        int j = j0;
+        for (; j + VL <= j1; j += VL) {
+            v.fma(FloatVector.fromArray(SPECIES, b, bp + j), FloatVector.fromArray(SPECIES, c, ci + j))
+                    .intoArray(c, ci + j);
+        }
+        for (; j < j1; j++) {
+            c[ci + j] = Math.fma(x, b[bp + j], c[ci + j]);
+        }
+    }
+}

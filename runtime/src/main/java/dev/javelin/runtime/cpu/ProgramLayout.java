@@ -1,0 +1,58 @@
+package dev.javelin.runtime.cpu;
+
+import java.util.List;
+
+/**
+ * How a compiled CPU program uses its memory, without the IR: every buffer (a slot: name, dtype,
+ * shape, byte offset in the program memory, storage: arena, input, parameter or packed), the
+ * bindings of inputs, parameters, outputs and assigns to buffers, and the kernels in run order
+ * (load-time kernels, which fill packed buffers from parameters, first).
+ */
+public record ProgramLayout(String name, long memoryBytes, List<Slot> slots, List<Bind> bindings, List<Step> kernels) {
+    public record Slot(String name, String dtype, long[] shape, long byteOffset, String storage) {
+        public long numel() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+
+        public int elementBytes() {
+            return switch (dtype) {
+                case "f64", "i64" -> 8;
+                case "f32", "i32" -> 4;
+                case "f16", "bf16" -> 2;
+                default -> 1;
+            };
+        }
+
+        public long bytes() {
+            return numel() * elementBytes();
+        }
+    }
+
+    /** {@code role} is input, parameter, output or assign (see the plan's bindings). */
+    public record Bind(String role, String name, String buffer) {}
+
+    public record Step(String name, boolean loadTime, long flops) {}
+
+    public ProgramLayout {
+        slots = List.copyOf(slots);
+        bindings = List.copyOf(bindings);
+        kernels = List.copyOf(kernels);
+    }
+
+    public Slot slot(String buffer) {
+        for (Slot s : slots) {
+            if (s.name().equals(buffer)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("program " + name + " has no buffer %" + buffer);
+    }
+
+    public List<Bind> bindings(String role) {
+        return bindings.stream().filter(b -> b.role().equals(role)).toList();
+    }
+}

@@ -1,0 +1,227 @@
+package dev.javelin.runtime.cpu;
+
+/**
+ * Convolution and pooling loops for generated kernels, over strided NCHW views (an NHWC tensor is
+ * an NCHW view with permuted strides, so one loop nest serves both layouts). Each call gets an int
+ * table of geometry, offsets and strides (see the generated code's {@code g} tables). Work splits
+ * over the pool by output planes, each written by one task in a fixed order: the same bits for any
+ * number of threads. Taps on the zero padding are skipped by clipping loop ranges, not tested per
+ * element.
+ */
+public final class Windows {
+    // Convolution table: N C H W, O Cg KH KW, OH OW, sh sw dh dw, top left, O/groups, then base and
+    // (n, c, h, w) strides of x, w (o, c, kh, kw) and y.
+    private static final int N = 0, C = 1, H = 2, W = 3, O = 4, CG = 5, KH = 6, KW = 7, OH = 8, OW = 9;
+    private static final int SH = 10, SW = 11, DH = 12, DW = 13, TOP = 14, LEFT = 15, GROUP_OUT = 16;
+    private static final int XG = 17, WG = 22, YG = 27;
+
+    private Windows() {}
+
+    /** {@code y[n, o] = sum over (c, kh, kw) of x * w}: one task per (n, o) output plane. */
+    public static void conv2d(CpuPool pool, float[] x, float[] w, float[] y, int[] g) {
+        int planes = g[N] * g[O];
+        pool.parallelFor(planes, (p, t) -> convPlane(x, w, y, g, p / g[O], p % g[O]));
+    }
+
+    private static void convPlane(float[] x, float[] w, float[] y, int[] g, int n, int o) {
+        int yBase = g[YG] + n * g[YG + 1] + o * g[YG + 2];
+        for (int oh = 0; oh < g[OH]; oh++) {
+            for (int ow = 0; ow < g[OW]; ow++) {
+                y[yBase + oh * g[YG + 3] + ow * g[YG + 4]] = 0;
+            }
+        }
+        int group = o / g[GROUP_OUT];
+        for (int c = 0; c < g[CG]; c++) {
+            int xBase = g[XG] + n * g[XG + 1] + (group * g[CG] + c) * g[XG + 2];
+            for (int kh = 0; kh < g[KH]; kh++) {
+                for (int kw = 0; kw < g[KW]; kw++) {
+                    float wv = w[g[WG] + o * g[WG + 1] + c * g[WG + 2] + kh * g[WG + 3] + kw * g[WG + 4]];
+                    int owLo = firstInside(g[LEFT] - kw * g[DW], g[SW]);
+                    int owHi = Math.min(g[OW], lastInside(g[W] - 1 + g[LEFT] - kw * g[DW], g[SW]) + 1);
+                    for (int oh = 0; oh < g[OH]; oh++) {
+                        int ih = oh * g[SH] - g[TOP] + kh * g[DH];
+                        if (ih < 0 || ih >= g[H]) {
+                            continue;
+                        }
+                        int xRow = xBase + ih * g[XG + 3] + (-g[LEFT] + kw * g[DW]) * g[XG + 4];
+                        int yRow = yBase + oh * g[YG + 3];
+                        int xs = g[SW] * g[XG + 4];
+                        int ys = g[YG + 4];
+                        for (int ow = owLo; ow < owHi; ow++) {
+                            y[yRow + ow * ys] += wv * x[xRow + ow * xs];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Smallest {@code o >= 0} with {@code o * s >= need}. */
+    private static int firstInside(int need, int s) {
+        return need <= 0 ? 0 : Math.ceilDiv(need, s);
+    }
+
+    /** Largest {@code o} with {@code o * s <= limit} (negative when none). */
+    private static int lastInside(int limit, int s) {
+        return limit < 0 ? -1 : Math.floorDiv(limit, s);
+    }
+
+    /** The gradient of conv2d for its input: one task per (n, c) input plane, gathering every tap. */
+    public static void conv2dBackpropInput(CpuPool pool, float[] dx, float[] w, float[] dy, int[] g) {
+        int planes = g[N] * g[C];
+        pool.parallelFor(planes, (p, t) -> inputPlane(dx, w, dy, g, p / g[C], p % g[C]));
+    }
+
+    private static void inputPlane(float[] dx, float[] w, float[] dy, int[] g, int n, int ic) {
+        int group = ic / g[CG];
+        int c = ic % g[CG];
+        int xBase = g[XG] + n * g[XG + 1] + ic * g[XG + 2];
+        for (int ih = 0; ih < g[H]; ih++) {
+            for (int iw = 0; iw < g[W]; iw++) {
+                dx[xBase + ih * g[XG + 3] + iw * g[XG + 4]] = 0;
+            }
+        }
+        for (int o = group * g[GROUP_OUT]; o < (group + 1) * g[GROUP_OUT]; o++) {
+            int yBase = g[YG] + n * g[YG + 1] + o * g[YG + 2];
+            for (int kh = 0; kh < g[KH]; kh++) {
+                for (int kw = 0; kw < g[KW]; kw++) {
+                    float wv = w[g[WG] + o * g[WG + 1] + c * g[WG + 2] + kh * g[WG + 3] + kw * g[WG + 4]];
+                    int owLo = firstInside(g[LEFT] - kw * g[DW], g[SW]);
+                    int owHi = Math.min(g[OW], lastInside(g[W] - 1 + g[LEFT] - kw * g[DW], g[SW]) + 1);
+                    for (int oh = 0; oh < g[OH]; oh++) {
+                        int ih = oh * g[SH] - g[TOP] + kh * g[DH];
+                        if (ih < 0 || ih >= g[H]) {
+                            continue;
+                        }
+                        int xRow = xBase + ih * g[XG + 3] + (-g[LEFT] + kw * g[DW]) * g[XG + 4];
+                        int yRow = yBase + oh * g[YG + 3];
+                        int xs = g[SW] * g[XG + 4];
+                        int ys = g[YG + 4];
+                        for (int ow = owLo; ow < owHi; ow++) {
+                            dx[xRow + ow * xs] += wv * dy[yRow + ow * ys];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The gradient of conv2d for its filter: one task per output channel. */
+    public static void conv2dBackpropFilter(CpuPool pool, float[] x, float[] dw, float[] dy, int[] g) {
+        pool.parallelFor(g[O], (o, t) -> filterOf(x, dw, dy, g, o));
+    }
+
+    private static void filterOf(float[] x, float[] dw, float[] dy, int[] g, int o) {
+        int group = o / g[GROUP_OUT];
+        for (int c = 0; c < g[CG]; c++) {
+            for (int kh = 0; kh < g[KH]; kh++) {
+                for (int kw = 0; kw < g[KW]; kw++) {
+                    int owLo = firstInside(g[LEFT] - kw * g[DW], g[SW]);
+                    int owHi = Math.min(g[OW], lastInside(g[W] - 1 + g[LEFT] - kw * g[DW], g[SW]) + 1);
+                    float acc = 0;
+                    for (int n = 0; n < g[N]; n++) {
+                        int xBase = g[XG] + n * g[XG + 1] + (group * g[CG] + c) * g[XG + 2];
+                        int yBase = g[YG] + n * g[YG + 1] + o * g[YG + 2];
+                        for (int oh = 0; oh < g[OH]; oh++) {
+                            int ih = oh * g[SH] - g[TOP] + kh * g[DH];
+                            if (ih < 0 || ih >= g[H]) {
+                                continue;
+                            }
+                            int xRow = xBase + ih * g[XG + 3] + (-g[LEFT] + kw * g[DW]) * g[XG + 4];
+                            int yRow = yBase + oh * g[YG + 3];
+                            int xs = g[SW] * g[XG + 4];
+                            int ys = g[YG + 4];
+                            for (int ow = owLo; ow < owHi; ow++) {
+                                acc += x[xRow + ow * xs] * dy[yRow + ow * ys];
+                            }
+                        }
+                    }
+                    dw[g[WG] + o * g[WG + 1] + c * g[WG + 2] + kh * g[WG + 3] + kw * g[WG + 4]] = acc;
+                }
+            }
+        }
+    }
+
+    // Pooling table: N C H W, OH OW, KH KW, sh sw, top left, max?, then base and (n, c, h, w) strides
+    // of x, y (the result, or dy for the gradient) and out (the result, or dx).
+    private static final int P_OH = 4, P_OW = 5, P_KH = 6, P_KW = 7, P_SH = 8, P_SW = 9, P_TOP = 10, P_LEFT = 11;
+    private static final int P_MAX = 12, PX = 13, PY = 18, PO = 23;
+
+    /** Max (padding counts as -inf) or average (padding counts as zeros) pooling, one task per plane. */
+    public static void pool2d(CpuPool pool, float[] x, float[] y, float[] out, int[] g) {
+        pool.parallelFor(g[N] * g[C], (p, t) -> poolPlane(x, out, g, p / g[C], p % g[C]));
+    }
+
+    private static void poolPlane(float[] x, float[] y, int[] g, int n, int c) {
+        boolean max = g[P_MAX] == 1;
+        int xBase = g[PX] + n * g[PX + 1] + c * g[PX + 2];
+        int yBase = g[PO] + n * g[PO + 1] + c * g[PO + 2];
+        float scale = 1f / (g[P_KH] * g[P_KW]);
+        for (int oh = 0; oh < g[P_OH]; oh++) {
+            for (int ow = 0; ow < g[P_OW]; ow++) {
+                float acc = max ? Float.NEGATIVE_INFINITY : 0;
+                for (int i = 0; i < g[P_KH]; i++) {
+                    int ih = oh * g[P_SH] - g[P_TOP] + i;
+                    for (int j = 0; j < g[P_KW]; j++) {
+                        int iw = ow * g[P_SW] - g[P_LEFT] + j;
+                        if (ih < 0 || ih >= g[H] || iw < 0 || iw >= g[W]) {
+                            continue;
+                        }
+                        float v = x[xBase + ih * g[PX + 3] + iw * g[PX + 4]];
+                        acc = max ? Math.max(acc, v) : acc + v;
+                    }
+                }
+                y[yBase + oh * g[PO + 3] + ow * g[PO + 4]] = max ? acc : acc * scale;
+            }
+        }
+    }
+
+    /**
+     * The gradient of pooling: max sends each output's gradient to the first position holding the
+     * window's maximum (NaN counting as largest), average spreads it evenly; one task per plane.
+     */
+    public static void pool2dBackprop(CpuPool pool, float[] x, float[] dy, float[] dx, int[] g) {
+        pool.parallelFor(g[N] * g[C], (p, t) -> gradPlane(x, dy, dx, g, p / g[C], p % g[C]));
+    }
+
+    private static void gradPlane(float[] x, float[] dy, float[] dx, int[] g, int n, int c) {
+        boolean max = g[P_MAX] == 1;
+        int xBase = g[PX] + n * g[PX + 1] + c * g[PX + 2];
+        int yBase = g[PY] + n * g[PY + 1] + c * g[PY + 2];
+        int dBase = g[PO] + n * g[PO + 1] + c * g[PO + 2];
+        for (int ih = 0; ih < g[H]; ih++) {
+            for (int iw = 0; iw < g[W]; iw++) {
+                dx[dBase + ih * g[PO + 3] + iw * g[PO + 4]] = 0;
+            }
+        }
+        float scale = 1f / (g[P_KH] * g[P_KW]);
+        for (int oh = 0; oh < g[P_OH]; oh++) {
+            for (int ow = 0; ow < g[P_OW]; ow++) {
+                float gy = dy[yBase + oh * g[PY + 3] + ow * g[PY + 4]];
+                int best = -1;
+                float bestValue = 0;
+                for (int i = 0; i < g[P_KH]; i++) {
+                    int ih = oh * g[P_SH] - g[P_TOP] + i;
+                    for (int j = 0; j < g[P_KW]; j++) {
+                        int iw = ow * g[P_SW] - g[P_LEFT] + j;
+                        if (ih < 0 || ih >= g[H] || iw < 0 || iw >= g[W]) {
+                            continue;
+                        }
+                        if (max) {
+                            float v = x[xBase + ih * g[PX + 3] + iw * g[PX + 4]];
+                            if (best < 0 || v > bestValue || (v != v && bestValue == bestValue)) {
+                                best = ih * g[PO + 3] + iw * g[PO + 4];
+                                bestValue = v;
+                            }
+                        } else {
+                            dx[dBase + ih * g[PO + 3] + iw * g[PO + 4]] += gy * scale;
+                        }
+                    }
+                }
+                if (best >= 0) {
+                    dx[dBase + best] += gy;
+                }
+            }
+        }
+    }
+}
