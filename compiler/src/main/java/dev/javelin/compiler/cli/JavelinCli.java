@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
             CompileCommand.class,
             TrainCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class JavelinCli implements Runnable {

@@ -20,8 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * The CPU backend's just-in-time path: plan → Java source ({@link CpuCodegen}) → classes (javac in
- * this process, or the disk cache keyed by a hash of the plan text, the Javelin version and the
- * JVM's) → an executor over the program's memory. Logs whether javac ran.
+ * this process, or the disk cache keyed by a hash of the plan text, the Javelin version, the
+ * generated source and the JVM's version) → an executor over the program's memory. Logs whether
+ * javac ran.
  */
 public final class CpuBackend {
     /** A compiled program: what makes executors, and how it was obtained. */
@@ -39,10 +40,13 @@ public final class CpuBackend {
     public static Compiled compile(Plan plan, Path cacheDir, Consumer<String> log) {
         long t0 = System.nanoTime();
         String text = PlanPrinter.print(plan);
-        String key = ClassCache.key(text, Version.javelin(), Runtime.version().toString());
-        String className = "Cpu_" + key.substring(0, 16);
+        String className = "Cpu_" + ClassCache.key(text).substring(0, 16);
         GeneratedProgram program = CpuCodegen.generate(plan, PACKAGE, className);
         dump(program, log);
+        // The plan text and the Javelin version decide the source; keying on the source itself also
+        // catches a changed code generator between builds of one version (and the JVM, its javac).
+        String key = ClassCache.key(
+                text, Version.javelin(), program.source(), Runtime.version().toString());
         ClassCache cache = cacheDir == null ? null : new ClassCache(cacheDir);
         Map<String, byte[]> classes = null;
         boolean hit = false;

@@ -14,13 +14,23 @@ import java.util.Objects;
  * the arithmetic, with cache blocking around it: {@link #KC} columns of A per pass, {@link #MC} rows
  * of A per block (kept in L2), {@link #NC} columns of B per shared block (kept in L3).
  *
- * <p>Work is split over the {@link CpuPool} by blocks of C. Each element of C is one FMA chain over
- * k in order (see {@link GemmKernel}), so results are bit-identical for any number of threads, any
- * blocking and any path. All workspace is allocated by the constructor: a steady-state multiply
- * allocates nothing.
+ * <p>Three paths, chosen by shape, because one blocking cannot serve a matrix-vector product, a
+ * small batch and a large product alike:
  *
- * <p>One instance runs one multiply at a time (its workspace is shared by its calls); use one per
- * thread that issues multiplies. Do not call it from inside a task of its own pool.
+ * <ul>
+ *   <li>up to {@link #ROWS} rows with row-major B: no packing, B streamed once ({@link GemmRows});
+ *   <li>up to {@link #MC} rows: one pool call; each task packs A and its own strip of B;
+ *   <li>more rows: per block of B, the threads pack it together, then share it.
+ * </ul>
+ *
+ * <p>Work is split over the {@link CpuPool} by blocks of C, and each element of C is one FMA chain
+ * over k in order (see {@link GemmKernel}), so results are bit-identical for any number of threads,
+ * any blocking and any path. Problems under {@link #SERIAL_FLOPS} run on the calling thread. All
+ * workspace is allocated by the constructor: a steady-state multiply allocates nothing.
+ *
+ * <p>Not thread-safe: one instance runs one multiply at a time (its workspace is shared by its
+ * calls; reentrant use from an epilogue is detected and refused). Use one per thread that issues
+ * multiplies, and do not call it from inside a task of its own pool.
  */
 public final class Gemm {
     /** Called once per finished block of C (all of k summed): rows [i0,i1), columns [j0,j1). */
@@ -32,17 +42,14 @@ public final class Gemm {
     /** The epilogue that does nothing. */
     public static final Epilogue NONE = (i0, i1, j0, j1) -> {};
 
-    /** Depth of a pass: a {@code KC × NR} panel of B (16 KiB with AVX2) stays in L1. */
-    static final int KC = Integer.getInteger("gemm.kc", 256);
+    /** Depth of a pass: a {@code KC × NR} micro-panel of B (24 KiB with AVX2) stays in L1. */
+    static final int KC = 256;
 
     /** Rows of A per block: an {@code MC × KC} block of packed A (120 KiB) stays in L2. */
-    static final int MC = Integer.getInteger("gemm.mc", 40) * MR;
+    static final int MC = 40 * MR;
 
     /** Columns of B packed together and shared by all threads for large m (4 MiB, in L3). */
-    static final int NC = roundUp(Integer.getInteger("gemm.nc", 4096), NR);
-
-    /** Columns of B a thread packs for itself at a time when m fits one block. */
-    static final int NS = roundUp(Integer.getInteger("gemm.ns", 512), NR);
+    static final int NC = roundUp(4096, NR);
 
     /** Up to this many rows of A (with row-major B) take the matrix-vector path, {@link GemmRows}. */
     static final int ROWS = 2;
@@ -78,8 +85,8 @@ public final class Gemm {
         this.pool = Objects.requireNonNull(pool, "pool");
         int threads = pool.threads();
         aPacks = new float[threads][MC * KC];
-        bPacks = new float[threads][KC * NS];
-        tiles = new float[threads][MR * NR];
+        bPacks = new float[threads][KC * NR];
+        tiles = new float[threads][MR * NR + 16]; // + one cache line: the threads' tiles never share one
     }
 
     /**
@@ -90,6 +97,14 @@ public final class Gemm {
      * non-negative ints (so transposed operands are just swapped strides). m, n, k >= 0 (k == 0
      * gives zeros). After each block of C is complete, epilogue.apply(...) is called for that block,
      * possibly from a worker thread; every element of C is covered by exactly one call.
+     *
+     * <p>Element (i,j) of C is computed as {@code s = fma(A(i,p), B(p,j), s)} for p = 0 .. k-1 in
+     * order, from s = +0: the same float for any thread count, blocking or path.
+     *
+     * @throws IllegalArgumentException for negative sizes, offsets or strides, or {@code ldc < n}
+     * @throws IndexOutOfBoundsException if an operand reaches past the end of its array (checked
+     *     before anything is written)
+     * @throws IllegalStateException if called while this instance is already multiplying
      */
     public void multiply(
             int m,
@@ -186,8 +201,10 @@ public final class Gemm {
 
     /**
      * A (all of m) fits one block, so split C into strips of columns (and rows, if there are too few
-     * columns for the threads); each task packs its own slice of B, so one call of the pool does it
-     * all, and each element of B is still packed once.
+     * columns for the threads) and let one call of the pool do it all. Each task packs its slice of B
+     * itself, one micro-panel at a time right before the kernel streams it, so the packed panel is
+     * still in L1 (with few rows of A, packing B is a large part of the work; measured 10% faster
+     * than packing wider blocks). Each element of B is still packed once.
      */
     private void runStrips(int threads) {
         int panels = Math.ceilDiv(n, NR);
@@ -210,8 +227,8 @@ public final class Gemm {
             int p = kb * kcEach;
             int depth = Math.min(kcEach, k - p);
             GemmPacking.packA(a, aOff, aRow, aCol, i0, i1 - i0, p, depth, aPack);
-            for (int j = j0; j < j1; j += NS) {
-                int width = Math.min(NS, j1 - j);
+            for (int j = j0; j < j1; j += NR) {
+                int width = Math.min(NR, j1 - j);
                 GemmPacking.packB(b, bOff, bRow, bCol, j, width, p, depth, bPack, 0);
                 GemmKernel.block(
                         i1 - i0,

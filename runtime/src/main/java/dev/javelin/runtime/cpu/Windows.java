@@ -154,24 +154,29 @@ public final class Windows {
 
     private static void poolPlane(float[] x, float[] y, int[] g, int n, int c) {
         boolean max = g[P_MAX] == 1;
+        int height = g[H], width = g[W], oh1 = g[P_OH], ow1 = g[P_OW], kh = g[P_KH], kw = g[P_KW];
+        int sh = g[P_SH], sw = g[P_SW], top = g[P_TOP], left = g[P_LEFT];
+        int xsH = g[PX + 3], xsW = g[PX + 4], ysH = g[PO + 3], ysW = g[PO + 4];
         int xBase = g[PX] + n * g[PX + 1] + c * g[PX + 2];
         int yBase = g[PO] + n * g[PO + 1] + c * g[PO + 2];
-        float scale = 1f / (g[P_KH] * g[P_KW]);
-        for (int oh = 0; oh < g[P_OH]; oh++) {
-            for (int ow = 0; ow < g[P_OW]; ow++) {
+        float scale = 1f / (kh * kw);
+        for (int oh = 0; oh < oh1; oh++) {
+            int h0 = oh * sh - top;
+            int i0 = Math.max(0, -h0);
+            int i1 = Math.min(kh, height - h0);
+            for (int ow = 0; ow < ow1; ow++) {
+                int w0 = ow * sw - left;
+                int j0 = Math.max(0, -w0);
+                int j1 = Math.min(kw, width - w0);
                 float acc = max ? Float.NEGATIVE_INFINITY : 0;
-                for (int i = 0; i < g[P_KH]; i++) {
-                    int ih = oh * g[P_SH] - g[P_TOP] + i;
-                    for (int j = 0; j < g[P_KW]; j++) {
-                        int iw = ow * g[P_SW] - g[P_LEFT] + j;
-                        if (ih < 0 || ih >= g[H] || iw < 0 || iw >= g[W]) {
-                            continue;
-                        }
-                        float v = x[xBase + ih * g[PX + 3] + iw * g[PX + 4]];
+                for (int i = i0; i < i1; i++) {
+                    int row = xBase + (h0 + i) * xsH + w0 * xsW;
+                    for (int j = j0; j < j1; j++) {
+                        float v = x[row + j * xsW];
                         acc = max ? Math.max(acc, v) : acc + v;
                     }
                 }
-                y[yBase + oh * g[PO + 3] + ow * g[PO + 4]] = max ? acc : acc * scale;
+                y[yBase + oh * ysH + ow * ysW] = max ? acc : acc * scale;
             }
         }
     }
@@ -186,40 +191,51 @@ public final class Windows {
 
     private static void gradPlane(float[] x, float[] dy, float[] dx, int[] g, int n, int c) {
         boolean max = g[P_MAX] == 1;
+        int height = g[H], width = g[W], oh1 = g[P_OH], ow1 = g[P_OW], kh = g[P_KH], kw = g[P_KW];
+        int sh = g[P_SH], sw = g[P_SW], top = g[P_TOP], left = g[P_LEFT];
+        int xsH = g[PX + 3], xsW = g[PX + 4], ysH = g[PY + 3], ysW = g[PY + 4], dsH = g[PO + 3], dsW = g[PO + 4];
         int xBase = g[PX] + n * g[PX + 1] + c * g[PX + 2];
         int yBase = g[PY] + n * g[PY + 1] + c * g[PY + 2];
         int dBase = g[PO] + n * g[PO + 1] + c * g[PO + 2];
-        for (int ih = 0; ih < g[H]; ih++) {
-            for (int iw = 0; iw < g[W]; iw++) {
-                dx[dBase + ih * g[PO + 3] + iw * g[PO + 4]] = 0;
+        for (int ih = 0; ih < height; ih++) {
+            for (int iw = 0; iw < width; iw++) {
+                dx[dBase + ih * dsH + iw * dsW] = 0;
             }
         }
-        float scale = 1f / (g[P_KH] * g[P_KW]);
-        for (int oh = 0; oh < g[P_OH]; oh++) {
-            for (int ow = 0; ow < g[P_OW]; ow++) {
-                float gy = dy[yBase + oh * g[PY + 3] + ow * g[PY + 4]];
-                int best = -1;
-                float bestValue = 0;
-                for (int i = 0; i < g[P_KH]; i++) {
-                    int ih = oh * g[P_SH] - g[P_TOP] + i;
-                    for (int j = 0; j < g[P_KW]; j++) {
-                        int iw = ow * g[P_SW] - g[P_LEFT] + j;
-                        if (ih < 0 || ih >= g[H] || iw < 0 || iw >= g[W]) {
-                            continue;
+        float scale = 1f / (kh * kw);
+        for (int oh = 0; oh < oh1; oh++) {
+            int h0 = oh * sh - top;
+            int i0 = Math.max(0, -h0);
+            int i1 = Math.min(kh, height - h0);
+            for (int ow = 0; ow < ow1; ow++) {
+                int w0 = ow * sw - left;
+                int j0 = Math.max(0, -w0);
+                int j1 = Math.min(kw, width - w0);
+                float gy = dy[yBase + oh * ysH + ow * ysW];
+                if (!max) {
+                    for (int i = i0; i < i1; i++) {
+                        for (int j = j0; j < j1; j++) {
+                            dx[dBase + (h0 + i) * dsH + (w0 + j) * dsW] += gy * scale;
                         }
-                        if (max) {
-                            float v = x[xBase + ih * g[PX + 3] + iw * g[PX + 4]];
-                            if (best < 0 || v > bestValue || (v != v && bestValue == bestValue)) {
-                                best = ih * g[PO + 3] + iw * g[PO + 4];
-                                bestValue = v;
-                            }
-                        } else {
-                            dx[dBase + ih * g[PO + 3] + iw * g[PO + 4]] += gy * scale;
+                    }
+                    continue;
+                }
+                // The first position holding the window's maximum (a NaN counts as the largest).
+                int bestH = -1;
+                int bestW = -1;
+                float best = 0;
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        float v = x[xBase + (h0 + i) * xsH + (w0 + j) * xsW];
+                        if (bestH < 0 || v > best || (v != v && best == best)) {
+                            bestH = h0 + i;
+                            bestW = w0 + j;
+                            best = v;
                         }
                     }
                 }
-                if (best >= 0) {
-                    dx[dBase + best] += gy;
+                if (bestH >= 0) {
+                    dx[dBase + bestH * dsH + bestW * dsW] += gy;
                 }
             }
         }

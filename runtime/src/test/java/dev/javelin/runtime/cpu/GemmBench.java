@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Throughput of {@link Gemm} against a naive triple loop, for the record (not a test). Run after
- * {@code mvn -pl runtime verify}:
+ * Throughput of {@link Gemm}, and of a naive triple loop for scale (a benchmark, not a test). After
+ * {@code mvn -pl runtime verify}, from the repository root:
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp runtime/target/classes:runtime/target/test-classes \
@@ -13,7 +13,8 @@ import java.util.Random;
  * </pre>
  *
  * For each size it warms up, then times repeated multiplies and prints the median, minimum and
- * maximum GFLOP/s, first on one thread, then on {@code threads} (default: all processors).
+ * maximum GFLOP/s: first on one thread, then on {@code threads} (default: all processors), then the
+ * naive loop (fewer runs: it is slow). Operands are row-major and separate; C is overwritten.
  */
 public final class GemmBench {
     private static final int[][] SIZES = {
@@ -27,22 +28,32 @@ public final class GemmBench {
                 ? Integer.parseInt(args[0])
                 : Runtime.getRuntime().availableProcessors();
         System.out.printf(
-                "species %s, MR=%d NR=%d KC=%d MC=%d NC=%d%n",
-                GemmKernel.SPECIES, GemmKernel.MR, GemmKernel.NR, Gemm.KC, Gemm.MC, Gemm.NC);
+                "%s, MR=%d NR=%d KC=%d MC=%d NC=%d, %d processors%n",
+                GemmKernel.SPECIES,
+                GemmKernel.MR,
+                GemmKernel.NR,
+                Gemm.KC,
+                Gemm.MC,
+                Gemm.NC,
+                Runtime.getRuntime().availableProcessors());
         for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
             try (CpuPool pool = new CpuPool(t)) {
                 Gemm gemm = new Gemm(pool);
                 for (int[] s : SIZES) {
-                    bench("gemm  " + t + " thread(s)", s[0], s[2], s[1], gemm);
+                    bench("gemm, " + t + " thread" + (t == 1 ? " " : "s"), s, gemm);
                 }
             }
         }
         for (int[] s : SIZES) {
-            bench("naive 1 thread   ", s[0], s[2], s[1], null);
+            bench("naive, 1 thread", s, null);
         }
     }
 
-    private static void bench(String label, int m, int n, int k, Gemm gemm) {
+    /** Sizes are m × k × n, the way matmul shapes are usually written ([m,k]·[k,n]). */
+    private static void bench(String label, int[] size, Gemm gemm) {
+        int m = size[0];
+        int k = size[1];
+        int n = size[2];
         Random random = new Random(1);
         float[] a = random(random, m * k);
         float[] b = random(random, k * n);
@@ -51,10 +62,13 @@ public final class GemmBench {
         Runnable run = gemm == null
                 ? () -> naive(m, n, k, a, b, c)
                 : () -> gemm.multiply(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, Gemm.NONE);
-        int reps = (int) Math.max(gemm == null ? 3 : 9, Math.min(2000, (gemm == null ? 2e9 : 2e11) / flops));
-        long warmEnd = System.nanoTime() + (gemm == null ? 500_000_000L : 2_000_000_000L);
-        for (int w = 0; w < 3 || System.nanoTime() < warmEnd && w < 5 * reps; w++) {
-            run.run();
+        double budget = gemm == null ? 5e9 : 3e11;
+        int reps = (int) Math.max(gemm == null ? 1 : 10, Math.min(5000, budget / flops));
+        long warmUntil = System.nanoTime() + (gemm == null ? 0 : 2_000_000_000L);
+        if (flops < budget) { // a naive 2048³ takes a minute: there, on-stack replacement will do
+            do {
+                run.run();
+            } while (System.nanoTime() < warmUntil);
         }
         double[] gflops = new double[reps];
         for (int r = 0; r < reps; r++) {
@@ -64,7 +78,7 @@ public final class GemmBench {
         }
         Arrays.sort(gflops);
         System.out.printf(
-                "%s %5d x %4d x %4d: median %6.1f  min %6.1f  max %6.1f GFLOP/s (%d runs)%n",
+                "%-17s %4d x %4d x %4d: median %6.1f  min %6.1f  max %6.1f GFLOP/s (%d runs)%n",
                 label, m, k, n, gflops[reps / 2], gflops[0], gflops[reps - 1], reps);
     }
 
