@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.compiler.cpu.CpuBackend;
+import dev.javelin.compiler.cpu.Feeds;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
@@ -134,25 +135,13 @@ class CpuBackendTest {
         CpuBackend.Compiled compiled = CpuBackend.compile(c.plan(), cache, s -> {});
         CpuExecutor ex = compiled.executor(POOL);
         for (Node in : g.inputs()) {
-            feed(ex, "input", in.name(), feeds.get(in.name()));
+            Feeds.set(ex, "input", in.name(), feeds.get(in.name()));
         }
         for (Node p : g.parameters()) {
-            feed(ex, "parameter", p.name(), feeds.get(p.name()));
+            Feeds.set(ex, "parameter", p.name(), feeds.get(p.name()));
         }
         ex.run();
         return ex;
-    }
-
-    static void feed(CpuExecutor ex, String role, String name, NdArray v) {
-        if (v.dtype() == DType.F32) {
-            float[] f = new float[v.size()];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) v.get(i);
-            }
-            ex.set(role, name, f);
-        } else {
-            ex.set(role, name, v.toLongs());
-        }
     }
 
     static void assertClose(String what, NdArray want, float[] got, double tolerance) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.javelin.compiler.cpu.CpuBackend;
+import dev.javelin.compiler.cpu.Feeds;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
@@ -37,10 +38,10 @@ class CpuSteadyStateTest {
                 .plan();
         CpuExecutor ex = CpuBackend.compile(plan, null, s -> {}).executor(pool);
         for (Node n : g.inputs()) {
-            CpuBackendTest.feed(ex, "input", n.name(), feeds.get(n.name()));
+            Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
         }
         for (Node n : g.parameters()) {
-            CpuBackendTest.feed(ex, "parameter", n.name(), feeds.get(n.name()));
+            Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
         }
         return ex;
     }

@@ -1,6 +1,7 @@
 package dev.javelin.compiler.cli;
 
 import dev.javelin.compiler.cpu.CpuBackend;
+import dev.javelin.compiler.cpu.Feeds;
 import dev.javelin.dsl.json.Json;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
@@ -176,10 +177,10 @@ final class BenchCommand implements Callable<Integer> {
         CpuExecutor ex = CpuBackend.compile(plan, CpuBackend.defaultCacheDir(), out::println)
                 .executor(pool);
         for (Node n : g.inputs()) {
-            set(ex, "input", n.name(), feeds.get(n.name()));
+            Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
         }
         for (Node n : g.parameters()) {
-            set(ex, "parameter", n.name(), feeds.get(n.name()));
+            Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
         }
         long flops = 0;
         int kernels = 0;
@@ -190,18 +191,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return new Variant(ex, flops, kernels);
-    }
-
-    private static void set(CpuExecutor ex, String role, String name, NdArray v) {
-        if (v.dtype() == DType.F32) {
-            float[] f = new float[v.size()];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) v.get(i);
-            }
-            ex.set(role, name, f);
-        } else {
-            ex.set(role, name, v.toLongs());
-        }
     }
 
     private static long time(CpuExecutor ex) {

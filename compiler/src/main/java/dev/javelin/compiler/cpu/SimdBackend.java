@@ -2,7 +2,6 @@ package dev.javelin.compiler.cpu;
 
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
@@ -96,43 +95,11 @@ public final class SimdBackend implements Backend, AutoCloseable {
         }
 
         private void set(String role, String name, NdArray v) {
-            switch (v.dtype()) {
-                case F32 -> {
-                    float[] f = new float[v.size()];
-                    for (int i = 0; i < f.length; i++) {
-                        f[i] = (float) v.get(i);
-                    }
-                    ex.set(role, name, f);
-                }
-                case F64, F16, BF16 -> ex.set(role, name, v.toDoubles());
-                case I32, I64, BOOL -> ex.set(role, name, v.toLongs());
-            }
+            Feeds.set(ex, role, name, v);
         }
 
         private NdArray get(String role, String name) {
-            ProgramLayout.Slot s = ex.layout().slot(slotOf(role, name));
-            DType t = DType.fromText(s.dtype());
-            return switch (t) {
-                case F32 -> {
-                    float[] f = ex.get(role, name);
-                    double[] d = new double[f.length];
-                    for (int i = 0; i < f.length; i++) {
-                        d[i] = f[i];
-                    }
-                    yield NdArray.of(t, s.shape(), d);
-                }
-                case F64, F16, BF16 -> NdArray.of(t, s.shape(), ex.getDoubles(role, name));
-                case I32, I64, BOOL -> NdArray.ofLongs(t, s.shape(), ex.getLongs(role, name));
-            };
-        }
-
-        private String slotOf(String role, String name) {
-            for (ProgramLayout.Bind b : ex.layout().bindings(role)) {
-                if (b.name().equals(name)) {
-                    return b.buffer();
-                }
-            }
-            throw new IllegalArgumentException("program " + ex.layout().name() + " has no " + role + " '" + name + "'");
+            return Feeds.get(ex, role, name);
         }
     }
 }

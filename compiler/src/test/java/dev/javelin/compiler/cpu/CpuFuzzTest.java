@@ -36,9 +36,7 @@ class CpuFuzzTest {
     private static final CpuPool POOL = new CpuPool(2);
 
     static long masterSeed() {
-        String env = System.getenv("JAVELIN_FUZZ_SEED");
-        long fallback = env == null || env.isBlank() ? 20261127L : Long.parseLong(env.trim());
-        return Long.getLong("javelin.fuzz.seed", fallback);
+        return RandomGraphs.masterSeed(20261127L);
     }
 
     @BeforeAll
@@ -74,10 +72,10 @@ class CpuFuzzTest {
                         (fused ? "fused" : "unfused") + " plan\n" + dev.javelin.ir.plan.PlanPrinter.print(c.plan());
                 CpuExecutor ex = CpuBackend.compile(c.plan(), null, s -> {}).executor(POOL);
                 for (Node in : g.inputs()) {
-                    feed(ex, "input", in.name(), feeds.get(in.name()));
+                    Feeds.set(ex, "input", in.name(), feeds.get(in.name()));
                 }
                 for (Node p : g.parameters()) {
-                    feed(ex, "parameter", p.name(), feeds.get(p.name()));
+                    Feeds.set(ex, "parameter", p.name(), feeds.get(p.name()));
                 }
                 ex.run();
                 double tol = tolerance(g);
@@ -86,20 +84,6 @@ class CpuFuzzTest {
                         .forEach((name, v) -> compare("assigned " + name, v, ex, "parameter", name, tol, where));
             }
         });
-    }
-
-    static void feed(CpuExecutor ex, String role, String name, NdArray v) {
-        switch (v.dtype()) {
-            case F32 -> {
-                float[] f = new float[v.size()];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = (float) v.get(i);
-                }
-                ex.set(role, name, f);
-            }
-            case F64, F16, BF16 -> ex.set(role, name, v.toDoubles());
-            default -> ex.set(role, name, v.toLongs());
-        }
     }
 
     /** The largest finite magnitude of {@code a}, at least 1: what float tolerances are relative to. */

@@ -170,10 +170,10 @@ class CpuKernelKindsTest {
             var plan = Pipeline.compile(g, Map.of(), options).plan();
             CpuExecutor ex = CpuBackend.compile(plan, null, s -> {}).executor(POOL);
             for (Node n : g.inputs()) {
-                CpuFuzzTest.feed(ex, "input", n.name(), feeds.get(n.name()));
+                Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
             }
             for (Node n : g.parameters()) {
-                CpuFuzzTest.feed(ex, "parameter", n.name(), feeds.get(n.name()));
+                Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
             }
             ex.run();
             String where = (fused ? "fused" : "unfused") + " " + c.name();

@@ -51,6 +51,16 @@ public final class RandomGraphs {
         this.b = new GraphBuilder("random_" + Long.toUnsignedString(seed, 36));
     }
 
+    /**
+     * The master seed of a fuzz test: {@code -Djavelin.fuzz.seed=N}, else the environment's {@code
+     * JAVELIN_FUZZ_SEED} (CI sets a fresh one each run), else the test's fixed default.
+     */
+    public static long masterSeed(long fallback) {
+        String env = System.getenv("JAVELIN_FUZZ_SEED");
+        long seed = env == null || env.isBlank() ? fallback : Long.parseLong(env.trim());
+        return Long.getLong("javelin.fuzz.seed", seed);
+    }
+
     /** A valid graph with about {@code steps} ops after its inputs and parameters. */
     public static Graph generate(long seed, int steps) {
         RandomGraphs g = new RandomGraphs(seed);

@@ -39,9 +39,7 @@ class CompileFuzzTest {
     static final int GRAPHS = 1000;
 
     static long masterSeed() {
-        String env = System.getenv("JAVELIN_FUZZ_SEED");
-        long fallback = env == null || env.isBlank() ? 20261126L : Long.parseLong(env.trim());
-        return Long.getLong("javelin.fuzz.seed", fallback);
+        return RandomGraphs.masterSeed(20261126L);
     }
 
     @BeforeAll

@@ -57,8 +57,12 @@ public final class Gemm {
     /** The least number of columns worth a task of its own on the matrix-vector path. */
     static final int ROW_COLUMNS = 128;
 
-    /** Below this many flops, waking workers costs more than it saves. */
-    static final long SERIAL_FLOPS = 1L << 21;
+    /**
+     * Below this many flops, handing work to the other threads costs more than it saves (measured
+     * with workers still spinning from the previous call: 64³ gains a third on two threads, 32×64×64
+     * gains nothing).
+     */
+    static final long SERIAL_FLOPS = 1L << 19;
 
     private final CpuPool pool;
     private final float[] bShared = new float[KC * NC];
@@ -70,6 +74,7 @@ public final class Gemm {
     private final CpuPool.Task packTask = this::packShared;
     private final CpuPool.Task blockTask = this::block;
     private boolean busy;
+    static int NSX = NR;
 
     // The multiply in progress, read by the tasks (published to workers by the pool's barrier).
     private int m, n, k;
@@ -85,7 +90,7 @@ public final class Gemm {
         this.pool = Objects.requireNonNull(pool, "pool");
         int threads = pool.threads();
         aPacks = new float[threads][MC * KC];
-        bPacks = new float[threads][KC * NR];
+        bPacks = new float[threads][KC * 1056];
         tiles = new float[threads][MR * NR + 16]; // + one cache line: the threads' tiles never share one
     }
 
@@ -227,8 +232,8 @@ public final class Gemm {
             int p = kb * kcEach;
             int depth = Math.min(kcEach, k - p);
             GemmPacking.packA(a, aOff, aRow, aCol, i0, i1 - i0, p, depth, aPack);
-            for (int j = j0; j < j1; j += NR) {
-                int width = Math.min(NR, j1 - j);
+            for (int j = j0; j < j1; j += NSX) {
+                int width = Math.min(NSX, j1 - j);
                 GemmPacking.packB(b, bOff, bRow, bCol, j, width, p, depth, bPack, 0);
                 GemmKernel.block(
                         i1 - i0,
