@@ -168,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.printf("%n== The mnist-mlp training step on the CPU backend (Java Vector API), fused and unfused ==%n");
         out.flush();
-        sub(new BenchCommand(), "--model", "mnist-mlp", "--train", "--batch", "128", "--runs", "15", "--warmup", "20");
+        sub(new BenchCommand(), "--model", "mnist-mlp", "--train", "--batch", "128", "--runs", "20", "--warmup", "150");
         fetchMnist(out);
         out.printf("%n== Training mnist-mlp on MNIST on the CPU backend ==%n");
         out.flush();
