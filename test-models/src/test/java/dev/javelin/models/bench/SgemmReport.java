@@ -42,5 +42,15 @@ public final class SgemmReport {
         System.out.printf(Locale.ROOT, "%-16s %12s %12s %8s%n", "m x k x n", "javelin", "openblas", "ratio");
         byShape.forEach((shape, r) ->
                 System.out.printf(Locale.ROOT, "%-16s %8.1f GF/s %8.1f GF/s %8.2f%n", shape, r[0], r[1], r[0] / r[1]));
+        double[] square = byShape.get("1024x1024x1024");
+        steps.forEach((batch, gflops) -> System.out.printf(
+                Locale.ROOT,
+                "mnist-mlp Adam training step, batch %d: %.1f GFLOP/s effective%s%n",
+                batch,
+                gflops,
+                square == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT, ", %.2fx OpenBLAS's 1024^3 rate in this run", gflops / square[1])));
     }
 }
