@@ -13,13 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code javelin train --model two-layer-net} reproduces, step for step, the loss trajectory of the
  * classic NumPy program for the same arrays, computed here in plain float64 Java (the same
- * arithmetic: forward, the hand-derived gradients, and SGD at lr 1e-6).
+ * arithmetic: forward, the hand-derived gradients, and SGD at lr 1e-6), on the reference
+ * interpreter and on the CPU backend.
  */
 class TwoLayerNetTrajectoryTest {
     static final int N = 64;
@@ -127,8 +127,15 @@ class TwoLayerNetTrajectoryTest {
         return losses;
     }
 
-    @Test
-    void reproducesTheFloat64Trajectory(@TempDir Path tmp) throws Exception {
+    /**
+     * On the float64 interpreter (1e-4 relative per step) and on the CPU backend, whose float32
+     * parameters take 200 rounded updates while the loss falls seven orders of magnitude, to a value
+     * that is a small difference of large predictions: there 1e-3 (DESIGN.md allows looser than 1e-4
+     * for long float32 chains, with the reason stated).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"interpreter", "simd"})
+    void reproducesTheFloat64Trajectory(String backend, @TempDir Path tmp) throws Exception {
         Random r = new Random(2026);
         float[][] x = randn(r, N, TwoLayerNet.IN);
         float[][] y = randn(r, N, TwoLayerNet.OUT);
@@ -159,7 +166,7 @@ class TwoLayerNetTrajectoryTest {
                     "--lr",
                     "1e-6",
                     "--backend",
-                    "interpreter",
+                    backend,
                     "--loss-csv",
                     csv.toString()
                 },
@@ -169,6 +176,7 @@ class TwoLayerNetTrajectoryTest {
         List<String> lines = Files.readAllLines(csv);
         assertEquals(STEPS, lines.size());
         double[] expected = reference(x, y, w1, w2);
+        double tolerance = backend.equals("interpreter") ? 1e-4 : 1e-3;
         double worst = 0;
         for (int t = 0; t < STEPS; t++) {
             String[] parts = lines.get(t).split(",");
@@ -176,9 +184,10 @@ class TwoLayerNetTrajectoryTest {
             double loss = Double.parseDouble(parts[1]);
             double rel = Math.abs(loss - expected[t]) / Math.abs(expected[t]);
             worst = Math.max(worst, rel);
-            assertTrue(rel < 1e-4, "step " + t + ": " + loss + " vs " + expected[t]);
+            assertTrue(rel < tolerance, "step " + t + ": " + loss + " vs " + expected[t]);
         }
         assertTrue(expected[STEPS - 1] < expected[0] / 100, "the loss falls by orders of magnitude");
-        System.out.println("two-layer-net: worst relative difference over " + STEPS + " steps: " + worst);
+        System.out.println(
+                "two-layer-net on " + backend + ": worst relative difference over " + STEPS + " steps: " + worst);
     }
 }
