@@ -27,8 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 class CpuSteadyStateTest {
     private static CpuExecutor mnistStep(CpuPool pool, int batch) {
+        return trainingStep("mnist-mlp", pool, batch);
+    }
+
+    private static CpuExecutor trainingStep(String model, CpuPool pool, int batch) {
         TestModels models = new TestModels();
-        var m = models.create("mnist-mlp");
+        var m = models.create(model);
         Trainer t = new Trainer(m, Optimizer.adam(), 1, null, Backend.INTERPRETER);
         Graph g = t.trainGraph();
         Map<String, NdArray> feeds = new HashMap<>(t.state());
@@ -52,12 +56,13 @@ class CpuSteadyStateTest {
      * for others); so the test warms up in windows of a hundred steps until two in a row allocate
      * nothing, at most {@value #WINDOWS} windows, then requires the next window to allocate nothing.
      */
-    @Test
-    void aSteadyStateTrainingStepAllocatesNothing() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} at batch {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"mnist-mlp, 32", "lenet5, 8"})
+    void aSteadyStateTrainingStepAllocatesNothing(String model, int batch) {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().threadId();
         try (CpuPool pool = new CpuPool(2)) {
-            CpuExecutor ex = mnistStep(pool, 32);
+            CpuExecutor ex = trainingStep(model, pool, batch);
             java.util.List<Long> windows = new java.util.ArrayList<>();
             long allocated = -1;
             while ((allocated != 0 || windows.size() < 2 || windows.get(windows.size() - 2) != 0)

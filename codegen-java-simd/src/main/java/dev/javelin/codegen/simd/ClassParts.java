@@ -43,6 +43,7 @@ final class ClassParts {
         f.add(raw("private final", "CpuPool", "pool", null));
         f.add(raw("private final", "Gemm", "gemm", null));
         f.add(raw("private final", "Convolutions", "conv", null));
+        f.add(raw("private final", "Windows", "win", null));
         return f;
     }
 
@@ -93,6 +94,7 @@ final class ClassParts {
                 .addStatement("this.pool = pool")
                 .addStatement("this.gemm = new Gemm(pool)")
                 .addStatement("this.conv = new Convolutions(pool)")
+                .addStatement("this.win = new Windows(pool)")
                 .build();
     }
 

@@ -226,7 +226,7 @@ final class HeavyOps {
                 geometry(ys),
                 geometry(os)));
         kb.add(new Stage.Code(
-                what, String.format("Windows.%s(pool, %s, %s, %s, %s);%n", fn, array(xs), array(ys), array(os), g)));
+                what, String.format("win.%s(%s, %s, %s, %s);%n", fn, array(xs), array(ys), array(os), g)));
         return out;
     }
 

@@ -15,8 +15,6 @@ public final class Windows {
     private static final int SH = 10, SW = 11, DH = 12, DW = 13, TOP = 14, LEFT = 15, GROUP_OUT = 16;
     private static final int XG = 17, WG = 22, YG = 27;
 
-    private Windows() {}
-
     /** {@code y[n, o] = sum over (c, kh, kw) of x * w}: one task per (n, o) output plane. */
     public static void conv2d(CpuPool pool, float[] x, float[] w, float[] y, int[] g) {
         int planes = g[N] * g[O];
@@ -147,9 +145,36 @@ public final class Windows {
     private static final int P_OH = 4, P_OW = 5, P_KH = 6, P_KW = 7, P_SH = 8, P_SW = 9, P_TOP = 10, P_LEFT = 11;
     private static final int P_MAX = 12, PX = 13, PY = 18, PO = 23;
 
+    // Pooling runs on an instance (one per generated program): the call's operands sit in fields
+    // read by tasks built once, so a pooling call allocates nothing.
+    private final CpuPool pool;
+    private float[] px;
+    private float[] py;
+    private float[] pout;
+    private int[] pg;
+    private final CpuPool.Task poolTask = (p, t) -> poolPlane(px, pout, pg, p / pg[C], p % pg[C]);
+    private final CpuPool.Task gradTask = (p, t) -> gradPlane(px, py, pout, pg, p / pg[C], p % pg[C]);
+
+    public Windows(CpuPool pool) {
+        this.pool = pool;
+    }
+
     /** Max (padding counts as -inf) or average (padding counts as zeros) pooling, one task per plane. */
-    public static void pool2d(CpuPool pool, float[] x, float[] y, float[] out, int[] g) {
-        pool.parallelFor(g[N] * g[C], (p, t) -> poolPlane(x, out, g, p / g[C], p % g[C]));
+    public void pool2d(float[] x, float[] y, float[] out, int[] g) {
+        run(x, y, out, g, poolTask);
+    }
+
+    private void run(float[] x, float[] y, float[] out, int[] g, CpuPool.Task task) {
+        px = x;
+        py = y;
+        pout = out;
+        pg = g;
+        try {
+            pool.parallelFor(g[N] * g[C], task);
+        } finally {
+            px = py = pout = null;
+            pg = null;
+        }
     }
 
     private static void poolPlane(float[] x, float[] y, int[] g, int n, int c) {
@@ -185,8 +210,8 @@ public final class Windows {
      * The gradient of pooling: max sends each output's gradient to the first position holding the
      * window's maximum (NaN counting as largest), average spreads it evenly; one task per plane.
      */
-    public static void pool2dBackprop(CpuPool pool, float[] x, float[] dy, float[] dx, int[] g) {
-        pool.parallelFor(g[N] * g[C], (p, t) -> gradPlane(x, dy, dx, g, p / g[C], p % g[C]));
+    public void pool2dBackprop(float[] x, float[] dy, float[] dx, int[] g) {
+        run(x, dy, dx, g, gradTask);
     }
 
     private static void gradPlane(float[] x, float[] dy, float[] dx, int[] g, int n, int c) {
