@@ -52,16 +52,7 @@ class CpuBackendTest {
     }
 
     static Stream<Arguments> cases() {
-        Stream.Builder<Arguments> out = Stream.builder();
-        for (String model : new TestModels().names()) {
-            for (boolean train : new boolean[] {false, true}) {
-                for (boolean fused : new boolean[] {true, false}) {
-                    out.add(Arguments.of(model, train, fused, "as-written"));
-                }
-                out.add(Arguments.of(model, train, true, "nhwc"));
-            }
-        }
-        return out.build();
+        return ModelCases.all();
     }
 
     @ParameterizedTest(name = "{0} train={1} fused={2} layout={3}")
@@ -71,23 +62,8 @@ class CpuBackendTest {
         Trainer t = new Trainer(m, Optimizer.sgd(), 3, null, Backend.INTERPRETER);
         Graph g = train ? t.trainGraph() : t.evalGraph();
         int batch = 5;
-        Map<String, NdArray> feeds = new HashMap<>();
-        for (Node p : g.parameters()) {
-            feeds.put(p.name(), t.state().get(p.name()));
-        }
-        feeds.putAll(m.syntheticBatch(batch, 11));
-        for (Node in : g.inputs()) {
-            if (in.name().equals("lr")) {
-                feeds.put("lr", NdArray.scalar(DType.F32, 1.0));
-            } else if (in.name().equals("step")) {
-                feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], 4));
-            }
-        }
-        PassOptions options =
-                fused ? PassOptions.verifying() : PassOptions.verifying().withDisabled(Pipeline.FUSE);
-        if (layout.equals("nhwc")) {
-            options = options.withConvLayout(dev.javelin.ir.op.Layout.NHWC);
-        }
+        Map<String, NdArray> feeds = ModelCases.feeds(g, t, m, batch, 1.0);
+        PassOptions options = ModelCases.options(fused, layout);
         CpuExecutor ex = run(g, feeds, options, batch);
         Interpreter.Result want = Interpreter.run(g, feeds);
         want.outputs().forEach((name, v) -> assertClose(model + " output " + name, v, ex.get("output", name), 1e-4));

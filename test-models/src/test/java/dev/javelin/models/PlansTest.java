@@ -32,16 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PlansTest {
     static Stream<Arguments> cases() {
-        Stream.Builder<Arguments> out = Stream.builder();
-        for (String model : new TestModels().names()) {
-            for (boolean train : new boolean[] {false, true}) {
-                for (boolean fused : new boolean[] {true, false}) {
-                    out.add(Arguments.of(model, train, fused, "as-written"));
-                }
-                out.add(Arguments.of(model, train, true, "nhwc"));
-            }
-        }
-        return out.build();
+        return ModelCases.all();
     }
 
     @ParameterizedTest(name = "{0} train={1} fused={2} layout={3}")
@@ -51,23 +42,8 @@ class PlansTest {
         Trainer t = new Trainer(m, Optimizer.adam(), 3, null, Backend.INTERPRETER);
         Graph g = train ? t.trainGraph() : t.evalGraph();
         int batch = 3;
-        Map<String, NdArray> feeds = new HashMap<>();
-        for (Node p : g.parameters()) {
-            feeds.put(p.name(), t.state().get(p.name()));
-        }
-        feeds.putAll(m.syntheticBatch(batch, 11));
-        for (Node in : g.inputs()) {
-            if (in.name().equals("lr")) {
-                feeds.put("lr", NdArray.scalar(DType.F32, 1e-3));
-            } else if (in.name().equals("step")) {
-                feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], 4));
-            }
-        }
-        PassOptions options =
-                fused ? PassOptions.verifying() : PassOptions.verifying().withDisabled(Pipeline.FUSE);
-        if (layout.equals("nhwc")) {
-            options = options.withConvLayout(dev.javelin.ir.op.Layout.NHWC);
-        }
+        Map<String, NdArray> feeds = ModelCases.feeds(g, t, m, batch, 1e-3);
+        PassOptions options = ModelCases.options(fused, layout);
         Compilation c = Pipeline.compile(g, Map.of("batch", (long) batch), options);
         System.out.printf(
                 "%s train=%s fused=%s layout=%s: %d kernels, peak %d, lower bound %d, no reuse %d%n",

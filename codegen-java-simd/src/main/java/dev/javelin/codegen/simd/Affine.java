@@ -55,18 +55,16 @@ final class Affine {
         return new Affine(c + d, coef);
     }
 
-    /** The same function over a coalesced nest: new loop {@code i} stands for old loop {@code keep[i]}. */
+    /**
+     * The same function over another nest whose loop {@code i} is old loop {@code keep[i]}: a
+     * coalesced nest (keeping each merged group's innermost loop) or a reordered one.
+     */
     Affine project(int[] keep) {
         long[] k = new long[keep.length];
         for (int i = 0; i < keep.length; i++) {
             k[i] = coef[keep[i]];
         }
         return new Affine(c, k);
-    }
-
-    /** The same function over loops listed in another order: new loop {@code i} is old loop {@code order[i]}. */
-    Affine reorder(int[] order) {
-        return project(order);
     }
 
     /** Java source of the value over loop variables {@code v0, v1, ...}, as an int. */

@@ -92,7 +92,10 @@ final class ExprPrinter {
         return r;
     }
 
-    /** The varying subexpressions of {@code roots} along loop {@code j}, and the invariant ones they use. */
+    /**
+     * The largest subexpressions of {@code roots} that do not vary along loop {@code j}: what a
+     * vectorized loop computes once, as scalars, before it starts.
+     */
     static Set<Expr> invariantLeaves(List<Expr> roots, int j, Map<Expr, Boolean> memo) {
         Set<Expr> out = new LinkedHashSet<>();
         for (Expr r : roots) {

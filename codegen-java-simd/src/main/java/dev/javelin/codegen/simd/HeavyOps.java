@@ -15,6 +15,7 @@ import dev.javelin.ir.op.PoolKind;
 import dev.javelin.ir.op.ScatterAdd;
 import dev.javelin.ir.type.DType;
 import java.util.List;
+import java.util.function.BinaryOperator;
 
 /**
  * The heavy nodes of a kernel, each one stage: matrix products through the runtime's packed GEMM
@@ -110,7 +111,7 @@ final class HeavyOps {
         }
         s.append("  ".repeat(batch))
                 .append(String.format(
-                        "gemm.multiply(%d, %d, %d, %s, %s, %d, %d, %s, %s, %d, %d, %s, %s, %d, Gemm.NONE);%n",
+                        "gemm.multiply(%d, %d, %d, %s, %s, %d, %d, %s, %s, %d, %d, %s, %s, %d, Gemm.NONE);\n",
                         m,
                         cols,
                         k,
@@ -186,7 +187,7 @@ final class HeavyOps {
                 geometry(ws),
                 geometry(ys)));
         kb.add(new Stage.Code(
-                what, String.format("conv.%s(%s, %s, %s, %s);%n", fn, array(xs), array(ws), array(ys), g)));
+                what, String.format("conv.%s(%s, %s, %s, %s);\n", fn, array(xs), array(ws), array(ys), g)));
         return out;
     }
 
@@ -226,7 +227,7 @@ final class HeavyOps {
                 geometry(ys),
                 geometry(os)));
         kb.add(new Stage.Code(
-                what, String.format("win.%s(%s, %s, %s, %s);%n", fn, array(xs), array(ys), array(os), g)));
+                what, String.format("win.%s(%s, %s, %s, %s);\n", fn, array(xs), array(ys), array(os), g)));
         return out;
     }
 
@@ -258,63 +259,58 @@ final class HeavyOps {
 
     private Place gather(Node n, Gather g, Place out, String what) {
         Place table = dense(n, 0);
-        Place idx = dense(n, 1);
-        long[] ts = table.shape();
-        long outer = prod(ts, 0, g.axis());
-        long size = ts[g.axis()];
-        long inner = prod(ts, g.axis() + 1, ts.length);
-        long count = idx.numel();
-        String s = checkIndices(idx, count, size, n)
-                + String.format(
-                        "for (int o = 0; o < %d; o++) {%n  for (int j = 0; j < %d; j++) {%n"
-                                + "    int k = (int) %s;%n    for (int i = 0; i < %d; i++) {%n      %s%n    }%n  }%n}%n",
-                        outer,
-                        count,
-                        idx.ref().load(idx.base() + " + j"),
-                        inner,
-                        out.ref()
-                                .store(
-                                        out.base() + " + (o * " + count + " + j) * " + inner + " + i",
-                                        table.ref()
-                                                .load(table.base() + " + (o * " + size + " + k) * " + inner + " + i")));
-        kb.add(new Stage.Code(what, s));
+        indexedLoops(
+                n,
+                what,
+                dense(n, 1),
+                table.shape(),
+                g.axis(),
+                (row, item) ->
+                        out.ref().store(out.base() + " + " + item, table.ref().load(table.base() + " + " + row)));
         return out;
     }
 
     private Place scatter(Node n, ScatterAdd sa, Place out, String what) {
         Place base = dense(n, 0);
-        Place idx = dense(n, 1);
         Place upd = dense(n, 2);
         kb.storeAll(out, new Val.Placed(base));
-        long[] bs = base.shape();
-        long outer = prod(bs, 0, sa.axis());
-        long size = bs[sa.axis()];
-        long inner = prod(bs, sa.axis() + 1, bs.length);
-        long count = idx.numel();
-        String to = out.base() + " + (o * " + size + " + k) * " + inner + " + i";
-        String from = upd.base() + " + (o * " + count + " + j) * " + inner + " + i";
-        String sum = out.ref().dtype().isBool()
-                ? "(" + out.ref().load(to) + " || " + upd.ref().load(from) + ")"
-                : "(" + JavaTypes.type(out.ref().dtype()) + ") (" + out.ref().load(to) + " + "
-                        + upd.ref().load(from) + ")";
-        String s = checkIndices(idx, count, size, n)
-                + String.format(
-                        "for (int o = 0; o < %d; o++) {%n  for (int j = 0; j < %d; j++) {%n"
-                                + "    int k = (int) %s;%n    for (int i = 0; i < %d; i++) {%n      %s%n    }%n  }%n}%n",
-                        outer,
-                        count,
-                        idx.ref().load(idx.base() + " + j"),
-                        inner,
-                        out.ref().store(to, sum));
-        kb.add(new Stage.Code(what, s));
+        indexedLoops(n, what, dense(n, 1), base.shape(), sa.axis(), (row, item) -> {
+            String to = out.base() + " + " + row;
+            String from = upd.base() + " + " + item;
+            String sum = out.ref().dtype().isBool()
+                    ? "(" + out.ref().load(to) + " || " + upd.ref().load(from) + ")"
+                    : "(" + JavaTypes.type(out.ref().dtype()) + ") ("
+                            + out.ref().load(to) + " + " + upd.ref().load(from) + ")";
+            return out.ref().store(to, sum);
+        });
         return out;
     }
 
-    private String checkIndices(Place idx, long count, long size, Node n) {
-        return String.format(
-                "for (int j = 0; j < %d; j++) {%n  long k = %s;%n  if (k < 0 || k >= %d) {%n"
-                        + "    throw CpuErrors.indexOutOfRange(\"%s\", k, j, %d);%n  }%n}%n",
-                count, idx.ref().load(idx.base() + " + j"), size, "%" + n.name() + " = " + n.op().mnemonic(), size);
+    /**
+     * The loops of gather and scatter-add, in NumPy's {@code take} layout: the indexed tensor viewed
+     * as {@code [outer, size, inner]} around {@code axis}, the listed one as {@code [outer, count,
+     * inner]}. Every index is checked first (an error names the node); then for each {@code (o, j)}
+     * with row {@code k = idx[j]}, {@code body} gets the offsets of {@code (o, k, i)} and {@code (o,
+     * j, i)} and returns the statement for element {@code i}.
+     */
+    private void indexedLoops(Node n, String what, Place idx, long[] indexed, int axis, BinaryOperator<String> body) {
+        long outer = prod(indexed, 0, axis);
+        long size = indexed[axis];
+        long inner = prod(indexed, axis + 1, indexed.length);
+        long count = idx.numel();
+        String index = idx.ref().load(idx.base() + " + j");
+        String node = "%" + n.name() + " = " + n.op().mnemonic();
+        String statement =
+                body.apply("(o * " + size + " + k) * " + inner + " + i", "(o * " + count + " + j) * " + inner + " + i");
+        String s = String.format(
+                        "for (int j = 0; j < %d; j++) {\n  long k = %s;\n  if (k < 0 || k >= %d) {\n"
+                                + "    throw CpuErrors.indexOutOfRange(\"%s\", k, j, %d);\n  }\n}\n",
+                        count, index, size, node, size)
+                + String.format(
+                        "for (int o = 0; o < %d; o++) {\n  for (int j = 0; j < %d; j++) {\n"
+                                + "    int k = (int) %s;\n    for (int i = 0; i < %d; i++) {\n      %s\n    }\n  }\n}\n",
+                        outer, count, index, inner, statement);
+        kb.add(new Stage.Code(what, s));
     }
 
     private Place argmax(Node n, ArgMax am, Place out, String what) {
@@ -327,9 +323,9 @@ final class HeavyOps {
         String at = x.base() + " + (o * " + len + " + q) * " + inner + " + i";
         String better = x.ref().dtype().isFloat() ? "v > bv || (v != v && bv == bv)" : "v > bv";
         String s = String.format(
-                "for (int o = 0; o < %d; o++) {%n  for (int i = 0; i < %d; i++) {%n    int best = 0;%n"
-                        + "    %s bv = %s;%n    for (int q = 1; q < %d; q++) {%n      %s v = %s;%n"
-                        + "      if (%s) {%n        best = q;%n        bv = v;%n      }%n    }%n    %s%n  }%n}%n",
+                "for (int o = 0; o < %d; o++) {\n  for (int i = 0; i < %d; i++) {\n    int best = 0;\n"
+                        + "    %s bv = %s;\n    for (int q = 1; q < %d; q++) {\n      %s v = %s;\n"
+                        + "      if (%s) {\n        best = q;\n        bv = v;\n      }\n    }\n    %s\n  }\n}\n",
                 outer,
                 inner,
                 t,

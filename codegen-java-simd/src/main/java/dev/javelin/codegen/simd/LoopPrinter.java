@@ -52,33 +52,13 @@ final class LoopPrinter {
         int j = rank - 1;
         Map<Expr, Boolean> memo = new HashMap<>();
         List<Expr> vals = stores.stream().map(Stage.Store::value).toList();
-        boolean vector = rank >= 1
-                && stores.stream()
-                        .allMatch(s -> s.ref().vectorizable()
-                                && s.index().coef(j) == 1
-                                && VectorOps.supported(s.value(), j, memo));
+        boolean vector = stores.stream()
+                .allMatch(s ->
+                        s.ref().vectorizable() && s.index().coef(j) == 1 && VectorOps.supported(s.value(), j, memo));
         String lo = j == 0 ? "lo" : "0";
         String hi = j == 0 ? "hi" : Long.toString(sizes[j]);
         if (vector) {
-            ExprPrinter outer = new ExprPrinter(b, in, "x", Map.of());
-            for (Expr e : ExprPrinter.invariantLeaves(vals, j, memo)) {
-                if (!(e instanceof Expr.Literal)) {
-                    outer.scalar(e);
-                }
-            }
-            b.append(in).append("int v").append(j).append(" = ").append(lo).append(";\n");
-            b.append(in)
-                    .append("for (int end = ")
-                    .append(lo)
-                    .append(" + F.loopBound(")
-                    .append(hi)
-                    .append(" - ")
-                    .append(lo)
-                    .append("); v")
-                    .append(j)
-                    .append(" < end; v")
-                    .append(j)
-                    .append(" += F.length()) {\n");
+            ExprPrinter outer = openVectorLoop(b, in, j, lo, hi, vals, memo);
             VectorOps vo = new VectorOps(b, in + "  ", outer.names(), memo, j);
             List<String> vs = new ArrayList<>();
             for (Stage.Store s : stores) {
@@ -95,14 +75,7 @@ final class LoopPrinter {
                         .append(");\n");
             }
             b.append(in).append("}\n");
-            b.append(in)
-                    .append("for (; v")
-                    .append(j)
-                    .append(" < ")
-                    .append(hi)
-                    .append("; v")
-                    .append(j);
-            b.append("++) {\n");
+            openTail(b, in, j, hi);
             storeAll(stores, new ExprPrinter(b, in + "  ", "y", outer.names()), b, in + "  ");
             b.append(in).append("}\n");
         } else {
@@ -149,7 +122,7 @@ final class LoopPrinter {
         }
         List<Stage.Accumulate> accs = st.accumulates().stream()
                 .map(a -> new Stage.Accumulate(
-                        a.fn(), a.ref(), a.index().reorder(order), a.value().mapAffine(x -> x.reorder(order))))
+                        a.fn(), a.ref(), a.index().project(order), a.value().mapAffine(x -> x.project(order))))
                 .toList();
         Set<Affine> affines = Coalesce.affines(
                 accs.stream().map(Stage.Accumulate::value).toList(),
@@ -168,6 +141,30 @@ final class LoopPrinter {
                         a.value().mapAffine(x -> x.project(nest.keep()))))
                 .toList();
         return new ReducePrinter(sizes, kept, a2).print();
+    }
+
+    /**
+     * Prints, at indentation {@code in}, the parts of {@code values} invariant along loop {@code j}
+     * as scalars, then opens the vector loop over {@code v_j} in {@code [lo, hi)} (whole vectors
+     * only; {@link #openTail} finishes). Returns the printer holding the invariant scalars' names.
+     */
+    static ExprPrinter openVectorLoop(
+            StringBuilder b, String in, int j, String lo, String hi, List<Expr> values, Map<Expr, Boolean> memo) {
+        ExprPrinter outer = new ExprPrinter(b, in, "x", Map.of());
+        for (Expr e : ExprPrinter.invariantLeaves(values, j, memo)) {
+            if (!(e instanceof Expr.Literal)) {
+                outer.scalar(e);
+            }
+        }
+        String bound = lo.equals("0") ? "F.loopBound(" + hi + ")" : lo + " + F.loopBound(" + hi + " - " + lo + ")";
+        b.append(in).append(String.format("int v%d = %s;\n", j, lo));
+        b.append(in).append(String.format("for (int end = %s; v%d < end; v%d += F.length()) {\n", bound, j, j));
+        return outer;
+    }
+
+    /** Opens the scalar tail of a vector loop: the elements of {@code v_j < hi} it left. */
+    static void openTail(StringBuilder b, String in, int j, String hi) {
+        b.append(in).append(String.format("for (; v%d < %s; v%d++) {\n", j, hi, j));
     }
 
     static String loopHead(int j, String lo, String hi) {

@@ -84,20 +84,8 @@ final class ReducePrinter {
 
     private void vectorLoop(StringBuilder b, String in, int j, Map<Expr, Boolean> memo) {
         List<Expr> vals = accs.stream().map(Stage.Accumulate::value).toList();
-        ExprPrinter outer = new ExprPrinter(b, in, "x", Map.of());
-        for (Expr e : ExprPrinter.invariantLeaves(vals, j, memo)) {
-            if (!(e instanceof Expr.Literal)) {
-                outer.scalar(e);
-            }
-        }
         String hi = Long.toString(sizes[j]);
-        b.append(in).append("int v").append(j).append(" = 0;\n");
-        b.append(in)
-                .append("for (int end = F.loopBound(")
-                .append(hi)
-                .append("); v")
-                .append(j);
-        b.append(" < end; v").append(j).append(" += F.length()) {\n");
+        ExprPrinter outer = LoopPrinter.openVectorLoop(b, in, j, "0", hi, vals, memo);
         VectorOps vo = new VectorOps(b, in + "  ", outer.names(), memo, j);
         for (int i = 0; i < accs.size(); i++) {
             String v = vo.vector(accs.get(i).value());
@@ -116,14 +104,7 @@ final class ReducePrinter {
                     .append(");\n");
         }
         b.append(in).append("}\n");
-        b.append(in)
-                .append("for (; v")
-                .append(j)
-                .append(" < ")
-                .append(hi)
-                .append("; v")
-                .append(j)
-                .append("++) {\n");
+        LoopPrinter.openTail(b, in, j, hi);
         accumulate(b, in + "  ", new ExprPrinter(b, in + "  ", "y", outer.names()));
         b.append(in).append("}\n");
     }

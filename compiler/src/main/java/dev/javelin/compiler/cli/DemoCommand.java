@@ -82,6 +82,9 @@ final class DemoCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new CliException("--batch must be at least 1, found " + batch);
         }
+        if (epochs < 0) {
+            throw new CliException("--epochs must be >= 0, found " + epochs);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Graph g = classifier();
         Verifier.verify(g);
@@ -163,9 +166,6 @@ final class DemoCommand implements Callable<Integer> {
      * Adam on MNIST ({@code javelin train}), both on the CPU backend.
      */
     private void train(PrintWriter out) {
-        if (epochs < 0) {
-            throw new CliException("--epochs must be >= 0, found " + epochs);
-        }
         out.printf("%n== The mnist-mlp training step on the CPU backend (Java Vector API), fused and unfused ==%n");
         out.flush();
         sub(new BenchCommand(), "--model", "mnist-mlp", "--train", "--batch", "128", "--runs", "20", "--warmup", "150");

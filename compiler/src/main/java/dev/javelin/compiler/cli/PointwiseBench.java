@@ -22,9 +22,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code javelin bench --pointwise N}: a chain of eight pointwise ops ({@code y = tanh-free
- * arithmetic: ((x * a + b) max 0 - c) * d ...}) over N floats, fused (one pass: read x and two
- * vectors, write y) and unfused (eight passes), against the copy bandwidth this machine shows in
+ * {@code javelin bench --pointwise N}: a chain of eight pointwise ops over N floats ({@link
+ * #chain}: multiply, add, max, subtract, square, negate, add, min), fused (one pass: read x and s,
+ * write y) and unfused (eight passes), against the copy bandwidth this machine shows in
  * the same run ({@code System.arraycopy} of as many bytes as the fused kernel moves). Bandwidth is
  * the bytes a kernel must move over its median time.
  */

@@ -62,10 +62,6 @@ public final class SimdBackend implements Backend, AutoCloseable {
             this.ex = ex;
         }
 
-        CpuExecutor executor() {
-            return ex;
-        }
-
         @Override
         public void setParameter(String name, NdArray value) {
             set("parameter", name, value);

@@ -144,6 +144,13 @@ class JavelinCliTest {
     }
 
     @Test
+    void demoRefusesNegativeEpochs() {
+        Run r = run("demo", "--epochs", "-1");
+        assertEquals(1, r.code());
+        assertEquals("javelin: --epochs must be >= 0, found -1\n", r.err());
+    }
+
+    @Test
     void demoRunsAndItsProbabilitiesSumToOne() {
         Run r = run("demo", "--batch", "3", "--epochs", "0");
         assertEquals(0, r.code(), r.err());

@@ -15,7 +15,6 @@ import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cpu.CpuExecutor;
 import dev.javelin.runtime.cpu.CpuPool;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,8 +50,7 @@ class CpuFuzzTest {
     }
 
     static LongStream seeds() {
-        Random r = new Random(masterSeed() ^ 0x5DEECE66DL);
-        return LongStream.generate(r::nextLong).limit(GRAPHS);
+        return RandomGraphs.seeds(masterSeed() ^ 0x5DEECE66DL, GRAPHS);
     }
 
     @ParameterizedTest(name = "seed {0}")

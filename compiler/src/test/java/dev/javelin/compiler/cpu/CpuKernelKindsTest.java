@@ -149,7 +149,8 @@ class CpuKernelKindsTest {
         long side = s + 2;
         boolean nhwc = layout == Layout.NHWC;
         Value x = g.input("x", nhwc ? f32(2, side, side, 3) : f32(2, 3, side, side));
-        Value w = g.parameter("w", nhwc ? f32(4, 3, 3, 3) : f32(4, 3, 3, 3));
+        // [O, C, KH, KW] in NCHW, [O, KH, KW, C] in NHWC: the same numbers with C = KH = KW = 3.
+        Value w = g.parameter("w", f32(4, 3, 3, 3));
         Conv2d op = new Conv2d(List.of(2L, 2L), List.of(1L, 1L, 1L, 1L), List.of(1L, 1L), 1).inLayout(layout);
         Value y = g.binary(BinaryFn.MAX, g.add(op, x, w), g.scalar(DType.F32, 0));
         Pool2d pool =

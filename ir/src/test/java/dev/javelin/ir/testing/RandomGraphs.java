@@ -61,6 +61,12 @@ public final class RandomGraphs {
         return Long.getLong("javelin.fuzz.seed", seed);
     }
 
+    /** {@code count} graph seeds drawn from a master seed (see {@link #masterSeed}). */
+    public static java.util.stream.LongStream seeds(long master, int count) {
+        Random r = new Random(master);
+        return java.util.stream.LongStream.generate(r::nextLong).limit(count);
+    }
+
     /** A valid graph with about {@code steps} ops after its inputs and parameters. */
     public static Graph generate(long seed, int steps) {
         RandomGraphs g = new RandomGraphs(seed);

@@ -16,7 +16,6 @@ import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,8 +48,7 @@ class CompileFuzzTest {
     }
 
     static LongStream seeds() {
-        Random r = new Random(masterSeed());
-        return LongStream.generate(r::nextLong).limit(GRAPHS);
+        return RandomGraphs.seeds(masterSeed(), GRAPHS);
     }
 
     @ParameterizedTest(name = "seed {0}")
