@@ -4,6 +4,9 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
+import dev.javelin.codegen.loops.KernelBuilder;
+import dev.javelin.codegen.loops.Layouts;
+import dev.javelin.codegen.loops.Stage;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.plan.Plan;
@@ -55,7 +58,7 @@ public final class CpuCodegen {
                 .skipJavaLangImports(true)
                 .build();
         String source = ClassParts.withImports(file.toString());
-        return new GeneratedProgram(packageName + "." + className, source, Layouts.of(plan, ctx));
+        return new GeneratedProgram(packageName + "." + className, source, Layouts.of(plan, ctx.memory()));
     }
 
     private static List<MethodSpec> kernelMethods(ProgramContext ctx, Kernel kernel, List<Stage> stages) {
@@ -70,12 +73,14 @@ public final class CpuCodegen {
             String name = kernel.name() + "_s" + s;
             Stage st = stages.get(s);
             switch (st) {
-                case Stage.Code c -> {
+                case JavaCode c -> {
                     main.addCode("// $L\n", escape(c.comment()).replace("\n", " "));
                     main.addCode("$L", c.body());
                 }
                 case Stage.Pointwise p -> loop(ctx, main, out, name, LoopPrinter.pointwise(p));
                 case Stage.Reduce r -> loop(ctx, main, out, name, LoopPrinter.reduce(r));
+                case Stage.Custom c ->
+                    throw new IllegalStateException("a custom stage the CPU backend did not make: " + c);
             }
         }
         out.addFirst(main.build());

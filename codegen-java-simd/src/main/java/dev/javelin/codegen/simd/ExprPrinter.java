@@ -1,5 +1,6 @@
 package dev.javelin.codegen.simd;
 
+import dev.javelin.codegen.loops.Expr;
 import dev.javelin.ir.type.DType;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -38,7 +39,7 @@ final class ExprPrinter {
             return have;
         }
         String text = switch (e) {
-            case Expr.Load l -> l.ref().load(l.index().text());
+            case Expr.Load l -> Refs.load(l.ref(), l.index().text());
             case Expr.Iota i ->
                 ScalarOps.cast(DType.I64, i.dtype(), "((long) (" + i.value().text() + "))");
             case Expr.Literal l -> {

@@ -1,5 +1,9 @@
 package dev.javelin.codegen.simd;
 
+import dev.javelin.codegen.loops.KernelBuilder;
+import dev.javelin.codegen.loops.Place;
+import dev.javelin.codegen.loops.UnsupportedKernelException;
+import dev.javelin.codegen.loops.Val;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.ArgMax;
 import dev.javelin.ir.op.Conv2d;
@@ -129,7 +133,7 @@ final class HeavyOps {
         for (int d = batch - 1; d >= 0; d--) {
             s.append("  ".repeat(d)).append("}\n");
         }
-        kb.add(new Stage.Code(what, s.toString()));
+        kb.add(new JavaCode(what, s.toString()));
         return out;
     }
 
@@ -186,8 +190,7 @@ final class HeavyOps {
                 geometry(xs),
                 geometry(ws),
                 geometry(ys)));
-        kb.add(new Stage.Code(
-                what, String.format("conv.%s(%s, %s, %s, %s);\n", fn, array(xs), array(ws), array(ys), g)));
+        kb.add(new JavaCode(what, String.format("conv.%s(%s, %s, %s, %s);\n", fn, array(xs), array(ws), array(ys), g)));
         return out;
     }
 
@@ -226,8 +229,7 @@ final class HeavyOps {
                 geometry(xs),
                 geometry(ys),
                 geometry(os)));
-        kb.add(new Stage.Code(
-                what, String.format("win.%s(%s, %s, %s, %s);\n", fn, array(xs), array(ys), array(os), g)));
+        kb.add(new JavaCode(what, String.format("win.%s(%s, %s, %s, %s);\n", fn, array(xs), array(ys), array(os), g)));
         return out;
     }
 
@@ -265,8 +267,8 @@ final class HeavyOps {
                 dense(n, 1),
                 table.shape(),
                 g.axis(),
-                (row, item) ->
-                        out.ref().store(out.base() + " + " + item, table.ref().load(table.base() + " + " + row)));
+                (row, item) -> Refs.store(
+                        out.ref(), out.base() + " + " + item, Refs.load(table.ref(), table.base() + " + " + row)));
         return out;
     }
 
@@ -278,10 +280,10 @@ final class HeavyOps {
             String to = out.base() + " + " + row;
             String from = upd.base() + " + " + item;
             String sum = out.ref().dtype().isBool()
-                    ? "(" + out.ref().load(to) + " || " + upd.ref().load(from) + ")"
-                    : "(" + JavaTypes.type(out.ref().dtype()) + ") ("
-                            + out.ref().load(to) + " + " + upd.ref().load(from) + ")";
-            return out.ref().store(to, sum);
+                    ? "(" + Refs.load(out.ref(), to) + " || " + Refs.load(upd.ref(), from) + ")"
+                    : "(" + JavaTypes.type(out.ref().dtype()) + ") (" + Refs.load(out.ref(), to) + " + "
+                            + Refs.load(upd.ref(), from) + ")";
+            return Refs.store(out.ref(), to, sum);
         });
         return out;
     }
@@ -298,7 +300,7 @@ final class HeavyOps {
         long size = indexed[axis];
         long inner = prod(indexed, axis + 1, indexed.length);
         long count = idx.numel();
-        String index = idx.ref().load(idx.base() + " + j");
+        String index = Refs.load(idx.ref(), idx.base() + " + j");
         String node = "%" + n.name() + " = " + n.op().mnemonic();
         String statement =
                 body.apply("(o * " + size + " + k) * " + inner + " + i", "(o * " + count + " + j) * " + inner + " + i");
@@ -310,7 +312,7 @@ final class HeavyOps {
                         "for (int o = 0; o < %d; o++) {\n  for (int j = 0; j < %d; j++) {\n"
                                 + "    int k = (int) %s;\n    for (int i = 0; i < %d; i++) {\n      %s\n    }\n  }\n}\n",
                         outer, count, index, inner, statement);
-        kb.add(new Stage.Code(what, s));
+        kb.add(new JavaCode(what, s));
     }
 
     private Place argmax(Node n, ArgMax am, Place out, String what) {
@@ -329,16 +331,16 @@ final class HeavyOps {
                 outer,
                 inner,
                 t,
-                x.ref().load(x.base() + " + o * " + len * inner + " + i"),
+                Refs.load(x.ref(), x.base() + " + o * " + len * inner + " + i"),
                 len,
                 t,
-                x.ref().load(at),
+                Refs.load(x.ref(), at),
                 better,
-                out.ref()
-                        .store(
-                                out.base() + " + o * " + inner + " + i",
-                                out.ref().dtype() == DType.I64 ? "(long) best" : "best"));
-        kb.add(new Stage.Code(what, s));
+                Refs.store(
+                        out.ref(),
+                        out.base() + " + o * " + inner + " + i",
+                        out.ref().dtype() == DType.I64 ? "(long) best" : "best"));
+        kb.add(new JavaCode(what, s));
         return out;
     }
 

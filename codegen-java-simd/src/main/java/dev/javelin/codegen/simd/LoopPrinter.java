@@ -1,5 +1,9 @@
 package dev.javelin.codegen.simd;
 
+import dev.javelin.codegen.loops.Affine;
+import dev.javelin.codegen.loops.Coalesce;
+import dev.javelin.codegen.loops.Expr;
+import dev.javelin.codegen.loops.Stage;
 import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.type.DType;
 import java.util.ArrayList;
@@ -53,8 +57,9 @@ final class LoopPrinter {
         Map<Expr, Boolean> memo = new HashMap<>();
         List<Expr> vals = stores.stream().map(Stage.Store::value).toList();
         boolean vector = stores.stream()
-                .allMatch(s ->
-                        s.ref().vectorizable() && s.index().coef(j) == 1 && VectorOps.supported(s.value(), j, memo));
+                .allMatch(s -> Refs.vectorizable(s.ref())
+                        && s.index().coef(j) == 1
+                        && VectorOps.supported(s.value(), j, memo));
         String lo = j == 0 ? "lo" : "0";
         String hi = j == 0 ? "hi" : Long.toString(sizes[j]);
         if (vector) {
@@ -96,7 +101,9 @@ final class LoopPrinter {
         }
         for (int i = 0; i < stores.size(); i++) {
             Stage.Store s = stores.get(i);
-            b.append(in).append(s.ref().store(s.index().text(), names.get(i))).append('\n');
+            b.append(in)
+                    .append(Refs.store(s.ref(), s.index().text(), names.get(i)))
+                    .append('\n');
         }
     }
 

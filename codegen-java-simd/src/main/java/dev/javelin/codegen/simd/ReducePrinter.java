@@ -1,5 +1,7 @@
 package dev.javelin.codegen.simd;
 
+import dev.javelin.codegen.loops.Expr;
+import dev.javelin.codegen.loops.Stage;
 import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.type.DType;
 import java.util.HashMap;
@@ -72,7 +74,7 @@ final class ReducePrinter {
                 b.append(in).append("a").append(i).append(" = ").append(combine(a.fn(), "a" + i, lanes));
                 b.append(";\n");
             }
-            b.append(in).append(a.ref().store(a.index().text(), "a" + i)).append('\n');
+            b.append(in).append(Refs.store(a.ref(), a.index().text(), "a" + i)).append('\n');
         }
         for (int j = kept - 1; j >= 0; j--) {
             b.append("  ".repeat(j)).append("}\n");

@@ -1,5 +1,6 @@
 package dev.javelin.codegen.simd;
 
+import dev.javelin.codegen.loops.Expr;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.type.DType;
 import java.util.HashMap;
@@ -34,7 +35,7 @@ final class VectorOps {
             return e.dtype() == DType.F32 || e.dtype() == DType.BOOL;
         }
         boolean self = switch (e) {
-            case Expr.Load l -> l.ref().vectorizable() && l.index().coef(j) == 1;
+            case Expr.Load l -> Refs.vectorizable(l.ref()) && l.index().coef(j) == 1;
             case Expr.Iota i -> false;
             case Expr.Random r -> false;
             case Expr.Literal l -> true;

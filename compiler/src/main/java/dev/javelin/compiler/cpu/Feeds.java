@@ -2,8 +2,8 @@ package dev.javelin.compiler.cpu;
 
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
+import dev.javelin.runtime.ProgramLayout;
 import dev.javelin.runtime.cpu.CpuExecutor;
-import dev.javelin.runtime.cpu.ProgramLayout;
 
 /**
  * Host tensors ({@link NdArray}) into and out of a CPU program's memory, by binding role

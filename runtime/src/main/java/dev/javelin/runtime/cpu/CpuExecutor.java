@@ -1,5 +1,6 @@
 package dev.javelin.runtime.cpu;
 
+import dev.javelin.runtime.ProgramLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.HashMap;

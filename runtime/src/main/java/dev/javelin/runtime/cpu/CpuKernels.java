@@ -2,7 +2,7 @@ package dev.javelin.runtime.cpu;
 
 /**
  * A generated CPU program: its kernels, bound at construction to the program memory (a float[]
- * laid out as its {@link ProgramLayout} says) and a {@link CpuPool}. Generated classes have a
+ * laid out as its {@link dev.javelin.runtime.ProgramLayout} says) and a {@link CpuPool}. Generated classes have a
  * public constructor {@code (float[] memory, CpuPool pool)}.
  */
 public interface CpuKernels {

@@ -1,4 +1,4 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 import java.util.Arrays;
 
@@ -7,35 +7,35 @@ import java.util.Arrays;
  * of a load or store, or the value of an iota. Every view (broadcast, permute, slice, most reshapes)
  * keeps indices affine, which is what lets the loops coalesce and vectorize.
  */
-final class Affine {
+public final class Affine {
     final long c;
     private final long[] coef;
 
-    Affine(long c, long[] coef) {
+    public Affine(long c, long[] coef) {
         this.c = c;
         this.coef = coef.clone();
     }
 
-    static Affine constant(long c, int rank) {
+    public static Affine constant(long c, int rank) {
         return new Affine(c, new long[rank]);
     }
 
     /** Loop variable {@code j} of a nest of {@code rank} loops. */
-    static Affine variable(int j, int rank) {
+    public static Affine variable(int j, int rank) {
         long[] k = new long[rank];
         k[j] = 1;
         return new Affine(0, k);
     }
 
-    int rank() {
+    public int rank() {
         return coef.length;
     }
 
-    long coef(int j) {
+    public long coef(int j) {
         return coef[j];
     }
 
-    Affine plus(Affine o) {
+    public Affine plus(Affine o) {
         long[] k = new long[coef.length];
         for (int j = 0; j < k.length; j++) {
             k[j] = coef[j] + o.coef[j];
@@ -43,7 +43,7 @@ final class Affine {
         return new Affine(c + o.c, k);
     }
 
-    Affine times(long s) {
+    public Affine times(long s) {
         long[] k = new long[coef.length];
         for (int j = 0; j < k.length; j++) {
             k[j] = coef[j] * s;
@@ -51,7 +51,7 @@ final class Affine {
         return new Affine(c * s, k);
     }
 
-    Affine plus(long d) {
+    public Affine plus(long d) {
         return new Affine(c + d, coef);
     }
 
@@ -59,7 +59,7 @@ final class Affine {
      * The same function over another nest whose loop {@code i} is old loop {@code keep[i]}: a
      * coalesced nest (keeping each merged group's innermost loop) or a reordered one.
      */
-    Affine project(int[] keep) {
+    public Affine project(int[] keep) {
         long[] k = new long[keep.length];
         for (int i = 0; i < keep.length; i++) {
             k[i] = coef[keep[i]];
@@ -68,7 +68,7 @@ final class Affine {
     }
 
     /** Java source of the value over loop variables {@code v0, v1, ...}, as an int. */
-    String text() {
+    public String text() {
         StringBuilder s = new StringBuilder();
         if (c != 0) {
             s.append(c);

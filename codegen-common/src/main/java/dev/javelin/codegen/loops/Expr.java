@@ -1,4 +1,4 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.UnaryFn;
@@ -11,15 +11,15 @@ import java.util.function.UnaryOperator;
  * every view already turned into affine indices. Records, so equal subexpressions are equal and
  * the printers compute each once.
  */
-sealed interface Expr {
-    DType dtype();
+public sealed interface Expr {
+    public DType dtype();
 
-    List<Expr> operands();
+    public List<Expr> operands();
 
     /** The same expression with every index and iota value rewritten. */
-    Expr mapAffine(UnaryOperator<Affine> f);
+    public Expr mapAffine(UnaryOperator<Affine> f);
 
-    record Load(Ref ref, Affine index) implements Expr {
+    public record Load(Ref ref, Affine index) implements Expr {
         @Override
         public DType dtype() {
             return ref.dtype();
@@ -37,7 +37,7 @@ sealed interface Expr {
     }
 
     /** An iota's element: its index along one axis, which is affine in the loop variables. */
-    record Iota(DType dtype, Affine value) implements Expr {
+    public record Iota(DType dtype, Affine value) implements Expr {
         @Override
         public List<Expr> operands() {
             return List.of();
@@ -50,7 +50,7 @@ sealed interface Expr {
     }
 
     /** Element {@code index} (C order) of a Philox draw: the runtime's copy of the reference recipe. */
-    record Random(dev.javelin.ir.op.Distribution distribution, long seed, Expr offset, Affine index, DType dtype)
+    public record Random(dev.javelin.ir.op.Distribution distribution, long seed, Expr offset, Affine index, DType dtype)
             implements Expr {
         @Override
         public List<Expr> operands() {
@@ -63,7 +63,7 @@ sealed interface Expr {
         }
     }
 
-    record Literal(DType dtype, double value) implements Expr {
+    public record Literal(DType dtype, double value) implements Expr {
         @Override
         public List<Expr> operands() {
             return List.of();
@@ -87,7 +87,7 @@ sealed interface Expr {
         }
     }
 
-    record Unary(UnaryFn fn, Expr x, DType dtype) implements Expr {
+    public record Unary(UnaryFn fn, Expr x, DType dtype) implements Expr {
         @Override
         public List<Expr> operands() {
             return List.of(x);
@@ -99,7 +99,7 @@ sealed interface Expr {
         }
     }
 
-    record Binary(BinaryFn fn, Expr a, Expr b, DType dtype) implements Expr {
+    public record Binary(BinaryFn fn, Expr a, Expr b, DType dtype) implements Expr {
         @Override
         public List<Expr> operands() {
             return List.of(a, b);
@@ -111,7 +111,7 @@ sealed interface Expr {
         }
     }
 
-    record Select(Expr cond, Expr a, Expr b, DType dtype) implements Expr {
+    public record Select(Expr cond, Expr a, Expr b, DType dtype) implements Expr {
         @Override
         public List<Expr> operands() {
             return List.of(cond, a, b);
@@ -123,7 +123,7 @@ sealed interface Expr {
         }
     }
 
-    record Cast(Expr x, DType dtype) implements Expr {
+    public record Cast(Expr x, DType dtype) implements Expr {
         @Override
         public List<Expr> operands() {
             return List.of(x);

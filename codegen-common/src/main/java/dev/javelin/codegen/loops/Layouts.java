@@ -1,19 +1,19 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 import dev.javelin.ir.plan.Buffer;
 import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.plan.Plan;
-import dev.javelin.runtime.cpu.ProgramLayout;
+import dev.javelin.runtime.ProgramLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /** The runtime's view of a plan: buffers by name at byte offsets of the program memory, bindings, kernels. */
-final class Layouts {
+public final class Layouts {
     private Layouts() {}
 
-    static ProgramLayout of(Plan plan, ProgramContext ctx) {
+    public static ProgramLayout of(Plan plan, MemoryLayout memory) {
         List<ProgramLayout.Slot> slots = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (Buffer b : plan.buffers()) {
@@ -25,7 +25,7 @@ final class Layouts {
                         b.name(),
                         b.type().dtype().text(),
                         shape,
-                        ctx.byteOffset(b.name()),
+                        memory.byteOffset(b.name()),
                         b.storage().text()));
             }
         }
@@ -36,6 +36,6 @@ final class Layouts {
         for (Kernel k : plan.kernels()) {
             kernels.add(new ProgramLayout.Step(k.name(), plan.isLoadTime(k), k.flops()));
         }
-        return new ProgramLayout(plan.name(), ctx.memoryBytes(), slots, binds, kernels);
+        return new ProgramLayout(plan.name(), memory.bytes(), slots, binds, kernels);
     }
 }

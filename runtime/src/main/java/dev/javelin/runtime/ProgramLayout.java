@@ -1,4 +1,4 @@
-package dev.javelin.runtime.cpu;
+package dev.javelin.runtime;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +9,11 @@ import java.util.List;
  * in-place reuse the memory planner allows), but nothing the kernel itself produces in that loop,
  * and no other element of a store's target. Any such overlap forces a new stage.
  */
-final class Hazards {
+public final class Hazards {
     private Hazards() {}
 
     /** Whether {@code value} reads elements of {@code s}'s target other than the one it writes this iteration. */
-    static boolean conflicts(Expr value, Stage.Store s, long[] loop) {
+    public static boolean conflicts(Expr value, Stage.Store s, long[] loop) {
         for (Expr.Load l : loads(value)) {
             if (l.ref().array().equals(s.ref().array())
                     && (l.ref().produced() || !l.index().equals(s.index()))
@@ -25,7 +25,7 @@ final class Hazards {
     }
 
     /** Whether {@code value} reads any element of the range {@code index} spans over the loop. */
-    static boolean reads(Expr value, Ref ref, Affine index, long[] loop) {
+    public static boolean reads(Expr value, Ref ref, Affine index, long[] loop) {
         for (Expr.Load l : loads(value)) {
             if (l.ref().array().equals(ref.array()) && overlap(l.index(), index, loop)) {
                 return true;
@@ -34,7 +34,7 @@ final class Hazards {
         return false;
     }
 
-    static List<Expr.Load> loads(Expr e) {
+    public static List<Expr.Load> loads(Expr e) {
         List<Expr.Load> out = new ArrayList<>();
         List<Expr> todo = new ArrayList<>(List.of(e));
         java.util.Set<Expr> seen = new java.util.HashSet<>();

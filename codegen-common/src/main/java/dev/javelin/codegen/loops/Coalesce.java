@@ -1,4 +1,4 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,14 +11,14 @@ import java.util.Set;
  * Loops of size 1 drop out. A dense pointwise kernel over any shape becomes one flat loop, which
  * the printer vectorizes.
  */
-final class Coalesce {
+public final class Coalesce {
     /** The merged nest: sizes, and for each merged loop the old loop whose coefficient it keeps. */
-    record Nest(long[] sizes, int[] keep) {}
+    public record Nest(long[] sizes, int[] keep) {}
 
     private Coalesce() {}
 
     /** Every affine index and iota value in the expressions, plus the extra ones given. */
-    static Set<Affine> affines(List<Expr> exprs, List<Affine> extra) {
+    public static Set<Affine> affines(List<Expr> exprs, List<Affine> extra) {
         Set<Affine> out = new LinkedHashSet<>(extra);
         List<Expr> todo = new ArrayList<>(exprs);
         Set<Expr> seen = new java.util.HashSet<>();
@@ -44,7 +44,8 @@ final class Coalesce {
      * Coalesces loops {@code from .. to-1} of {@code sizes} among themselves (a reduction coalesces
      * its kept and its reduced loops separately).
      */
-    static Nest nest(long[] sizes, int from, int to, Set<Affine> affines, List<Long> outSizes, List<Integer> outKeep) {
+    public static Nest nest(
+            long[] sizes, int from, int to, Set<Affine> affines, List<Long> outSizes, List<Integer> outKeep) {
         int last = -1;
         for (int j = from; j < to; j++) {
             if (sizes[j] == 1) {

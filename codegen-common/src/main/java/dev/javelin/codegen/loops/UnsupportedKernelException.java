@@ -1,4 +1,4 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 /** A plan uses something the CPU code generator cannot emit yet; the message names it. */
 public final class UnsupportedKernelException extends RuntimeException {

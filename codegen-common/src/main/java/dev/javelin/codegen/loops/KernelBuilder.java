@@ -1,4 +1,4 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.Assign;
@@ -30,18 +30,18 @@ import java.util.Set;
  * element expressions inlined into whatever consumes them, views becoming affine indices. A node is
  * stored only where it must be: a write of the kernel (into its buffer), a reduction (into a
  * scratch array of its result's size), a heavy node (matmul, convolution, pooling, gather, scatter,
- * arg-max: {@link HeavyOps}), or the operand of a view that affine indices cannot express. Stores
+ * arg-max: the backend's {@link LoweringTarget#heavy}), or the operand of a view that affine indices cannot express. Stores
  * over the same loop nest share one stage, so the writes of a fused group cost one pass.
  */
-final class KernelBuilder {
-    private final ProgramContext ctx;
+public final class KernelBuilder {
+    private final LoweringTarget ctx;
     private final Kernel kernel;
     private final Map<String, Val> env = new HashMap<>();
     private final Map<String, Place> stored = new HashMap<>();
     private final List<Stage> stages = new ArrayList<>();
     private final Set<String> writes;
 
-    KernelBuilder(ProgramContext ctx, Kernel kernel) {
+    public KernelBuilder(LoweringTarget ctx, Kernel kernel) {
         this.ctx = ctx;
         this.kernel = kernel;
         this.writes = Set.copyOf(kernel.writes());
@@ -52,7 +52,7 @@ final class KernelBuilder {
      * when one loop reads each element before writing it; where the kernel needs several loops, such
      * reads are first copied to scratch, so no loop reads what an earlier one overwrote.
      */
-    List<Stage> build() {
+    public List<Stage> build() {
         List<Stage> first = build(Set.of());
         if (first.size() <= 1) {
             return first;
@@ -77,8 +77,8 @@ final class KernelBuilder {
     private boolean overlaps(String a, String b) {
         var ba = ctx.plan().buffer(a);
         var bb = ctx.plan().buffer(b);
-        long a0 = ctx.byteOffset(a);
-        long b0 = ctx.byteOffset(b);
+        long a0 = ctx.memory().byteOffset(a);
+        long b0 = ctx.memory().byteOffset(b);
         return a0 < b0 + bb.bytes() && b0 < a0 + ba.bytes();
     }
 
@@ -111,7 +111,7 @@ final class KernelBuilder {
         return env.get(n.inputs().get(i));
     }
 
-    static long[] shape(Node n) {
+    public static long[] shape(Node n) {
         return n.type().shape().dims().stream().mapToLong(d -> d.size()).toArray();
     }
 
@@ -162,7 +162,7 @@ final class KernelBuilder {
             case Reduce r -> reduce(n, r, shape, t);
             case Pad p -> pad(n, p, shape, t);
             case Concat c -> concat(n, c, shape, t);
-            default -> new Val.Placed(new HeavyOps(ctx, this).emit(n, target(n)));
+            default -> new Val.Placed(ctx.heavy(n, target(n), this));
         };
     }
 
@@ -330,7 +330,7 @@ final class KernelBuilder {
     }
 
     /** Where a stored node goes: its buffer when the kernel writes it, else fresh scratch. */
-    Place target(Node n) {
+    public Place target(Node n) {
         if (writes.contains(n.name())) {
             stored.put(n.name(), ctx.produced(n.name()));
             return ctx.produced(n.name());
@@ -358,7 +358,7 @@ final class KernelBuilder {
     }
 
     /** A dense stored copy of {@code v} (itself, where it already is one). */
-    Place materialize(Val v, DType t, String name) {
+    public Place materialize(Val v, DType t, String name) {
         if (v instanceof Val.Placed p && p.place().isDense()) {
             return p.place();
         }
@@ -372,7 +372,7 @@ final class KernelBuilder {
     }
 
     /** Adds the store of every element of {@code v} at {@code to}, merged into the last stage when safe. */
-    void storeAll(Place to, Val v) {
+    public void storeAll(Place to, Val v) {
         long[] loop = v.shape();
         int rank = loop.length;
         Affine[] idx = Val.identity(rank);
@@ -389,11 +389,11 @@ final class KernelBuilder {
         }
     }
 
-    void add(Stage s) {
+    public void add(Stage s) {
         stages.add(s);
     }
 
-    Val value(String name) {
+    public Val value(String name) {
         return env.get(name);
     }
 }

@@ -1,26 +1,26 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 /**
  * What a kernel knows about a body node while building stages: a stored tensor ({@link Placed}),
  * or an element expression computed on demand at any multi-index ({@link Lazy}: pointwise ops,
  * iota, splat constants, and views of them).
  */
-sealed interface Val {
-    long[] shape();
+public sealed interface Val {
+    public long[] shape();
 
     /**
      * The element expression at a multi-index given as affine functions of the variables of a nest of
      * {@code rank} loops.
      */
-    Expr at(Affine[] idx, int rank);
+    public Expr at(Affine[] idx, int rank);
 
     /** How a lazy value computes an element. */
     @FunctionalInterface
-    interface At {
+    public interface At {
         Expr at(Affine[] idx, int rank);
     }
 
-    record Placed(Place place) implements Val {
+    public record Placed(Place place) implements Val {
         @Override
         public long[] shape() {
             return place.shape();
@@ -32,7 +32,7 @@ sealed interface Val {
         }
     }
 
-    record Lazy(long[] shape, At fn) implements Val {
+    public record Lazy(long[] shape, At fn) implements Val {
         @Override
         public Expr at(Affine[] idx, int rank) {
             return fn.at(idx, rank);
@@ -40,7 +40,7 @@ sealed interface Val {
     }
 
     /** The identity multi-index of a loop nest of {@code rank} loops. */
-    static Affine[] identity(int rank) {
+    public static Affine[] identity(int rank) {
         Affine[] idx = new Affine[rank];
         for (int d = 0; d < rank; d++) {
             idx[d] = Affine.variable(d, rank);
@@ -49,7 +49,7 @@ sealed interface Val {
     }
 
     /** {@code idx} over a result shape mapped to an operand broadcast into it (NumPy rules, right-aligned). */
-    static Affine[] broadcastIndex(Affine[] idx, long[] operand, int rank) {
+    public static Affine[] broadcastIndex(Affine[] idx, long[] operand, int rank) {
         Affine[] in = new Affine[operand.length];
         int lead = idx.length - operand.length;
         for (int d = 0; d < operand.length; d++) {

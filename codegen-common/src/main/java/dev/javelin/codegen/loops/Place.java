@@ -1,4 +1,4 @@
-package dev.javelin.codegen.simd;
+package dev.javelin.codegen.loops;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -8,13 +8,13 @@ import java.util.Optional;
  * idx[d]} of {@code ref}. Views of a stored tensor are places too, without copying (a reshape only
  * where the strides allow, as NumPy's no-copy reshape).
  */
-record Place(Ref ref, long base, long[] shape, long[] strides) {
+public record Place(Ref ref, long base, long[] shape, long[] strides) {
     /** A dense row-major tensor at {@code base}. */
-    static Place dense(Ref ref, long base, long[] shape) {
+    public static Place dense(Ref ref, long base, long[] shape) {
         return new Place(ref, base, shape.clone(), rowMajor(shape));
     }
 
-    static long[] rowMajor(long[] shape) {
+    public static long[] rowMajor(long[] shape) {
         long[] s = new long[shape.length];
         long step = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
@@ -24,7 +24,7 @@ record Place(Ref ref, long base, long[] shape, long[] strides) {
         return s;
     }
 
-    long numel() {
+    public long numel() {
         long n = 1;
         for (long d : shape) {
             n *= d;
@@ -32,7 +32,7 @@ record Place(Ref ref, long base, long[] shape, long[] strides) {
         return n;
     }
 
-    boolean isDense() {
+    public boolean isDense() {
         long[] dense = rowMajor(shape);
         for (int d = 0; d < shape.length; d++) {
             if (shape[d] != 1 && strides[d] != dense[d]) {
@@ -43,12 +43,12 @@ record Place(Ref ref, long base, long[] shape, long[] strides) {
     }
 
     /** The element at a multi-index given as affine functions of the loop variables. */
-    Expr at(Affine[] idx, int rank) {
+    public Expr at(Affine[] idx, int rank) {
         return new Expr.Load(ref, index(idx, rank));
     }
 
     /** The element index at a multi-index, as an affine function (for stores). */
-    Affine index(Affine[] idx, int rank) {
+    public Affine index(Affine[] idx, int rank) {
         Affine a = Affine.constant(base, rank);
         for (int d = 0; d < shape.length; d++) {
             a = a.plus(idx[d].times(strides[d]));
@@ -56,7 +56,7 @@ record Place(Ref ref, long base, long[] shape, long[] strides) {
         return a;
     }
 
-    Place broadcast(long[] to) {
+    public Place broadcast(long[] to) {
         long[] s = new long[to.length];
         int lead = to.length - shape.length;
         for (int d = 0; d < shape.length; d++) {
@@ -65,7 +65,7 @@ record Place(Ref ref, long base, long[] shape, long[] strides) {
         return new Place(ref, base, to.clone(), s);
     }
 
-    Place permute(int[] perm) {
+    public Place permute(int[] perm) {
         long[] sh = new long[perm.length];
         long[] st = new long[perm.length];
         for (int i = 0; i < perm.length; i++) {
@@ -75,7 +75,7 @@ record Place(Ref ref, long base, long[] shape, long[] strides) {
         return new Place(ref, base, sh, st);
     }
 
-    Place slice(long[] start, long[] step, long[] to) {
+    public Place slice(long[] start, long[] step, long[] to) {
         long b = base;
         long[] st = new long[shape.length];
         for (int d = 0; d < shape.length; d++) {
@@ -86,7 +86,7 @@ record Place(Ref ref, long base, long[] shape, long[] strides) {
     }
 
     /** The view with another shape of the same elements in row-major order, if strides allow it. */
-    Optional<Place> reshape(long[] to) {
+    public Optional<Place> reshape(long[] to) {
         if (isDense()) {
             return Optional.of(dense(ref, base, to));
         }

@@ -1,0 +1,116 @@
+package dev.javelin.codegen.cuda;
+
+import dev.javelin.codegen.loops.KernelBuilder;
+import dev.javelin.codegen.loops.LoweringTarget;
+import dev.javelin.codegen.loops.MemoryLayout;
+import dev.javelin.codegen.loops.Place;
+import dev.javelin.codegen.loops.Ref;
+import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.plan.Buffer;
+import dev.javelin.ir.plan.Plan;
+import dev.javelin.ir.type.DType;
+import dev.javelin.runtime.cuda.CudaProgram;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the kernels of one CUDA program share: the memory block (the plan's buffers where {@link
+ * MemoryLayout} puts them, then scratch tensors and constants appended), the bytes of the
+ * constants, and the index checks whose failures the status word reports.
+ */
+final class CudaContext implements LoweringTarget {
+    private final Plan plan;
+    private final MemoryLayout memory;
+    private final Map<String, Long> regions = new LinkedHashMap<>();
+    private final List<CudaProgram.Fill> fills = new ArrayList<>();
+    private final List<String> checks = new ArrayList<>();
+    private final long statusOffset;
+    private int arrays;
+
+    CudaContext(Plan plan) {
+        this.plan = plan;
+        this.memory = new MemoryLayout(plan);
+        this.statusOffset = memory.append(32);
+    }
+
+    @Override
+    public Plan plan() {
+        return plan;
+    }
+
+    @Override
+    public MemoryLayout memory() {
+        return memory;
+    }
+
+    @Override
+    public Place place(String buffer) {
+        Buffer b = plan.buffer(buffer);
+        DType t = b.type().dtype();
+        long[] shape = b.type().shape().dims().stream().mapToLong(d -> d.size()).toArray();
+        Ref ref = new Ref(CudaTypes.memoryView(t), t, Ref.Kind.MEMORY, false);
+        return Place.dense(ref, memory.byteOffset(buffer) / CudaTypes.size(t), shape);
+    }
+
+    @Override
+    public Ref scratch(DType t, long[] shape) {
+        long n = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        String name = "t" + arrays++;
+        regions.put(name, memory.append(n * CudaTypes.size(t)));
+        return new Ref(name, t, Ref.Kind.ARRAY, true);
+    }
+
+    @Override
+    public Ref constant(DType t, double[] values) {
+        String name = "c" + arrays++;
+        int size = CudaTypes.size(t);
+        long at = memory.append((long) values.length * size);
+        regions.put(name, at);
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * size).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            switch (t) {
+                case F32 -> bytes.putFloat((float) v);
+                case F64 -> bytes.putDouble(v);
+                case I32 -> bytes.putInt((int) v);
+                case I64 -> bytes.putLong((long) v);
+                case BOOL -> bytes.put((byte) (v != 0 ? 1 : 0));
+                default -> throw CudaTypes.unsupported(t);
+            }
+        }
+        fills.add(new CudaProgram.Fill(at, bytes.array()));
+        return new Ref(name, t, Ref.Kind.ARRAY, false);
+    }
+
+    @Override
+    public Place heavy(Node n, Place out, KernelBuilder kb) {
+        return new CudaHeavy(this, kb).emit(n, out);
+    }
+
+    /** Registers an index check; returns its number (the status word holds number + 1). */
+    int check(String description) {
+        checks.add(description);
+        return checks.size() - 1;
+    }
+
+    long statusOffset() {
+        return statusOffset;
+    }
+
+    List<String> checks() {
+        return checks;
+    }
+
+    List<CudaProgram.Fill> fills() {
+        return fills;
+    }
+
+    /** A fresh set of pointer declarations for one function. */
+    CudaRefs refs() {
+        return new CudaRefs(regions);
+    }
+}
