@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.javelin.compiler.cpu.CpuBackend;
-import dev.javelin.compiler.cpu.Feeds;
+import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;

@@ -1,7 +1,7 @@
 package dev.javelin.compiler.cli;
 
 import dev.javelin.compiler.cpu.CpuBackend;
-import dev.javelin.compiler.cpu.Feeds;
+import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.dsl.json.Json;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;

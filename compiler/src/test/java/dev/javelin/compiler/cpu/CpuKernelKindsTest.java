@@ -1,5 +1,6 @@
 package dev.javelin.compiler.cpu;
 
+import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;
 import dev.javelin.ir.graph.Node;

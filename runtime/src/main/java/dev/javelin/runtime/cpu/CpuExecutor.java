@@ -1,5 +1,6 @@
 package dev.javelin.runtime.cpu;
 
+import dev.javelin.runtime.Executor;
 import dev.javelin.runtime.ProgramLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,7 +15,7 @@ import java.util.Map;
  * {@link #run} runs the load-time kernels when parameters changed, then the step's kernels, then
  * copies each assigned value into its parameter: a steady-state run allocates nothing.
  */
-public final class CpuExecutor {
+public final class CpuExecutor implements Executor {
     /** Makes the generated kernels for a memory block (the generated class's constructor). */
     @FunctionalInterface
     public interface Factory {
@@ -60,6 +61,7 @@ public final class CpuExecutor {
         }
     }
 
+    @Override
     public ProgramLayout layout() {
         return layout;
     }
@@ -77,6 +79,7 @@ public final class CpuExecutor {
     }
 
     /** Copies f32 values into an input (by input name) or parameter (by path); the count must match. */
+    @Override
     public void set(String role, String name, float[] values) {
         ProgramLayout.Slot s = slot(role, name);
         check(s, "f32", values.length);
@@ -85,6 +88,7 @@ public final class CpuExecutor {
     }
 
     /** Copies integer values into an i64, i32 or bool (nonzero is true) input or parameter. */
+    @Override
     public void set(String role, String name, long[] values) {
         ProgramLayout.Slot s = slot(role, name);
         checkInteger(s, values.length);
@@ -99,6 +103,7 @@ public final class CpuExecutor {
     }
 
     /** Copies values into an f64, f16 or bf16 input or parameter (rounded to nearest even for half floats). */
+    @Override
     public void set(String role, String name, double[] values) {
         ProgramLayout.Slot s = slot(role, name);
         checkWide(s, values.length);
@@ -122,6 +127,7 @@ public final class CpuExecutor {
     }
 
     /** An i64, i32 or bool (as 0 and 1) output or parameter as a new array. */
+    @Override
     public long[] getLongs(String role, String name) {
         ProgramLayout.Slot s = slot(role, name);
         checkInteger(s, s.numel());
@@ -137,6 +143,7 @@ public final class CpuExecutor {
     }
 
     /** An f64, f16 or bf16 output or parameter as a new array. */
+    @Override
     public double[] getDoubles(String role, String name) {
         ProgramLayout.Slot s = slot(role, name);
         checkWide(s, s.numel());
@@ -173,6 +180,7 @@ public final class CpuExecutor {
     }
 
     /** An f32 output or parameter as a new array. */
+    @Override
     public float[] get(String role, String name) {
         float[] out = new float[Math.toIntExact(slot(role, name).numel())];
         get(role, name, out);
@@ -194,6 +202,7 @@ public final class CpuExecutor {
     }
 
     /** One run: the kernels (load-time ones only if parameters changed), then the assigns. */
+    @Override
     public void run() {
         // Plan order, load-time kernels skipped while the packed buffers are fresh: a load-time kernel
         // may read what an earlier parameter-free kernel of the same run computes.

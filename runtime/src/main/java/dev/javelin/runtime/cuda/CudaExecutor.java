@@ -1,5 +1,6 @@
 package dev.javelin.runtime.cuda;
 
+import dev.javelin.runtime.Executor;
 import dev.javelin.runtime.ProgramLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,7 +17,7 @@ import java.util.Map;
  * inside the block, and checks the status word, so an out-of-range index becomes an exception
  * naming the node instead of a silent read.
  */
-public final class CudaExecutor implements AutoCloseable {
+public final class CudaExecutor implements Executor, AutoCloseable {
     private final CudaProgram program;
     private final ProgramLayout layout;
     private final KernelRunner runner;
@@ -50,6 +51,7 @@ public final class CudaExecutor implements AutoCloseable {
         runner.write(program.statusOffset(), new byte[32], 0, 32);
     }
 
+    @Override
     public ProgramLayout layout() {
         return layout;
     }
@@ -76,6 +78,7 @@ public final class CudaExecutor implements AutoCloseable {
     }
 
     /** Copies f32 values into an input (by input name) or parameter (by path); the count must match. */
+    @Override
     public void set(String role, String name, float[] values) {
         ProgramLayout.Slot s = slot(role, name);
         check(s, values.length, "f32");
@@ -85,6 +88,7 @@ public final class CudaExecutor implements AutoCloseable {
     }
 
     /** Copies integer values into an i64, i32 or bool (nonzero is true) input or parameter. */
+    @Override
     public void set(String role, String name, long[] values) {
         ProgramLayout.Slot s = slot(role, name);
         check(s, values.length, "i64", "i32", "bool");
@@ -100,6 +104,7 @@ public final class CudaExecutor implements AutoCloseable {
     }
 
     /** Copies f64 values into an f64 input or parameter. */
+    @Override
     public void set(String role, String name, double[] values) {
         ProgramLayout.Slot s = slot(role, name);
         check(s, values.length, "f64");
@@ -109,6 +114,7 @@ public final class CudaExecutor implements AutoCloseable {
     }
 
     /** An f32 output or parameter as a new array. */
+    @Override
     public float[] get(String role, String name) {
         ProgramLayout.Slot s = slot(role, name);
         check(s, s.numel(), "f32");
@@ -118,6 +124,7 @@ public final class CudaExecutor implements AutoCloseable {
     }
 
     /** An i64, i32 or bool (as 0 and 1) output or parameter as a new array. */
+    @Override
     public long[] getLongs(String role, String name) {
         ProgramLayout.Slot s = slot(role, name);
         check(s, s.numel(), "i64", "i32", "bool");
@@ -134,6 +141,7 @@ public final class CudaExecutor implements AutoCloseable {
     }
 
     /** An f64 output or parameter as a new array. */
+    @Override
     public double[] getDoubles(String role, String name) {
         ProgramLayout.Slot s = slot(role, name);
         check(s, s.numel(), "f64");
@@ -143,6 +151,7 @@ public final class CudaExecutor implements AutoCloseable {
     }
 
     /** One run: the launches (load-time ones only if parameters changed), the assigns, the status check. */
+    @Override
     public void run() {
         runner.launch(packedStale ? all : step);
         packedStale = false;

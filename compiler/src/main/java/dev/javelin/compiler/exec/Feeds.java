@@ -1,18 +1,18 @@
-package dev.javelin.compiler.cpu;
+package dev.javelin.compiler.exec;
 
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.runtime.ProgramLayout;
-import dev.javelin.runtime.cpu.CpuExecutor;
+import dev.javelin.runtime.Executor;
 
 /**
- * Host tensors ({@link NdArray}) into and out of a CPU program's memory, by binding role
+ * Host tensors ({@link NdArray}) into and out of a compiled program (CPU or CUDA), by binding role
  * ({@code input}, {@code parameter}, {@code output}) and name, in each buffer's own dtype.
  */
 public final class Feeds {
     private Feeds() {}
 
-    public static void set(CpuExecutor ex, String role, String name, NdArray v) {
+    public static void set(Executor ex, String role, String name, NdArray v) {
         switch (v.dtype()) {
             case F32 -> {
                 float[] f = new float[v.size()];
@@ -26,7 +26,7 @@ public final class Feeds {
         }
     }
 
-    public static NdArray get(CpuExecutor ex, String role, String name) {
+    public static NdArray get(Executor ex, String role, String name) {
         ProgramLayout.Slot s = ex.layout().slot(buffer(ex, role, name));
         DType t = DType.fromText(s.dtype());
         return switch (t) {
@@ -43,7 +43,7 @@ public final class Feeds {
         };
     }
 
-    private static String buffer(CpuExecutor ex, String role, String name) {
+    private static String buffer(Executor ex, String role, String name) {
         for (ProgramLayout.Bind b : ex.layout().bindings(role)) {
             if (b.name().equals(name)) {
                 return b.buffer();
