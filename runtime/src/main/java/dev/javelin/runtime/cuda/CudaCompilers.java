@@ -3,6 +3,7 @@ package dev.javelin.runtime.cuda;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,7 +48,7 @@ public final class CudaCompilers {
     }
 
     static CudaCompiler select(String choice, List<Candidate> candidates, Consumer<String> log) {
-        String normalized = choice == null ? "" : choice.strip().toLowerCase(java.util.Locale.ROOT);
+        String normalized = choice == null ? "" : choice.strip().toLowerCase(Locale.ROOT);
         if (!CHOICES.contains(normalized)) {
             throw new IllegalArgumentException("CUDA compiler choice '" + choice + "' (flag javelin.cuda.compiler)"
                     + " is not one of " + String.join(", ", CHOICES));

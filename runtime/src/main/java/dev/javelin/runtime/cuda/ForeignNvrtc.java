@@ -67,13 +67,7 @@ final class ForeignNvrtc implements NvrtcBinding {
      */
     static ForeignNvrtc load(NvrtcLocator.Found found) {
         Path library = found.library().toAbsolutePath().normalize();
-        ForeignNvrtc loaded = LOADED.get(library);
-        if (loaded != null) {
-            return loaded;
-        }
-        synchronized (LOADED) {
-            return LOADED.computeIfAbsent(library, path -> open(path, found));
-        }
+        return LOADED.computeIfAbsent(library, path -> open(path, found));
     }
 
     private static ForeignNvrtc open(Path library, NvrtcLocator.Found found) {
