@@ -33,8 +33,28 @@ public final class Flags {
     public static final Flag<String> CPU_DUMP = Flag.string(
             "javelin.cpu.dump", "", "Write the Java source of every generated CPU program into this folder.");
 
+    /** Which CUDA compiler the CUDA backend uses: auto (JCuda's NVRTC, then NVRTC through java.lang.foreign, then nvcc). */
+    public static final Flag<String> CUDA_COMPILER = Flag.string(
+            "javelin.cuda.compiler",
+            "auto",
+            "CUDA compiler: auto, jcuda, nvrtc (java.lang.foreign) or nvcc (auto tries them in that order).");
+
+    /** Where libnvrtc is (a file or a folder); empty means searched for (docs/cuda-compilers.md). */
+    public static final Flag<String> CUDA_NVRTC = Flag.string(
+            "javelin.cuda.nvrtc", "", "libnvrtc.so.* file or folder for the NVRTC binding (default: searched for).");
+
+    /** Where the CUDA backend caches compiled modules; empty means ~/.cache/javelin/cuda, off disables it. */
+    public static final Flag<String> CUDA_CACHE = Flag.string(
+            "javelin.cuda.cache",
+            "",
+            "Folder of the CUDA backend's compiled-module cache (default ~/.cache/javelin/cuda; 'off' disables it).");
+
+    /** A folder to write every generated CUDA program's source and launch manifest into. */
+    public static final Flag<String> CUDA_DUMP = Flag.string(
+            "javelin.cuda.dump", "", "Write every generated CUDA program (.cu and launch manifest) into this folder.");
+
     /** All flags, for documentation and listing. */
     public static List<Flag<?>> all() {
-        return List.of(IR_SELF_CHECK, CPU_CACHE, CPU_DUMP);
+        return List.of(IR_SELF_CHECK, CPU_CACHE, CPU_DUMP, CUDA_COMPILER, CUDA_NVRTC, CUDA_CACHE, CUDA_DUMP);
     }
 }
