@@ -130,7 +130,39 @@ extern "C" __global__ void reverse_dynamic(char* __restrict__ m) {
     out[base + threadIdx.x] = dyn[blockDim.x - 1 - threadIdx.x];
 }
 
+// header: -, float out (23), double out (15), long long out (8), shuffle outs (unsigned, long long,
+// double, int; one per thread). Thread 0 evaluates the contract's math and bit built-ins at fixed
+// arguments; every thread shuffles one value of each type down.
+extern "C" __global__ void builtins(char* __restrict__ m) {
+    const int* h = (const int*)m;
+    float* f = (float*)(m + h[1]);
+    double* d = (double*)(m + h[2]);
+    long long* q = (long long*)(m + h[3]);
+    const float x = 0.75f;
+    const double y = 0.75;
+    if (threadIdx.x == 0 && blockIdx.x == 0) {
+        f[0] = expf(x); f[1] = logf(x); f[2] = sqrtf(x); f[3] = rsqrtf(x); f[4] = tanhf(x); f[5] = erff(x);
+        f[6] = powf(x, 2.5f); f[7] = fabsf(-x); f[8] = fmaxf(x, NAN); f[9] = fminf(-x, x); f[10] = floorf(-x);
+        f[11] = ceilf(x); f[12] = rintf(2.5f); f[13] = log1pf(x); f[14] = expm1f(x); f[15] = sinf(x);
+        f[16] = cosf(x); f[17] = fmaf(x, x, x); f[18] = -INFINITY; f[19] = min(x, -x); f[20] = max(x, -x);
+        f[21] = __uint_as_float(__float_as_uint(x) + 1u); f[22] = __int_as_float(__float_as_int(-x));
+        d[0] = exp(y); d[1] = log(y); d[2] = sqrt(y); d[3] = tanh(y); d[4] = erf(y); d[5] = pow(y, 2.5);
+        d[6] = fabs(-y); d[7] = fmax(y, -y); d[8] = fmin(y, -y); d[9] = floor(-y); d[10] = ceil(y);
+        d[11] = rint(3.5); d[12] = __longlong_as_double(__double_as_longlong(y) + 1); d[13] = min(y, -y);
+        d[14] = max(y, -y);
+        q[0] = __umulhi(0xdeadbeefu, 0x12345678u); q[1] = min(-3, 5); q[2] = max(3u, 7u);
+        q[3] = min(-(1LL << 40), 1LL); q[4] = (long long)(max(1ULL << 62, 5ULL) >> 1);
+        q[5] = min(-1, 1u); // CUDA's min(int, unsigned) compares unsigned: 1
+        q[6] = warpSize; q[7] = (long long)gridDim.x * blockDim.x;
+    }
+    const unsigned t = threadIdx.x;
+    ((unsigned*)(m + h[4]))[t] = __shfl_down_sync(0xffffffffu, t * 3u, 1);
+    ((long long*)(m + h[5]))[t] = __shfl_down_sync(0xffffffffu, (long long)t << 33, 2);
+    ((double*)(m + h[6]))[t] = __shfl_down_sync(0xffffffffu, 0.5 * t, 31);
+    ((int*)(m + h[7]))[t] = __shfl_down_sync(0xffffffffu, -(int)t, 4);
+}
+
 #ifdef JAVELIN_HOST
 JAVELIN_HOST_KERNELS(JAVELIN_KERNEL(pointwise_affine) JAVELIN_KERNEL(row_sum) JAVELIN_KERNEL(matmul_tiled)
-        JAVELIN_KERNEL(butterfly) JAVELIN_KERNEL(early_exit) JAVELIN_KERNEL(reverse_dynamic))
+        JAVELIN_KERNEL(butterfly) JAVELIN_KERNEL(early_exit) JAVELIN_KERNEL(reverse_dynamic) JAVELIN_KERNEL(builtins))
 #endif
