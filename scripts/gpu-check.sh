@@ -274,7 +274,8 @@ echo
 if command -v python3 >/dev/null 2>&1; then
   python3 scripts/gpu/summary.py "$out" | tee "$out/summary.txt" || echo "[gpu-check] the summary script failed"
 else
-  { echo "python3 is missing: no ratios; the step table:"; column -t -s $'\t' "$status_file"; } | tee "$out/summary.txt"
+  { echo "python3 is missing: no ratios; the step table:"; column -t -s $'\t' "$status_file" 2>/dev/null || cat "$status_file"; } |
+    tee "$out/summary.txt"
 fi
 echo "[gpu-check] full results in $out"
 exit $failed
