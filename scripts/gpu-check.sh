@@ -3,20 +3,24 @@
 # baselines on a GPU machine that has no JDK and no Maven, from the bundle that `mvn -Pbundle
 # package` writes (docs/gpu-check.md). Run from the repository root:
 #   scripts/gpu-check.sh [--bundle dist/javelin-gpu-bundle.tar.gz] [--out gpu-results] [--quick]
+#                        [--archive FILE.tar.gz]
 # Every step has its own time limit, tees its output into the out folder and prints a status line;
 # a failing step does not stop the next one, and the exit status is 1 when any step failed.
-# --quick skips racecheck and the transformer benchmarks. About 6 minutes on an H100.
+# --quick skips racecheck and the transformer benchmarks. --archive packs the out folder into one
+# file at the end (a lent machine returns few files). About 6 minutes on an H100.
 set -euo pipefail
 
 bundle=dist/javelin-gpu-bundle.tar.gz
 out=gpu-results
 quick=0
+archive=""
 while [ $# -gt 0 ]; do
   case $1 in
     --bundle) bundle=${2:?--bundle needs a path}; shift 2 ;;
     --out) out=${2:?--out needs a folder}; shift 2 ;;
     --quick) quick=1; shift ;;
-    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --archive) archive=${2:?--archive needs a file}; shift 2 ;;
+    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gpu-check: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -115,44 +119,53 @@ facts() {
   return "$ok"
 }
 
-# JAVELIN_NVRTC: the folder of the newest libnvrtc.so.N, from pip's nvidia packages (PyTorch's
-# included) or else the CUDA toolkit; the Java steps load NVRTC from there.
+# JAVELIN_NVRTC: the folder of a libnvrtc.so.N (its libnvrtc-builtins lies beside it), from pip's
+# nvidia packages (PyTorch's) when there is one, else from the CUDA toolkit; within each, the highest
+# major version wins. The Java steps load NVRTC from there.
 find_nvrtc() {
-  local dirs=() d
+  local py=() kit=() d cuda
   if command -v python3 >/dev/null 2>&1; then
-    while IFS= read -r d; do dirs+=("$d"); done < <(python3 - 2>/dev/null <<'EOF' || true
-import glob, site, sys
+    while IFS= read -r d; do py+=("$d"); done < <(python3 - 2>/dev/null <<'EOF' || true
+import glob, os, site, sys
 roots = site.getsitepackages() + [site.getusersitepackages()] + sys.path
 seen = set()
 for r in roots:
-    for f in glob.glob(f"{r}/nvidia/*/lib/libnvrtc.so.*") + glob.glob(f"{r}/nvidia/cuda_nvrtc/lib/libnvrtc.so.*"):
+    for f in sorted(glob.glob(f"{r}/nvidia/*/lib/libnvrtc.so.*")):
+        f = os.path.realpath(f)
         if f not in seen:
             seen.add(f)
             print(f)
 EOF
     )
   fi
-  local cuda
   for cuda in "$(dirname "$(command -v nvcc 2>/dev/null || echo /nonexistent/bin/nvcc)")/.." /usr/local/cuda; do
     for d in "$cuda"/lib64/libnvrtc.so.* "$cuda"/targets/x86_64-linux/lib/libnvrtc.so.*; do
-      [ -e "$d" ] && dirs+=("$(readlink -f "$d")")
+      if [ -e "$d" ]; then kit+=("$(readlink -f "$d")"); fi
     done
   done
-  if [ ${#dirs[@]} -eq 0 ]; then
+  local pick=""
+  if [ ${#py[@]} -gt 0 ]; then
+    printf 'libnvrtc in python site-packages:\n'
+    printf '  %s\n' "${py[@]}"
+    pick=$(newest_nvrtc "${py[@]}")
+  fi
+  if [ ${#kit[@]} -gt 0 ]; then
+    printf 'libnvrtc in the CUDA toolkit:\n'
+    printf '  %s\n' "${kit[@]}" | sort -u
+    if [ -z "$pick" ]; then pick=$(newest_nvrtc "${kit[@]}"); fi
+  fi
+  if [ -z "$pick" ]; then
     echo "libnvrtc: not found in python site-packages (nvidia/*/lib) or the CUDA toolkit; JAVELIN_NVRTC unset"
     return 0
   fi
-  printf 'libnvrtc candidates:\n'
-  printf '  %s\n' "${dirs[@]}"
-  # The highest soname version wins (libnvrtc.so.13 over .so.12), by file name.
-  local best
-  best=$(printf '%s\n' "${dirs[@]}" | grep -E 'libnvrtc\.so\.[0-9]+(\.[0-9]+)*$' | grep -v builtins |
-    awk -F'libnvrtc.so.' '{ print $2 "\t" $0 }' | sort -V -r | head -n 1 | cut -f2 || true)
-  if [ -n "$best" ]; then
-    JAVELIN_NVRTC=$(dirname "$best")
-    export JAVELIN_NVRTC
-    echo "JAVELIN_NVRTC=$JAVELIN_NVRTC"
-  fi
+  JAVELIN_NVRTC=$(dirname "$pick")
+  export JAVELIN_NVRTC
+  echo "JAVELIN_NVRTC=$JAVELIN_NVRTC"
+}
+
+newest_nvrtc() { # the path with the highest major version among libnvrtc.so.N[.x.y] (no builtins)
+  printf '%s\n' "$@" | grep -E '/libnvrtc\.so\.[0-9]+(\.[0-9]+)*$' |
+    awk -F'libnvrtc.so.' '{ split($2, v, "."); print v[1] "\t" $0 }' | sort -n -r -k1,1 | head -n 1 | cut -f2 || true
 }
 
 bundle_problem=""
@@ -226,8 +239,10 @@ sanitize() { # sanitize STEP TOOL LIMIT
   elif command -v python3 >/dev/null 2>&1 && ! class_in_bundle "$sanitize_class"; then
     fail_step "$step" "$tool" "test class $sanitize_class (GPU_SANITIZE_CLASS) is not in the bundle's test jars"
   else
+    # API errors stay unreported: tests provoke some on purpose (an oversized launch, a bad PTX) and
+    # the runner turns every real one into an exception; the sanitizer is here for the kernels.
     run_step "$step" "$tool" "$limit" "$step-$tool.log" "$sanitizer" --tool "$tool" --target-processes all \
-      --error-exitcode 86 "$java" "${jvm_flags[@]}" "${test_flags[@]}" -cp "$bundle_dir/lib/*" \
+      --report-api-errors no --error-exitcode 86 "$java" "${jvm_flags[@]}" "${test_flags[@]}" -cp "$bundle_dir/lib/*" \
       "${launcher[@]}" --select-class "$sanitize_class" --reports-dir "$out/junit-$tool"
     grep -h -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$out/$step-$tool.log" || echo "[gpu-check] no sanitizer summary in $step-$tool.log"
   fi
@@ -274,7 +289,16 @@ echo
 if command -v python3 >/dev/null 2>&1; then
   python3 scripts/gpu/summary.py "$out" | tee "$out/summary.txt" || echo "[gpu-check] the summary script failed"
 else
-  { echo "python3 is missing: no ratios; the step table:"; column -t -s $'\t' "$status_file"; } | tee "$out/summary.txt"
+  { echo "python3 is missing: no ratios; the step table:"; column -t -s $'\t' "$status_file" 2>/dev/null || cat "$status_file"; } |
+    tee "$out/summary.txt"
 fi
 echo "[gpu-check] full results in $out"
+if [ -n "$archive" ]; then
+  if tar -C "$(dirname "$out")" -czf "$archive" "$(basename "$out")"; then
+    echo "[gpu-check] packed into $archive"
+  else
+    echo "[gpu-check] packing $out into $archive failed" >&2
+    failed=1
+  fi
+fi
 exit $failed
