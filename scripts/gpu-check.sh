@@ -31,8 +31,10 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 status_file=$out/status.tsv
 : >"$status_file"
-sanitize_class=${GPU_SANITIZE_CLASS:-dev.javelin.compiler.cuda.CudaModelsGpuTest}
+sanitize_class=${GPU_SANITIZE_CLASS:-dev.javelin.models.CudaSanitizeGpuTest}
 t_tests=150 t_memcheck=90 t_racecheck=90 t_bench=60 t_torch=60
+# A lent machine may be taken back mid-run: with --archive, the results so far are packed after
+# every step, so a cut-short run still returns them.
 failed=0
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -42,6 +44,13 @@ record() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$status_file"
   printf '[gpu-check] step %s %-22s %-4s %4ss  %s\n' "$1" "$2" "$3" "$4" "$5"
   if [ "$3" = FAIL ]; then failed=1; fi
+  pack
+}
+
+pack() { # the out folder into the archive, if one was asked for
+  if [ -n "$archive" ]; then
+    tar -C "$(dirname "$out")" -czf "$archive.partial" "$(basename "$out")" && mv -f "$archive.partial" "$archive"
+  fi
 }
 
 # run_step STEP NAME LIMIT LOG CMD...: runs CMD under `timeout`, output teed into $out/LOG.
@@ -210,7 +219,7 @@ else
   jars=("$bundle_dir"/lib/*-tests.jar)
   test_jars=$(IFS=:; echo "${jars[*]}")
   run_step 1 tests "$t_tests" 1-tests.log "$java" "${jvm_flags[@]}" "${test_flags[@]}" -cp "$bundle_dir/lib/*" \
-    "${launcher[@]}" --scan-classpath "$test_jars" --include-classname '.*(Cuda|Gpu).*Test' \
+    "${launcher[@]}" --scan-classpath "$test_jars" --include-classname '.*GpuTest' \
     --reports-dir "$out/junit"
 fi
 
@@ -248,9 +257,6 @@ sanitize() { # sanitize STEP TOOL LIMIT
   fi
 }
 
-sanitize 2a memcheck "$t_memcheck"
-if [ $quick = 1 ]; then skip_step 2b racecheck "--quick"; else sanitize 2b racecheck "$t_racecheck"; fi
-
 # --- step 3: Javelin's CUDA benchmarks ----------------------------------------------------------
 
 bench() { # bench STEP NAME ARGS...
@@ -272,6 +278,8 @@ else
   bench 3b bench-transformer --model transformer-block --train --batch 256 --json "$out/bench-transformer-block.json"
 fi
 bench 3c bench-pointwise --pointwise 16000000 --json "$out/bench-pointwise.json"
+bench 3d bench-matmul-2048 --matmul 2048 --json "$out/bench-matmul-2048.json"
+bench 3e bench-matmul-4096 --matmul 4096 --json "$out/bench-matmul-4096.json"
 
 # --- step 4: PyTorch baselines ------------------------------------------------------------------
 
@@ -282,6 +290,12 @@ else
   if [ $quick = 1 ]; then torch_args+=(--skip-transformer); fi
   run_step 4 torch "$t_torch" 4-torch.log python3 scripts/gpu/torch_bench.py "${torch_args[@]}"
 fi
+
+# --- step 2 (last: the slowest, least likely to fit a short loan): compute-sanitizer ---------
+
+sanitize 2a memcheck "$t_memcheck"
+if [ $quick = 1 ]; then skip_step 2b racecheck "--quick"; else sanitize 2b racecheck "$t_racecheck"; fi
+
 
 # --- step 5: the summary ------------------------------------------------------------------------
 

@@ -29,9 +29,24 @@ import java.util.List;
 public final class CudaCodegen {
     private CudaCodegen() {}
 
+    /** Most blocks a grid-stride loop launches by default: enough to fill an H100 several times over. */
+    public static final long MAX_GRID = 8192;
+
     public static CudaProgram generate(Plan plan) {
+        return generate(plan, MAX_GRID);
+    }
+
+    /**
+     * As {@link #generate(Plan)} with grid-stride loops capped at {@code maxGrid} blocks. The source is
+     * the same for any cap (the loops stride by {@code gridDim}); only the launches change. The host
+     * harness runs programs with a small cap, because it pays for every block.
+     */
+    public static CudaProgram generate(Plan plan, long maxGrid) {
+        if (maxGrid < 1) {
+            throw new IllegalArgumentException("maxGrid must be at least 1, found " + maxGrid);
+        }
         PlanVerifier.verify(plan);
-        CudaContext ctx = new CudaContext(plan);
+        CudaContext ctx = new CudaContext(plan, maxGrid);
         CudaStagePrinter printer = new CudaStagePrinter(ctx);
         StringBuilder kernels = new StringBuilder();
         List<CudaLaunch> launches = new ArrayList<>();

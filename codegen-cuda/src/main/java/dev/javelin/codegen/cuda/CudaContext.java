@@ -30,10 +30,12 @@ final class CudaContext implements LoweringTarget {
     private final List<CudaProgram.Fill> fills = new ArrayList<>();
     private final List<String> checks = new ArrayList<>();
     private final long statusOffset;
+    private final long maxGrid;
     private int arrays;
 
-    CudaContext(Plan plan) {
+    CudaContext(Plan plan, long maxGrid) {
         this.plan = plan;
+        this.maxGrid = maxGrid;
         this.memory = new MemoryLayout(plan);
         this.statusOffset = memory.append(32);
     }
@@ -89,6 +91,16 @@ final class CudaContext implements LoweringTarget {
     @Override
     public Place heavy(Node n, Place out, KernelBuilder kb) {
         return new CudaHeavy(this, kb).emit(n, out);
+    }
+
+    /** Blocks of a grid-stride loop over {@code total} elements: enough to cover them, at most the cap. */
+    long grid(long total, int block) {
+        return Math.max(1, Math.min(Math.ceilDiv(total, block), maxGrid));
+    }
+
+    /** Blocks of a loop that gives each block whole rows (reductions): one per row, at most four times the cap. */
+    long rowGrid(long rows) {
+        return Math.max(1, Math.min(rows, 4 * maxGrid));
     }
 
     /** Registers an index check; returns its number (the status word holds number + 1). */

@@ -20,8 +20,6 @@ import java.util.Set;
 final class CudaStagePrinter {
     /** Threads per block of a pointwise stage. */
     static final int BLOCK = 256;
-    /** Most blocks a grid-stride stage launches (enough to fill an H100 several times over). */
-    static final long MAX_GRID = 8192;
 
     private final CudaContext ctx;
 
@@ -55,7 +53,7 @@ final class CudaStagePrinter {
         }
         body.append("  }\n");
         String comment = "pointwise over " + shape(st.loop()) + ": " + total + " elements";
-        return new CudaFunction(comment, function(BLOCK, refs, body), grid(total, BLOCK), 1, 1, BLOCK, 0);
+        return new CudaFunction(comment, function(BLOCK, refs, body), ctx.grid(total, BLOCK), 1, 1, BLOCK, 0);
     }
 
     CudaFunction reduce(Stage.Reduce st) {
@@ -162,7 +160,7 @@ final class CudaStagePrinter {
         body.append(in).append("}\n  }\n");
         String comment = accs.size() + " reduction(s) over " + shape(loop) + ": " + keptTotal + " outputs of "
                 + reducedTotal + " elements";
-        long grid = Math.min(keptTotal, MAX_GRID * 4);
+        long grid = ctx.rowGrid(keptTotal);
         return new CudaFunction(comment, function(block, refs, body), Math.max(1, grid), 1, 1, block, 0);
     }
 
@@ -272,10 +270,6 @@ final class CudaStagePrinter {
                 .append(" = ")
                 .append(rest)
                 .append(";\n");
-    }
-
-    static long grid(long total, int block) {
-        return Math.max(1, Math.min(Math.ceilDiv(total, block), MAX_GRID));
     }
 
     /** A whole function: signature with launch bounds, pointer declarations, then the body. */

@@ -47,7 +47,7 @@ final class IndexTemplates {
         return new CudaFunction(
                 what + ": " + count + " rows of " + inner + " gathered, one element per thread",
                 CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, b),
-                CudaStagePrinter.grid(total, CudaStagePrinter.BLOCK),
+                ctx.grid(total, CudaStagePrinter.BLOCK),
                 1,
                 1,
                 CudaStagePrinter.BLOCK,
@@ -69,7 +69,7 @@ final class IndexTemplates {
         return new CudaFunction(
                 what + ": index check",
                 CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, b),
-                CudaStagePrinter.grid(count, CudaStagePrinter.BLOCK),
+                ctx.grid(count, CudaStagePrinter.BLOCK),
                 1,
                 1,
                 CudaStagePrinter.BLOCK,
@@ -119,7 +119,7 @@ final class IndexTemplates {
         return new CudaFunction(
                 what + ": " + count + " rows scattered, one destination element per thread",
                 CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, b),
-                CudaStagePrinter.grid(total, CudaStagePrinter.BLOCK),
+                ctx.grid(total, CudaStagePrinter.BLOCK),
                 1,
                 1,
                 CudaStagePrinter.BLOCK,
@@ -160,7 +160,7 @@ final class IndexTemplates {
         return new CudaFunction(
                 what + ": arg-max over " + len + " elements, one output per thread",
                 CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, b),
-                CudaStagePrinter.grid(total, CudaStagePrinter.BLOCK),
+                ctx.grid(total, CudaStagePrinter.BLOCK),
                 1,
                 1,
                 CudaStagePrinter.BLOCK,

@@ -57,7 +57,7 @@ final class WindowTemplates {
         return new CudaFunction(
                 what + ": direct convolution, one output per thread",
                 CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, s),
-                CudaStagePrinter.grid(total, CudaStagePrinter.BLOCK),
+                ctx.grid(total, CudaStagePrinter.BLOCK),
                 1,
                 1,
                 CudaStagePrinter.BLOCK,
@@ -116,7 +116,7 @@ final class WindowTemplates {
         return new CudaFunction(
                 what + ": input gradient, one input element per thread",
                 CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, s),
-                CudaStagePrinter.grid(total, CudaStagePrinter.BLOCK),
+                ctx.grid(total, CudaStagePrinter.BLOCK),
                 1,
                 1,
                 CudaStagePrinter.BLOCK,
@@ -169,7 +169,7 @@ final class WindowTemplates {
         return new CudaFunction(
                 what + ": filter gradient, a block per filter element",
                 CudaStagePrinter.function(256, refs, s),
-                Math.min(filters, CudaStagePrinter.MAX_GRID * 4),
+                ctx.rowGrid(filters),
                 1,
                 1,
                 256,
@@ -202,7 +202,7 @@ final class WindowTemplates {
         return new CudaFunction(
                 what + ": " + (max ? "max" : "average") + " pooling, one output per thread",
                 CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, s),
-                CudaStagePrinter.grid(total, CudaStagePrinter.BLOCK),
+                ctx.grid(total, CudaStagePrinter.BLOCK),
                 1,
                 1,
                 CudaStagePrinter.BLOCK,
@@ -264,7 +264,7 @@ final class WindowTemplates {
         return new CudaFunction(
                 what + ": " + (max ? "max" : "average") + " pooling gradient, one input element per thread",
                 CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, s),
-                CudaStagePrinter.grid(total, CudaStagePrinter.BLOCK),
+                ctx.grid(total, CudaStagePrinter.BLOCK),
                 1,
                 1,
                 CudaStagePrinter.BLOCK,

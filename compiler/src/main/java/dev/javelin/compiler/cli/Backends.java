@@ -1,22 +1,32 @@
 package dev.javelin.compiler.cli;
 
 import dev.javelin.compiler.cpu.SimdBackend;
+import dev.javelin.compiler.cuda.CudaTrainerBackend;
 import dev.javelin.dsl.train.Backend;
+import dev.javelin.runtime.cuda.CudaDevices;
 import java.util.function.Consumer;
 
 /** The backends by command-line name, and {@code --device}'s choice among them. */
 final class Backends {
     private Backends() {}
 
-    /** {@code backend} if given, else the device's: auto and gpu want CUDA, which is not built yet. */
+    /** {@code backend} if given, else the device's: gpu wants CUDA, auto CUDA where a GPU is present. */
     static Backend choose(String backend, String device, Consumer<String> log) {
         if (backend != null) {
             return named(backend, log);
         }
         return switch (device) {
-            case "auto", "cpu" -> named("simd", log);
-            case "gpu" -> named("cuda", log);
-            default -> throw new CliException("unknown --device '" + device + "' (expected auto, cpu or gpu)");
+            case "cpu" -> named("simd", log);
+            case "gpu", "cuda" -> named("cuda", log);
+            case "auto" -> {
+                CudaDevices.Availability a = CudaDevices.probe();
+                if (a.available()) {
+                    yield named("cuda", log);
+                }
+                log.accept("no usable GPU (" + a.reason() + "): running on the CPU backend");
+                yield named("simd", log);
+            }
+            default -> throw new CliException("unknown --device '" + device + "' (expected auto, cpu, gpu or cuda)");
         };
     }
 
@@ -24,9 +34,14 @@ final class Backends {
         return switch (name) {
             case "interpreter" -> Backend.INTERPRETER;
             case "simd" -> SimdBackend.forMachine(log);
-            case "cuda" ->
-                throw new CliException("the CUDA backend is not built yet (it is the next issue); use --backend simd"
-                        + " or --device cpu");
+            case "cuda" -> {
+                CudaDevices.Availability a = CudaDevices.probe();
+                if (!a.available()) {
+                    throw new CliException(
+                            "the CUDA backend needs a GPU: " + a.reason() + "; use --backend simd or --device cpu");
+                }
+                yield CudaTrainerBackend.open(log);
+            }
             default -> throw new CliException("unknown backend '" + name + "' (expected interpreter, simd or cuda)");
         };
     }

@@ -63,7 +63,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--backend", defaultValue = "simd", description = "simd (the CPU backend; CUDA comes next).")
+    @Option(
+            names = "--matmul",
+            paramLabel = "N",
+            description = "Instead of a model (CUDA only): an N x N x N fp32 matrix product, in GFLOP/s.")
+    Long matmul;
+
+    @Option(
+            names = "--backend",
+            defaultValue = "simd",
+            description = "simd (the CPU backend) or cuda (GPU 0) (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--runs", defaultValue = "30", description = "Timed runs of each variant.")
@@ -93,15 +102,23 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!backend.equals("simd")) {
-            throw new CliException("bench runs the CPU backend (--backend simd); the CUDA backend is not built yet");
+        if (!backend.equals("simd") && !backend.equals("cuda")) {
+            throw new CliException("unknown --backend '" + backend + "' (expected simd or cuda)");
         }
         if (batch < 1 || runs < 1 || warmup < 0) {
             throw new CliException("--batch and --runs must be >= 1, --warmup >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        if ((model == null) == (pointwise == null)) {
-            throw new CliException("give --model NAME or --pointwise ELEMENTS (one of them)");
+        int modes = (model == null ? 0 : 1) + (pointwise == null ? 0 : 1) + (matmul == null ? 0 : 1);
+        if (modes != 1) {
+            throw new CliException("give one of --model NAME, --pointwise ELEMENTS or --matmul N");
+        }
+        if (matmul != null && !backend.equals("cuda")) {
+            throw new CliException(
+                    "--matmul times the CUDA GEMM (--backend cuda); the CPU GEMM has scripts/bench-sgemm");
+        }
+        if (backend.equals("cuda")) {
+            return cuda(out);
         }
         if (pointwise != null) {
             return new PointwiseBench(pointwise, runs, warmup, threads, json, out).run();
@@ -162,6 +179,31 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private int cuda(PrintWriter out) throws IOException {
+        return CudaBench.with(runs, warmup, json, out, bench -> {
+            if (pointwise != null) {
+                return bench.pointwise(pointwise);
+            }
+            if (matmul != null) {
+                return bench.matmul(matmul);
+            }
+            TrainingModel m = Models.create(model);
+            Trainer t = new Trainer(m, Models.optimizer(optimizer), 0, null, Backend.INTERPRETER);
+            Graph g = train ? t.trainGraph() : t.evalGraph();
+            Map<String, NdArray> feeds = new HashMap<>(t.state());
+            feeds.putAll(m.syntheticBatch(batch, 1));
+            feeds.put("lr", NdArray.scalar(DType.F32, 1e-4));
+            feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], 1));
+            Map<String, Object> head = new LinkedHashMap<>();
+            head.put("model", model);
+            head.put("train", train);
+            head.put("optimizer", train ? optimizer : null);
+            head.put("batch", batch);
+            String what = model + (train ? " training step (" + optimizer + ")" : " inference") + ", batch " + batch;
+            return bench.model(what, g, Map.of("batch", (long) batch), feeds, head);
+        });
     }
 
     private record Variant(CpuExecutor ex, long flops, int kernels) {}

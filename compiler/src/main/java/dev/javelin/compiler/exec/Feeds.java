@@ -2,8 +2,8 @@ package dev.javelin.compiler.exec;
 
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
-import dev.javelin.runtime.ProgramLayout;
 import dev.javelin.runtime.Executor;
+import dev.javelin.runtime.ProgramLayout;
 
 /**
  * Host tensors ({@link NdArray}) into and out of a compiled program (CPU or CUDA), by binding role

@@ -3,6 +3,7 @@ package dev.javelin.compiler.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;

@@ -162,6 +162,21 @@ public final class CudaExecutor implements Executor, AutoCloseable {
         checkStatus();
     }
 
+    /**
+     * Runs the step's launches once (no load-time kernels, no assigns), timing each: the nanoseconds
+     * of {@link #stepLaunches()}, in order. For benchmarks and profiles.
+     */
+    public long[] timeStep() {
+        long[] nanos = runner.launchTimed(step);
+        checkStatus();
+        return nanos;
+    }
+
+    /** The launches of a step once the load-time kernels have run. */
+    public List<CudaLaunch> stepLaunches() {
+        return step;
+    }
+
     private void checkStatus() {
         runner.read(program.statusOffset(), status, 0, status.length);
         ByteBuffer b = ByteBuffer.wrap(status).order(ByteOrder.LITTLE_ENDIAN);

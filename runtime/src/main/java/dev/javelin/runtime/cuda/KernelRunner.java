@@ -21,6 +21,20 @@ public interface KernelRunner extends AutoCloseable {
     /** Runs the launches in order; later reads see their writes. */
     void launch(java.util.List<CudaLaunch> launches);
 
+    /**
+     * Runs the launches in order and returns each one's time in nanoseconds. This default times each
+     * launch alone on the host clock; a GPU runner uses device events.
+     */
+    default long[] launchTimed(java.util.List<CudaLaunch> launches) {
+        long[] nanos = new long[launches.size()];
+        for (int i = 0; i < nanos.length; i++) {
+            long t0 = System.nanoTime();
+            launch(java.util.List.of(launches.get(i)));
+            nanos[i] = System.nanoTime() - t0;
+        }
+        return nanos;
+    }
+
     @Override
     void close();
 }

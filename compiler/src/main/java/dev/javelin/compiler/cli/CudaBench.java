@@ -1,0 +1,314 @@
+package dev.javelin.compiler.cli;
+
+import dev.javelin.compiler.cuda.CudaBackend;
+import dev.javelin.compiler.exec.Feeds;
+import dev.javelin.dsl.json.Json;
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.GraphBuilder;
+import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.graph.Value;
+import dev.javelin.ir.op.UnaryFn;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.type.TensorType;
+import dev.javelin.ir.value.NdArray;
+import dev.javelin.passes.pipeline.PassOptions;
+import dev.javelin.passes.pipeline.Pipeline;
+import dev.javelin.runtime.ProgramLayout;
+import dev.javelin.runtime.cuda.CudaCompiler;
+import dev.javelin.runtime.cuda.CudaContext;
+import dev.javelin.runtime.cuda.CudaDevices;
+import dev.javelin.runtime.cuda.CudaExecutor;
+import dev.javelin.runtime.cuda.ModuleCache;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code javelin bench --backend cuda}: the same measurements on GPU 0. A model's step is timed
+ * fused against unfused (alternating; wall time of a whole step, which ends by synchronizing, and
+ * the device time inside its kernels from CUDA events). {@code --pointwise N} times the 8-op chain
+ * against a device copy (a one-op kernel moving as many bytes: read one array, write one);
+ * {@code --matmul N} an N x N x N fp32 product, in GFLOP/s from device time.
+ */
+final class CudaBench {
+    private final int runs;
+    private final int warmup;
+    private final Path json;
+    private final PrintWriter out;
+    private final CudaContext context;
+    private final CudaCompiler compiler;
+    private final ModuleCache cache;
+
+    private CudaBench(int runs, int warmup, Path json, PrintWriter out, CudaContext context) {
+        this.runs = runs;
+        this.warmup = warmup;
+        this.json = json;
+        this.out = out;
+        this.context = context;
+        this.compiler = CudaBackend.compiler(out::println);
+        this.cache = CudaBackend.cache();
+    }
+
+    /** Runs {@code body} with a bench on GPU 0, or fails with why there is none. */
+    static int with(int runs, int warmup, Path json, PrintWriter out, Body body) throws IOException {
+        CudaDevices.Availability a = CudaDevices.probe();
+        if (!a.available()) {
+            throw new CliException("bench --backend cuda needs a GPU: " + a.reason());
+        }
+        try (CudaContext context = CudaContext.open()) {
+            out.println("GPU: " + context.device().describe());
+            return body.run(new CudaBench(runs, warmup, json, out, context));
+        }
+    }
+
+    @FunctionalInterface
+    interface Body {
+        int run(CudaBench bench) throws IOException;
+    }
+
+    private record Variant(CudaExecutor ex, long flops, int kernels, int launches) {}
+
+    private Variant variant(Graph g, Map<String, Long> sizes, PassOptions options, Map<String, NdArray> feeds) {
+        var plan = Pipeline.compile(g, sizes, options).plan();
+        CudaExecutor ex = CudaBackend.compile(
+                        plan, compiler, cache, context.device().arch(), out::println)
+                .executor(context);
+        for (Node n : g.inputs()) {
+            Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
+        }
+        for (Node n : g.parameters()) {
+            Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
+        }
+        long flops = 0;
+        int kernels = 0;
+        for (ProgramLayout.Step s : ex.layout().kernels()) {
+            if (!s.loadTime()) {
+                flops += s.flops();
+                kernels++;
+            }
+        }
+        return new Variant(ex, flops, kernels, ex.stepLaunches().size());
+    }
+
+    /** A model's step, fused against unfused. */
+    int model(String what, Graph g, Map<String, Long> sizes, Map<String, NdArray> feeds, Map<String, Object> head)
+            throws IOException {
+        Variant fused = variant(g, sizes, PassOptions.defaults(), feeds);
+        Variant unfused = variant(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
+        try (CudaExecutor f0 = fused.ex();
+                CudaExecutor u0 = unfused.ex()) {
+            for (int i = 0; i < warmup; i++) {
+                fused.ex().run();
+                unfused.ex().run();
+            }
+            long[] wf = new long[runs];
+            long[] wu = new long[runs];
+            long[] df = new long[runs];
+            long[] du = new long[runs];
+            for (int i = 0; i < runs; i++) {
+                wf[i] = wall(fused.ex());
+                wu[i] = wall(unfused.ex());
+                df[i] = sum(fused.ex().timeStep());
+                du[i] = sum(unfused.ex().timeStep());
+            }
+            out.printf(Locale.ROOT, "%s, %d runs each after %d warm-up runs:%n", what, runs, warmup);
+            print("fused", fused, wf, df);
+            print("unfused", unfused, wu, du);
+            out.printf(
+                    Locale.ROOT,
+                    "fused is %.2fx the speed of unfused (median step), %.2fx in kernel time%n",
+                    median(wu) / median(wf),
+                    median(du) / median(df));
+            if (json != null) {
+                Map<String, Object> j = new LinkedHashMap<>(head);
+                j.put("backend", "cuda");
+                j.put("device", context.device().describe());
+                j.put("runs", runs);
+                j.put("fused", toMap(fused, wf, df));
+                j.put("unfused", toMap(unfused, wu, du));
+                j.put("fused_speedup", median(wu) / median(wf));
+                write(j);
+            }
+        }
+        return 0;
+    }
+
+    /** The 8-op chain fused and unfused against a device copy of as many bytes. */
+    int pointwise(long n) throws IOException {
+        if (n < 1 || n > Integer.MAX_VALUE / 4) {
+            throw new CliException("--pointwise needs 1 to " + Integer.MAX_VALUE / 4 + " elements, found " + n);
+        }
+        Graph chain = PointwiseBench.chain(n);
+        double[] data = new double[(int) n];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = Math.sin(i);
+        }
+        NdArray x = NdArray.of(DType.F32, new long[] {n}, data);
+        Map<String, NdArray> feeds = Map.of("x", x, "s", x);
+        // The fused chain reads two arrays and writes one (12n bytes); the copy reads and writes 6n.
+        long copyN = n * 3 / 2;
+        GraphBuilder b = new GraphBuilder("device_copy");
+        Value v = b.input("x", TensorType.of(DType.F32, copyN));
+        b.output("y", b.unary(UnaryFn.NEG, v));
+        Graph copy = b.build();
+        NdArray cx = NdArray.zeros(DType.F32, new long[] {copyN});
+        Variant fused = variant(chain, Map.of(), PassOptions.defaults(), feeds);
+        Variant unfused = variant(chain, Map.of(), PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
+        Variant cp = variant(copy, Map.of(), PassOptions.defaults(), Map.of("x", cx));
+        try (CudaExecutor f0 = fused.ex();
+                CudaExecutor u0 = unfused.ex();
+                CudaExecutor c0 = cp.ex()) {
+            long[][] t = timeDevice(List.of(fused.ex(), unfused.ex(), cp.ex()));
+            double bytes = 12.0 * n;
+            double copyGbps = 8.0 * copyN / median(t[2]);
+            double f = bytes / median(t[0]);
+            double u = bytes / median(t[1]);
+            out.printf(Locale.ROOT, "pointwise chain of 8 ops over %d f32 elements, device time, %d runs:%n", n, runs);
+            out.printf(
+                    Locale.ROOT,
+                    "  copy     %8.4f ms  %7.1f GB/s (a generated one-op kernel, same bytes)%n",
+                    median(t[2]) / 1e6,
+                    copyGbps);
+            out.printf(
+                    Locale.ROOT,
+                    "  fused    %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (%d launch)%n",
+                    median(t[0]) / 1e6,
+                    f,
+                    100 * f / copyGbps,
+                    fused.launches());
+            out.printf(
+                    Locale.ROOT,
+                    "  unfused  %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (%d launches)%n",
+                    median(t[1]) / 1e6,
+                    u,
+                    100 * u / copyGbps,
+                    unfused.launches());
+            if (json != null) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("backend", "cuda");
+                j.put("device", context.device().describe());
+                j.put("pointwise_elements", n);
+                j.put("copy_gbps", copyGbps);
+                j.put("fused_gbps", f);
+                j.put("unfused_gbps", u);
+                j.put("fused_of_copy", f / copyGbps);
+                write(j);
+            }
+        }
+        return 0;
+    }
+
+    /** An n x n x n fp32 product (the tiled GEMM template), GFLOP/s from device time. */
+    int matmul(long n) throws IOException {
+        if (n < 1 || n > 16384) {
+            throw new CliException("--matmul needs 1 to 16384, found " + n);
+        }
+        GraphBuilder b = new GraphBuilder("matmul_" + n);
+        Value a = b.input("a", TensorType.of(DType.F32, n, n));
+        Value c = b.input("b", TensorType.of(DType.F32, n, n));
+        b.output("y", b.matmul(a, c));
+        Graph g = b.build();
+        double[] data = new double[Math.toIntExact(n * n)];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = Math.sin(i) * 0.5;
+        }
+        NdArray x = NdArray.of(DType.F32, new long[] {n, n}, data);
+        Variant v = variant(g, Map.of(), PassOptions.defaults(), Map.of("a", x, "b", x));
+        try (CudaExecutor e0 = v.ex()) {
+            long[][] t = timeDevice(List.of(v.ex()));
+            double gflops = 2.0 * n * n * n / median(t[0]);
+            out.printf(
+                    Locale.ROOT,
+                    "fp32 matmul %dx%dx%d: median %.4f ms (min %.4f), %.1f GFLOP/s (device time, %d runs)%n",
+                    n,
+                    n,
+                    n,
+                    median(t[0]) / 1e6,
+                    Arrays.stream(t[0]).min().orElse(0) / 1e6,
+                    gflops,
+                    runs);
+            if (json != null) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("backend", "cuda");
+                j.put("device", context.device().describe());
+                j.put("matmul_n", n);
+                j.put("median_ms", median(t[0]) / 1e6);
+                j.put("gflops", gflops);
+                write(j);
+            }
+        }
+        return 0;
+    }
+
+    /** Device time of each executor's step, alternating executors run by run, after warm-up. */
+    private long[][] timeDevice(List<CudaExecutor> exs) {
+        for (CudaExecutor ex : exs) {
+            ex.run();
+        }
+        for (int i = 0; i < warmup; i++) {
+            exs.forEach(CudaExecutor::timeStep);
+        }
+        long[][] t = new long[exs.size()][runs];
+        for (int i = 0; i < runs; i++) {
+            for (int e = 0; e < exs.size(); e++) {
+                t[e][i] = sum(exs.get(e).timeStep());
+            }
+        }
+        return t;
+    }
+
+    private static long wall(CudaExecutor ex) {
+        long t0 = System.nanoTime();
+        ex.run();
+        return System.nanoTime() - t0;
+    }
+
+    private static long sum(long[] a) {
+        return Arrays.stream(a).sum();
+    }
+
+    static double median(long[] t) {
+        long[] s = t.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+    }
+
+    private void print(String name, Variant v, long[] wall, long[] device) {
+        out.printf(
+                Locale.ROOT,
+                "  %-8s %3d kernels %4d launches  step median %8.3f ms (min %.3f, max %.3f)  in kernels %8.3f ms"
+                        + "  %8.1f GFLOP/s%n",
+                name,
+                v.kernels(),
+                v.launches(),
+                median(wall) / 1e6,
+                Arrays.stream(wall).min().orElse(0) / 1e6,
+                Arrays.stream(wall).max().orElse(0) / 1e6,
+                median(device) / 1e6,
+                v.flops() / median(wall));
+    }
+
+    private static Map<String, Object> toMap(Variant v, long[] wall, long[] device) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kernels", v.kernels());
+        m.put("launches", v.launches());
+        m.put("flops", v.flops());
+        m.put("median_ms", median(wall) / 1e6);
+        m.put("min_ms", Arrays.stream(wall).min().orElse(0) / 1e6);
+        m.put("max_ms", Arrays.stream(wall).max().orElse(0) / 1e6);
+        m.put("kernel_ms", median(device) / 1e6);
+        m.put("gflops", v.flops() / median(wall));
+        return m;
+    }
+
+    private void write(Map<String, Object> j) throws IOException {
+        Files.writeString(json, Json.write(j) + "\n");
+        out.println("results written to " + json);
+    }
+}
