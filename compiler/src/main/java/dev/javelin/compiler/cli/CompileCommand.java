@@ -107,6 +107,19 @@ final class CompileCommand implements Callable<Integer> {
             description = "Write the input (000-input.ir) and the result of every pass (NNN-<pass>.ir / .plan).")
     Path dumpIr;
 
+    @Option(
+            names = "--target",
+            paramLabel = "cuda|java",
+            description = "With --emit: generate the plan's code for this backend (CUDA C, or Java on the Vector API).")
+    String target;
+
+    @Option(
+            names = "--emit",
+            paramLabel = "DIR",
+            description = "With --target: write the generated code into this folder (cuda: <plan>.cu and"
+                    + " <plan>.launches.txt, the manifest of buffers and launches; java: <Class>.java).")
+    Path emit;
+
     @Option(names = "--time-passes", description = "Print one line per pass, with its counters and time, to stderr.")
     boolean timePasses;
 
@@ -136,6 +149,9 @@ final class CompileCommand implements Callable<Integer> {
         if (report != null) {
             write(report, r.toJson(), "the report");
         }
+        if (emit != null) {
+            emitCode(c);
+        }
         if (timePasses) {
             PrintWriter err = spec.commandLine().getErr();
             err.print(c.report());
@@ -143,6 +159,30 @@ final class CompileCommand implements Callable<Integer> {
         }
         summary(r);
         return 0;
+    }
+
+    /** Writes the generated code of {@code --target} into {@code --emit}; says where on stdout. */
+    private void emitCode(Compilation c) throws IOException {
+        if (Files.exists(emit) && !Files.isDirectory(emit)) {
+            throw new CliException("cannot emit code into " + emit + ": it is a file, not a folder");
+        }
+        Files.createDirectories(emit);
+        String name = c.plan().name();
+        PrintWriter out = spec.commandLine().getOut();
+        if (target.equals("cuda")) {
+            dev.javelin.runtime.cuda.CudaProgram p = dev.javelin.codegen.cuda.CudaCodegen.generate(c.plan());
+            write(emit.resolve(name + ".cu"), p.source(), "the CUDA source");
+            write(emit.resolve(name + ".launches.txt"), dev.javelin.compiler.cuda.Manifest.text(p), "the manifest");
+            out.println("CUDA source written to " + emit.resolve(name + ".cu") + " ("
+                    + p.functions().size() + " functions, " + p.launches().size() + " launches; manifest " + name
+                    + ".launches.txt)");
+        } else {
+            String cls = "Cpu_" + name.replaceAll("[^A-Za-z0-9_]", "_");
+            var program = dev.javelin.codegen.simd.CpuCodegen.generate(c.plan(), "dev.javelin.generated", cls);
+            write(emit.resolve(cls + ".java"), program.source(), "the Java source");
+            out.println("Java source written to " + emit.resolve(cls + ".java"));
+        }
+        out.flush();
     }
 
     /** Errors in the command line itself: exit status 2, with a pointer to --help. */
@@ -158,6 +198,12 @@ final class CompileCommand implements Callable<Integer> {
         }
         if (batch < 1) {
             throw usage("--batch must be at least 1, found " + batch);
+        }
+        if ((target == null) != (emit == null)) {
+            throw usage("--target and --emit go together (--target cuda --emit DIR)");
+        }
+        if (target != null && !target.equals("cuda") && !target.equals("java")) {
+            throw usage("--target must be cuda or java, found '" + target + "'");
         }
         Set<String> unknown = new TreeSet<>(disable);
         Pipeline.passNames().forEach(unknown::remove);

@@ -29,7 +29,7 @@ class ClassCacheTest {
     Path dir;
 
     private static Plan plan() {
-        return Pipeline.compile(CpuKernelKindsTest.softmax(3, 5), Map.of(), PassOptions.verifying())
+        return Pipeline.compile(dev.javelin.compiler.KernelKinds.softmax(3, 5), Map.of(), PassOptions.verifying())
                 .plan();
     }
 

@@ -1,8 +1,6 @@
 package dev.javelin.compiler.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.javelin.compiler.KernelKinds;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
@@ -78,24 +76,16 @@ class CpuFuzzTest {
                 }
                 ex.run();
                 double tol = tolerance(g);
-                want.outputs().forEach((name, v) -> compare("output " + name, v, ex, "output", name, tol, where));
+                want.outputs()
+                        .forEach((name, v) -> KernelKinds.compare("output " + name, v, ex, "output", name, tol, where));
                 want.updatedParameters()
-                        .forEach((name, v) -> compare("assigned " + name, v, ex, "parameter", name, tol, where));
+                        .forEach((name, v) ->
+                                KernelKinds.compare("assigned " + name, v, ex, "parameter", name, tol, where));
             }
         });
     }
 
     /** The largest finite magnitude of {@code a}, at least 1: what float tolerances are relative to. */
-    static double scale(NdArray a) {
-        double scale = 1;
-        for (int i = 0; i < a.size(); i++) {
-            double v = Math.abs(a.get(i));
-            if (Double.isFinite(v)) {
-                scale = Math.max(scale, v);
-            }
-        }
-        return scale;
-    }
 
     /**
      * The relative tolerance for float results: the interpreter computes in float64 whatever the
@@ -108,32 +98,5 @@ class CpuFuzzTest {
         boolean f16 = g.nodes().stream().anyMatch(n -> n.type().dtype() == DType.F16);
         boolean f32 = g.nodes().stream().anyMatch(n -> n.type().dtype() == DType.F32);
         return bf16 ? 1.6e-2 : f16 ? 2e-3 : f32 ? 1e-4 : 1e-9;
-    }
-
-    static void compare(String what, NdArray want, CpuExecutor ex, String role, String name, double tol, String where) {
-        if (want.dtype() == DType.F32) {
-            float[] got = ex.get(role, name);
-            double scale = scale(want);
-            for (int i = 0; i < got.length; i++) {
-                double w = want.get(i);
-                boolean same =
-                        Double.isNaN(w) ? Float.isNaN(got[i]) : Math.abs(w - got[i]) <= tol * scale || w == got[i];
-                assertTrue(same, what + "[" + i + "]: interpreter " + w + ", cpu " + got[i] + " in " + where);
-            }
-        } else if (want.dtype().isFloat()) {
-            double[] got = ex.getDoubles(role, name);
-            double tolerance = tol * scale(want);
-            for (int i = 0; i < got.length; i++) {
-                double w = want.get(i);
-                assertTrue(
-                        Double.isNaN(w) ? Double.isNaN(got[i]) : Math.abs(w - got[i]) <= tolerance || w == got[i],
-                        what + "[" + i + "]: interpreter " + w + ", cpu " + got[i] + " in " + where);
-            }
-        } else {
-            long[] got = ex.getLongs(role, name);
-            for (int i = 0; i < got.length; i++) {
-                assertEquals(want.getLong(i), got[i], what + "[" + i + "] in " + where);
-            }
-        }
     }
 }

@@ -1,33 +1,29 @@
 package dev.javelin.compiler.cpu;
 
+import static dev.javelin.compiler.KernelKinds.conv;
+import static dev.javelin.compiler.KernelKinds.feeds;
+import static dev.javelin.compiler.KernelKinds.gatherScatter;
+import static dev.javelin.compiler.KernelKinds.matmul;
+import static dev.javelin.compiler.KernelKinds.pointwise;
+import static dev.javelin.compiler.KernelKinds.reduce;
+import static dev.javelin.compiler.KernelKinds.softmax;
+import static dev.javelin.compiler.KernelKinds.update;
+
+import dev.javelin.compiler.KernelKinds;
+import dev.javelin.compiler.KernelKinds.Case;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.GraphBuilder;
 import dev.javelin.ir.graph.Node;
-import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.interp.Interpreter;
-import dev.javelin.ir.op.BinaryFn;
-import dev.javelin.ir.op.Conv2d;
-import dev.javelin.ir.op.Gather;
 import dev.javelin.ir.op.Layout;
-import dev.javelin.ir.op.MatMul;
-import dev.javelin.ir.op.Pool2d;
-import dev.javelin.ir.op.PoolKind;
-import dev.javelin.ir.op.ReduceFn;
-import dev.javelin.ir.op.ScatterAdd;
-import dev.javelin.ir.op.UnaryFn;
-import dev.javelin.ir.type.DType;
-import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cpu.CpuExecutor;
 import dev.javelin.runtime.cpu.CpuPool;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.AfterAll;
@@ -49,13 +45,6 @@ class CpuKernelKindsTest {
         POOL.close();
     }
 
-    record Case(String name, Graph graph) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
     static Stream<Case> cases() {
         List<Case> out = new ArrayList<>();
         for (long a : SIZES) {
@@ -72,92 +61,6 @@ class CpuKernelKindsTest {
             out.add(new Case("conv nhwc " + a, conv(a, Layout.NHWC)));
         }
         return out.stream();
-    }
-
-    private static TensorType f32(long... dims) {
-        return TensorType.of(DType.F32, dims);
-    }
-
-    /** A pointwise chain with a row and a column broadcast and a transcendental. */
-    static Graph pointwise(long a, long b) {
-        GraphBuilder g = new GraphBuilder("pw");
-        Value x = g.input("x", f32(a, b));
-        Value row = g.parameter("row", f32(b));
-        Value col = g.parameter("col", f32(a, 1));
-        Value t = g.binary(BinaryFn.ADD, g.binary(BinaryFn.MUL, x, row), col);
-        t = g.unary(UnaryFn.TANH, t);
-        Value mask = g.binary(BinaryFn.GT, t, g.scalar(DType.F32, 0));
-        g.output("y", g.select(mask, t, g.unary(UnaryFn.EXP, t)));
-        g.output("m", mask);
-        return g.build();
-    }
-
-    static Graph reduce(long a, long b, int axis) {
-        GraphBuilder g = new GraphBuilder("red");
-        Value x = g.input("x", f32(a, b));
-        g.output("sum", g.reduce(ReduceFn.SUM, g.binary(BinaryFn.MUL, x, x), false, axis));
-        g.output("max", g.reduce(ReduceFn.MAX, x, true, axis));
-        g.output("all", g.reduce(ReduceFn.MIN, x, false, 0, 1));
-        return g.build();
-    }
-
-    static Graph softmax(long rows, long cols) {
-        GraphBuilder g = new GraphBuilder("softmax");
-        Value x = g.input("x", f32(rows, cols));
-        Value e = g.unary(UnaryFn.EXP, g.binary(BinaryFn.SUB, x, g.reduce(ReduceFn.MAX, x, true, 1)));
-        g.output("p", g.binary(BinaryFn.DIV, e, g.reduce(ReduceFn.SUM, e, true, 1)));
-        return g.build();
-    }
-
-    static Graph matmul(long m, long k, long n, boolean transposed) {
-        GraphBuilder g = new GraphBuilder("mm");
-        Value x = g.input("x", transposed ? f32(k, m) : f32(m, k));
-        Value w = g.parameter("w", f32(k, n));
-        Value bias = g.parameter("b", f32(n));
-        Value y = g.add(new MatMul(transposed, false), x, w);
-        g.output("y", g.binary(BinaryFn.MAX, g.binary(BinaryFn.ADD, y, bias), g.scalar(DType.F32, 0)));
-        return g.build();
-    }
-
-    static Graph gatherScatter(long rows, long width) {
-        GraphBuilder g = new GraphBuilder("gs");
-        Value table = g.parameter("table", f32(rows, width));
-        Value idx = g.input("idx", TensorType.of(DType.I64, 5));
-        Value got = g.add(new Gather(0), table, idx);
-        g.output("got", got);
-        g.output("scattered", g.add(new ScatterAdd(0), table, idx, g.unary(UnaryFn.NEG, got)));
-        return g.build();
-    }
-
-    /** An SGD-with-momentum style update of two parameters: a multi-tensor kernel. */
-    static Graph update(long a, long b) {
-        GraphBuilder g = new GraphBuilder("upd");
-        Value p = g.parameter("p", f32(a, b));
-        Value v = g.parameter("v", f32(a, b));
-        Value q = g.parameter("q", f32(b));
-        Value grad = g.input("g", f32(a, b));
-        Value v2 = g.binary(BinaryFn.ADD, g.binary(BinaryFn.MUL, v, g.scalar(DType.F32, 0.9)), grad);
-        g.assign(v, v2);
-        g.assign(p, g.binary(BinaryFn.SUB, p, g.binary(BinaryFn.MUL, v2, g.scalar(DType.F32, 0.1))));
-        g.assign(q, g.binary(BinaryFn.MUL, q, g.scalar(DType.F32, 0.5)));
-        g.output("v2", v2);
-        return g.build();
-    }
-
-    /** Convolution (padding 1, stride 2), ReLU and max pooling on an image of side {@code s + 2}. */
-    static Graph conv(long s, Layout layout) {
-        GraphBuilder g = new GraphBuilder("conv");
-        long side = s + 2;
-        boolean nhwc = layout == Layout.NHWC;
-        Value x = g.input("x", nhwc ? f32(2, side, side, 3) : f32(2, 3, side, side));
-        // [O, C, KH, KW] in NCHW, [O, KH, KW, C] in NHWC: the same numbers with C = KH = KW = 3.
-        Value w = g.parameter("w", f32(4, 3, 3, 3));
-        Conv2d op = new Conv2d(List.of(2L, 2L), List.of(1L, 1L, 1L, 1L), List.of(1L, 1L), 1).inLayout(layout);
-        Value y = g.binary(BinaryFn.MAX, g.add(op, x, w), g.scalar(DType.F32, 0));
-        Pool2d pool =
-                new Pool2d(PoolKind.MAX, List.of(2L, 2L), List.of(1L, 1L), List.of(0L, 1L, 0L, 1L)).inLayout(layout);
-        g.output("y", g.add(pool, y));
-        return g.build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -179,38 +82,9 @@ class CpuKernelKindsTest {
             }
             ex.run();
             String where = (fused ? "fused" : "unfused") + " " + c.name();
-            want.outputs().forEach((name, v) -> CpuFuzzTest.compare(name, v, ex, "output", name, 1e-4, where));
+            want.outputs().forEach((name, v) -> KernelKinds.compare(name, v, ex, "output", name, 1e-4, where));
             want.updatedParameters()
-                    .forEach((name, v) -> CpuFuzzTest.compare(name, v, ex, "parameter", name, 1e-4, where));
+                    .forEach((name, v) -> KernelKinds.compare(name, v, ex, "parameter", name, 1e-4, where));
         }
-    }
-
-    private static Map<String, NdArray> feeds(Graph g, long seed) {
-        Random r = new Random(seed);
-        Map<String, NdArray> feeds = new HashMap<>();
-        List<Node> fed = new ArrayList<>(g.inputs());
-        fed.addAll(g.parameters());
-        for (Node n : fed) {
-            long[] shape =
-                    n.type().shape().dims().stream().mapToLong(d -> d.size()).toArray();
-            NdArray a = NdArray.zeros(n.type().dtype(), shape);
-            for (int i = 0; i < a.size(); i++) {
-                if (n.type().dtype() == DType.I64) {
-                    // Indices into the table's rows (repeats included, so scatter-add accumulates).
-                    long rows = g.find("table")
-                            .orElseThrow()
-                            .type()
-                            .shape()
-                            .dims()
-                            .getFirst()
-                            .size();
-                    a.setLong(i, r.nextInt((int) rows));
-                } else {
-                    a.set(i, (float) r.nextGaussian());
-                }
-            }
-            feeds.put(n.name(), a);
-        }
-        return feeds;
     }
 }

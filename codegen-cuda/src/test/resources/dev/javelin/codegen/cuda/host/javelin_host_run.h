@@ -53,7 +53,14 @@ inline long long barrier_timeout_ms() {
     for (;;) pause();
 }
 
+// Several threads of a block may fault at once: the first one reports, the others wait for the
+// process to die, so the report is never interleaved.
+inline std::atomic<bool> fatal_reported{false};
+
 inline void on_fatal_signal(int sig) {
+    if (fatal_reported.exchange(true)) {
+        for (;;) pause();
+    }
     const char* what = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE" : "signal";
     const char* parts[] = {"javelin-host: ", what, " while running ", running, "\n"};
     for (const char* part : parts) {
