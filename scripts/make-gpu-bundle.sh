@@ -97,3 +97,14 @@ fi
 if [ "$size" -gt "$target_bytes" ]; then
   echo "make-gpu-bundle: warning: over the 45 MB target; see which jars grew in BUNDLE.txt." >&2
 fi
+
+# The MNIST digits (scripts/fetch-mnist's cache), packed beside the bundle when present, so the GPU
+# check can train on real data without a network (2.4 MB).
+mnist=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/mnist
+if [ -f "$mnist/package/src/digits/9.json" ]; then
+  tar -C "$mnist" -czf "$dist/mnist-digits.tar.gz.tmp" package/src/digits package/package.json
+  mv -f "$dist/mnist-digits.tar.gz.tmp" "$dist/mnist-digits.tar.gz"
+  echo "make-gpu-bundle: wrote $dist/mnist-digits.tar.gz ($(stat -c %s "$dist/mnist-digits.tar.gz") bytes)"
+else
+  echo "make-gpu-bundle: no MNIST cache (scripts/fetch-mnist); the GPU check will skip its training step"
+fi

@@ -115,6 +115,14 @@ def pointwise_vs_copy(out):
     return text
 
 
+def reduce_vs_copy(out):
+    """Row sum and max (one fused pass) against the device copy of the same run."""
+    j = load(out, "bench-reduce.json")
+    fused = get(j, "bench-reduce.json", "fused_gbps")
+    ours = get(j, "bench-reduce.json", "copy_gbps")
+    return f"{num(fused)} GB/s fused = {num(100 * ratio(fused, ours, 'reduce'))}% of the copy kernel ({num(ours)} GB/s)"
+
+
 def gemm_vs_torch(out):
     """bench --matmul N against torch.mm at the same N (no TF32), the largest N both measured."""
     mm = {r["n"]: r["gflops"] for r in get(load(out, "torch.json"), "torch.json", "mm")}
@@ -155,6 +163,7 @@ def main():
     add("memcheck", sanitizer, out, "2a-memcheck.log")
     add("racecheck", sanitizer, out, "2b-racecheck.log")
     add("pointwise vs copy", pointwise_vs_copy, out)
+    add("reduction vs copy", reduce_vs_copy, out)
     add("GEMM vs torch.mm", gemm_vs_torch, out)
     add("mnist-mlp train step", step_vs_torch, out, "bench-mnist-mlp.json", "mnist_mlp")
     add("transformer train step", step_vs_torch, out, "bench-transformer-block.json", "transformer_block")

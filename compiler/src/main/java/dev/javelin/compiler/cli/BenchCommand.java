@@ -64,6 +64,13 @@ final class BenchCommand implements Callable<Integer> {
     int batch;
 
     @Option(
+            names = "--reduce",
+            paramLabel = "ELEMENTS",
+            description = "Instead of a model (CUDA only): row sums of squares over this many f32 elements as"
+                    + " [N/1024, 1024], fused and unfused, against the device's copy bandwidth.")
+    Long reduce;
+
+    @Option(
             names = "--matmul",
             paramLabel = "N",
             description = "Instead of a model (CUDA only): an N x N x N fp32 matrix product, in GFLOP/s.")
@@ -109,9 +116,15 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException("--batch and --runs must be >= 1, --warmup >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        int modes = (model == null ? 0 : 1) + (pointwise == null ? 0 : 1) + (matmul == null ? 0 : 1);
+        int modes = (model == null ? 0 : 1)
+                + (pointwise == null ? 0 : 1)
+                + (matmul == null ? 0 : 1)
+                + (reduce == null ? 0 : 1);
         if (modes != 1) {
-            throw new CliException("give one of --model NAME, --pointwise ELEMENTS or --matmul N");
+            throw new CliException("give one of --model NAME, --pointwise ELEMENTS, --reduce ELEMENTS or --matmul N");
+        }
+        if (reduce != null && !backend.equals("cuda")) {
+            throw new CliException("--reduce is a CUDA benchmark (--backend cuda)");
         }
         if (matmul != null && !backend.equals("cuda")) {
             throw new CliException(
@@ -188,6 +201,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (matmul != null) {
                 return bench.matmul(matmul);
+            }
+            if (reduce != null) {
+                return bench.reduce(reduce);
             }
             TrainingModel m = Models.create(model);
             Trainer t = new Trainer(m, Models.optimizer(optimizer), 0, null, Backend.INTERPRETER);

@@ -7,6 +7,8 @@ import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.Value;
+import dev.javelin.ir.op.BinaryFn;
+import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.op.UnaryFn;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.TensorType;
@@ -177,14 +179,14 @@ final class CudaBench {
                     copyGbps);
             out.printf(
                     Locale.ROOT,
-                    "  fused    %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (%d launch)%n",
+                    "  fused    %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
                     median(t[0]) / 1e6,
                     f,
                     100 * f / copyGbps,
                     fused.launches());
             out.printf(
                     Locale.ROOT,
-                    "  unfused  %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (%d launches)%n",
+                    "  unfused  %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
                     median(t[1]) / 1e6,
                     u,
                     100 * u / copyGbps,
@@ -194,6 +196,76 @@ final class CudaBench {
                 j.put("backend", "cuda");
                 j.put("device", context.device().describe());
                 j.put("pointwise_elements", n);
+                j.put("copy_gbps", copyGbps);
+                j.put("fused_gbps", f);
+                j.put("unfused_gbps", u);
+                j.put("fused_of_copy", f / copyGbps);
+                write(j);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A row reduction over {@code n} floats viewed as [n / 1024, 1024]: the sum of squares of every
+     * row (fused: one pass reading the input once; unfused: the squares written, then summed),
+     * against a device copy of as many bytes as the fused pass reads.
+     */
+    int reduce(long n) throws IOException {
+        if (n < 1024 || n > Integer.MAX_VALUE / 4 || n % 1024 != 0) {
+            throw new CliException(
+                    "--reduce needs a multiple of 1024 between 1024 and " + Integer.MAX_VALUE / 4 + ", found " + n);
+        }
+        long rows = n / 1024;
+        GraphBuilder b = new GraphBuilder("row_reductions");
+        Value x = b.input("x", TensorType.of(DType.F32, rows, 1024));
+        b.output("sumsq", b.reduce(ReduceFn.SUM, b.binary(BinaryFn.MUL, x, x), false, 1));
+        Graph g = b.build();
+        double[] data = new double[(int) n];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = Math.sin(i);
+        }
+        Map<String, NdArray> feeds = Map.of("x", NdArray.of(DType.F32, new long[] {rows, 1024}, data));
+        GraphBuilder c = new GraphBuilder("device_copy");
+        Value v = c.input("x", TensorType.of(DType.F32, n / 2));
+        c.output("y", c.unary(UnaryFn.NEG, v));
+        Variant fused = variant(g, Map.of(), PassOptions.defaults(), feeds);
+        Variant unfused = variant(g, Map.of(), PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
+        Variant cp = variant(
+                c.build(), Map.of(), PassOptions.defaults(), Map.of("x", NdArray.zeros(DType.F32, new long[] {n / 2})));
+        try (CudaExecutor f0 = fused.ex();
+                CudaExecutor u0 = unfused.ex();
+                CudaExecutor c0 = cp.ex()) {
+            long[][] t = timeDevice(List.of(f0, u0, c0));
+            double bytes = 4.0 * n + 4.0 * rows;
+            double copyGbps = 4.0 * n / median(t[2]);
+            double f = bytes / median(t[0]);
+            double u = bytes / median(t[1]);
+            out.printf(Locale.ROOT, "row sums of squares of [%d, 1024] f32, device time, %d runs:%n", rows, runs);
+            out.printf(
+                    Locale.ROOT,
+                    "  copy     %8.4f ms  %7.1f GB/s (a one-op kernel moving as many bytes)%n",
+                    median(t[2]) / 1e6,
+                    copyGbps);
+            out.printf(
+                    Locale.ROOT,
+                    "  fused    %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
+                    median(t[0]) / 1e6,
+                    f,
+                    100 * f / copyGbps,
+                    fused.launches());
+            out.printf(
+                    Locale.ROOT,
+                    "  unfused  %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
+                    median(t[1]) / 1e6,
+                    u,
+                    100 * u / copyGbps,
+                    unfused.launches());
+            if (json != null) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("backend", "cuda");
+                j.put("device", context.device().describe());
+                j.put("reduce_elements", n);
                 j.put("copy_gbps", copyGbps);
                 j.put("fused_gbps", f);
                 j.put("unfused_gbps", u);
