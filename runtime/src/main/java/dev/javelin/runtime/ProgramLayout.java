@@ -52,6 +52,17 @@ public record ProgramLayout(String name, long memoryBytes, List<Slot> slots, Lis
         throw new IllegalArgumentException("program " + name + " has no buffer %" + buffer);
     }
 
+    /** The buffer bound to {@code name} in {@code role}; the error lists the names the role has. */
+    public Slot bound(String role, String name) {
+        for (Bind b : bindings) {
+            if (b.role().equals(role) && b.name().equals(name)) {
+                return slot(b.buffer());
+            }
+        }
+        throw new IllegalArgumentException("program " + this.name + " has no " + role + " '" + name + "' (" + role
+                + "s: " + bindings(role).stream().map(Bind::name).toList() + ")");
+    }
+
     public List<Bind> bindings(String role) {
         return bindings.stream().filter(b -> b.role().equals(role)).toList();
     }

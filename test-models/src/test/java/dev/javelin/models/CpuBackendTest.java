@@ -10,7 +10,6 @@ import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
@@ -110,12 +109,7 @@ class CpuBackendTest {
         Compilation c = Pipeline.compile(g, Map.of("batch", (long) batch), options);
         CpuBackend.Compiled compiled = CpuBackend.compile(c.plan(), cache, s -> {});
         CpuExecutor ex = compiled.executor(POOL);
-        for (Node in : g.inputs()) {
-            Feeds.set(ex, "input", in.name(), feeds.get(in.name()));
-        }
-        for (Node p : g.parameters()) {
-            Feeds.set(ex, "parameter", p.name(), feeds.get(p.name()));
-        }
+        Feeds.setAll(ex, g, feeds);
         ex.run();
         return ex;
     }

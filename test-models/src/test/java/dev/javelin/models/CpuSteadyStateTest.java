@@ -9,7 +9,6 @@ import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.PassOptions;
@@ -41,12 +40,7 @@ class CpuSteadyStateTest {
         var plan = Pipeline.compile(g, Map.of("batch", (long) batch), PassOptions.defaults())
                 .plan();
         CpuExecutor ex = CpuBackend.compile(plan, null, s -> {}).executor(pool);
-        for (Node n : g.inputs()) {
-            Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
-        }
-        for (Node n : g.parameters()) {
-            Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
-        }
+        Feeds.setAll(ex, g, feeds);
         return ex;
     }
 

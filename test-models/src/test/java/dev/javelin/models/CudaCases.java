@@ -9,7 +9,6 @@ import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
@@ -96,12 +95,7 @@ final class CudaCases {
         var plan = Pipeline.compile(g, Map.of("batch", (long) batch), options).plan();
         CudaProgram program = CudaCodegen.generate(plan, maxGrid);
         CudaExecutor ex = new CudaExecutor(program, runners.apply(program));
-        for (Node in : g.inputs()) {
-            Feeds.set(ex, "input", in.name(), feeds.get(in.name()));
-        }
-        for (Node p : g.parameters()) {
-            Feeds.set(ex, "parameter", p.name(), feeds.get(p.name()));
-        }
+        Feeds.setAll(ex, g, feeds);
         ex.run();
         return ex;
     }

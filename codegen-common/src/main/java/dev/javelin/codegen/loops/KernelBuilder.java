@@ -389,6 +389,22 @@ public final class KernelBuilder {
         }
     }
 
+    /** Where input {@code i} of heavy node {@code n} is: its stored place, or a dense copy of a lazy value. */
+    public Place operand(Node n, int i) {
+        Val v = value(n.inputs().get(i));
+        int r = v.shape().length;
+        return v instanceof Val.Placed p
+                ? p.place()
+                : materialize(v, v.at(Val.identity(r), r).dtype(), n.inputs().get(i));
+    }
+
+    /** Input {@code i} of heavy node {@code n} as a dense row-major place (copied if it is a view). */
+    public Place dense(Node n, int i) {
+        Val v = value(n.inputs().get(i));
+        int r = v.shape().length;
+        return materialize(v, v.at(Val.identity(r), r).dtype(), n.inputs().get(i));
+    }
+
     public void add(Stage s) {
         stages.add(s);
     }

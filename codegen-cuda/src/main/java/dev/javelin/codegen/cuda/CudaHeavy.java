@@ -3,7 +3,6 @@ package dev.javelin.codegen.cuda;
 import dev.javelin.codegen.loops.KernelBuilder;
 import dev.javelin.codegen.loops.Place;
 import dev.javelin.codegen.loops.UnsupportedKernelException;
-import dev.javelin.codegen.loops.Val;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.ArgMax;
 import dev.javelin.ir.op.Conv2d;
@@ -37,14 +36,14 @@ final class CudaHeavy {
     Place emit(Node n, Place out) {
         String what = "%" + n.name() + " = " + n.op().mnemonic();
         return switch (n.op()) {
-            case MatMul mm -> add(GemmTemplate.of(ctx, what, operand(n, 0), operand(n, 1), out, mm), out);
+            case MatMul mm -> add(GemmTemplate.of(ctx, what, kb.operand(n, 0), kb.operand(n, 1), out, mm), out);
             case Conv2d c ->
                 add(
                         new WindowTemplates(ctx)
                                 .conv(
                                         what,
-                                        nchw(operand(n, 0), c.layout()),
-                                        nchw(operand(n, 1), c.layout()),
+                                        nchw(kb.operand(n, 0), c.layout()),
+                                        nchw(kb.operand(n, 1), c.layout()),
                                         nchw(out, c.layout()),
                                         c),
                         out);
@@ -54,8 +53,8 @@ final class CudaHeavy {
                                 .convInput(
                                         what,
                                         nchw(out, c.layout()),
-                                        nchw(operand(n, 1), c.layout()),
-                                        nchw(operand(n, 0), c.layout()),
+                                        nchw(kb.operand(n, 1), c.layout()),
+                                        nchw(kb.operand(n, 0), c.layout()),
                                         c.forward()),
                         out);
             case Conv2dBackpropFilter c ->
@@ -63,28 +62,29 @@ final class CudaHeavy {
                         new WindowTemplates(ctx)
                                 .convFilter(
                                         what,
-                                        nchw(operand(n, 0), c.layout()),
+                                        nchw(kb.operand(n, 0), c.layout()),
                                         nchw(out, c.layout()),
-                                        nchw(operand(n, 1), c.layout()),
+                                        nchw(kb.operand(n, 1), c.layout()),
                                         c.forward()),
                         out);
             case Pool2d p ->
                 add(
-                        new WindowTemplates(ctx).pool(what, nchw(operand(n, 0), p.layout()), nchw(out, p.layout()), p),
+                        new WindowTemplates(ctx)
+                                .pool(what, nchw(kb.operand(n, 0), p.layout()), nchw(out, p.layout()), p),
                         out);
             case Pool2dBackprop p ->
                 add(
                         new WindowTemplates(ctx)
                                 .poolGrad(
                                         what,
-                                        nchw(operand(n, 0), p.layout()),
-                                        nchw(operand(n, 1), p.layout()),
+                                        nchw(kb.operand(n, 0), p.layout()),
+                                        nchw(kb.operand(n, 1), p.layout()),
                                         nchw(out, p.layout()),
                                         p.forward()),
                         out);
             case Gather g -> gather(n, g, out, what);
             case ScatterAdd s -> scatter(n, s, out, what);
-            case ArgMax a -> add(IndexTemplates.argmax(ctx, what, dense(n, 0), out, a.axis()), out);
+            case ArgMax a -> add(IndexTemplates.argmax(ctx, what, kb.dense(n, 0), out, a.axis()), out);
             default -> throw new UnsupportedKernelException("the CUDA backend has no code for " + n.op().mnemonic());
         };
     }
@@ -95,36 +95,21 @@ final class CudaHeavy {
     }
 
     private Place gather(Node n, Gather g, Place out, String what) {
-        Place table = dense(n, 0);
-        Place idx = dense(n, 1);
+        Place table = kb.dense(n, 0);
+        Place idx = kb.dense(n, 1);
         int check = ctx.check("%" + n.name() + " = gather: an index out of range");
         kb.add(IndexTemplates.gather(ctx, what, table, idx, out, g.axis(), check));
         return out;
     }
 
     private Place scatter(Node n, ScatterAdd s, Place out, String what) {
-        Place base = dense(n, 0);
-        Place idx = dense(n, 1);
-        Place upd = dense(n, 2);
+        Place base = kb.dense(n, 0);
+        Place idx = kb.dense(n, 1);
+        Place upd = kb.dense(n, 2);
         int check = ctx.check("%" + n.name() + " = scatter_add: an index out of range");
         kb.add(IndexTemplates.checkIndices(ctx, what, idx, base.shape()[s.axis()], check));
         kb.add(IndexTemplates.scatterAdd(ctx, what, base, idx, upd, out, s.axis()));
         return out;
-    }
-
-    /** The place of input {@code i}: where it is stored, or a dense copy of a lazy value. */
-    private Place operand(Node n, int i) {
-        Val v = kb.value(n.inputs().get(i));
-        int r = v.shape().length;
-        return v instanceof Val.Placed p
-                ? p.place()
-                : kb.materialize(v, v.at(Val.identity(r), r).dtype(), n.inputs().get(i));
-    }
-
-    private Place dense(Node n, int i) {
-        Val v = kb.value(n.inputs().get(i));
-        int r = v.shape().length;
-        return kb.materialize(v, v.at(Val.identity(r), r).dtype(), n.inputs().get(i));
     }
 
     /** NCHW view of a 4-D operand of an op in {@code layout}. */

@@ -53,7 +53,7 @@ final class CudaStagePrinter {
         }
         body.append("  }\n");
         String comment = "pointwise over " + shape(st.loop()) + ": " + total + " elements";
-        return new CudaFunction(comment, function(BLOCK, refs, body), ctx.grid(total, BLOCK), 1, 1, BLOCK, 0);
+        return gridStride(ctx, comment, refs, body, total);
     }
 
     CudaFunction reduce(Stage.Reduce st) {
@@ -270,6 +270,11 @@ final class CudaStagePrinter {
                 .append(" = ")
                 .append(rest)
                 .append(";\n");
+    }
+
+    /** A function whose body is a grid-stride loop over {@code total} elements, {@link #BLOCK} threads per block. */
+    static CudaFunction gridStride(CudaContext ctx, String comment, CudaRefs refs, StringBuilder body, long total) {
+        return new CudaFunction(comment, function(BLOCK, refs, body), ctx.grid(total, BLOCK), 1, 1, BLOCK, 0);
     }
 
     /** A whole function: signature with launch bounds, pointer declarations, then the body. */

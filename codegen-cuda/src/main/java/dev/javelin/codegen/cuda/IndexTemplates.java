@@ -44,14 +44,8 @@ final class IndexTemplates {
                                 table.ref(), table.base() + " + (o * " + size + " + (jv_idx) k) * " + inner + " + i")))
                 .append('\n');
         b.append("  }\n");
-        return new CudaFunction(
-                what + ": " + count + " rows of " + inner + " gathered, one element per thread",
-                CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, b),
-                ctx.grid(total, CudaStagePrinter.BLOCK),
-                1,
-                1,
-                CudaStagePrinter.BLOCK,
-                0);
+        return CudaStagePrinter.gridStride(
+                ctx, what + ": " + count + " rows of " + inner + " gathered, one element per thread", refs, b, total);
     }
 
     /** Checks every index of a scatter-add before it runs (one per thread). */
@@ -66,14 +60,7 @@ final class IndexTemplates {
         b.append("    if (k < 0 || k >= ").append(size).append(") {\n");
         b.append(fail(ctx, refs, check, "k", "j", size));
         b.append("    }\n  }\n");
-        return new CudaFunction(
-                what + ": index check",
-                CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, b),
-                ctx.grid(count, CudaStagePrinter.BLOCK),
-                1,
-                1,
-                CudaStagePrinter.BLOCK,
-                0);
+        return CudaStagePrinter.gridStride(ctx, what + ": index check", refs, b, count);
     }
 
     /**
@@ -116,14 +103,8 @@ final class IndexTemplates {
         b.append("    ")
                 .append(refs.store(out.ref(), out.base() + " + e", "acc"))
                 .append("\n  }\n");
-        return new CudaFunction(
-                what + ": " + count + " rows scattered, one destination element per thread",
-                CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, b),
-                ctx.grid(total, CudaStagePrinter.BLOCK),
-                1,
-                1,
-                CudaStagePrinter.BLOCK,
-                0);
+        return CudaStagePrinter.gridStride(
+                ctx, what + ": " + count + " rows scattered, one destination element per thread", refs, b, total);
     }
 
     /** The first position of the maximum along {@code axis} (NaN counting as largest), one output per thread. */
@@ -157,14 +138,8 @@ final class IndexTemplates {
                         out.base() + " + e",
                         "(" + CudaTypes.type(out.ref().dtype()) + ") best"))
                 .append("\n  }\n");
-        return new CudaFunction(
-                what + ": arg-max over " + len + " elements, one output per thread",
-                CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, b),
-                ctx.grid(total, CudaStagePrinter.BLOCK),
-                1,
-                1,
-                CudaStagePrinter.BLOCK,
-                0);
+        return CudaStagePrinter.gridStride(
+                ctx, what + ": arg-max over " + len + " elements, one output per thread", refs, b, total);
     }
 
     private static String fail(CudaContext ctx, CudaRefs refs, int check, String index, String where, long size) {

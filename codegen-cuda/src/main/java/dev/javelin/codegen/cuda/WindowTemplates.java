@@ -54,14 +54,7 @@ final class WindowTemplates {
         s.append("        }\n      }\n    }\n");
         s.append("    ").append(refs.pointer(y.ref())).append("[").append(index(y, "n", "o", "oh", "ow"));
         s.append("] = acc;\n  }\n");
-        return new CudaFunction(
-                what + ": direct convolution, one output per thread",
-                CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, s),
-                ctx.grid(total, CudaStagePrinter.BLOCK),
-                1,
-                1,
-                CudaStagePrinter.BLOCK,
-                0);
+        return CudaStagePrinter.gridStride(ctx, what + ": direct convolution, one output per thread", refs, s, total);
     }
 
     /** {@code dx[n, ic, ih, iw]}: every (o, kh, kw) tap of its group whose output position exists. */
@@ -113,14 +106,8 @@ final class WindowTemplates {
         s.append("        }\n      }\n    }\n");
         s.append("    ").append(refs.pointer(dx.ref())).append("[").append(index(dx, "n", "ic", "ih", "iw"));
         s.append("] = acc;\n  }\n");
-        return new CudaFunction(
-                what + ": input gradient, one input element per thread",
-                CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, s),
-                ctx.grid(total, CudaStagePrinter.BLOCK),
-                1,
-                1,
-                CudaStagePrinter.BLOCK,
-                0);
+        return CudaStagePrinter.gridStride(
+                ctx, what + ": input gradient, one input element per thread", refs, s, total);
     }
 
     /** {@code dw[o, c, kh, kw] = sum over (n, oh, ow) of x * dy}: a block per filter element. */
@@ -199,14 +186,8 @@ final class WindowTemplates {
                 .append(max ? "acc" : "acc * " + CudaTypes.floatLiteral(1f / (g.kh * g.kw)))
                 .append(";\n");
         s.append("  }\n");
-        return new CudaFunction(
-                what + ": " + (max ? "max" : "average") + " pooling, one output per thread",
-                CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, s),
-                ctx.grid(total, CudaStagePrinter.BLOCK),
-                1,
-                1,
-                CudaStagePrinter.BLOCK,
-                0);
+        return CudaStagePrinter.gridStride(
+                ctx, what + ": " + (max ? "max" : "average") + " pooling, one output per thread", refs, s, total);
     }
 
     /** The pooling gradient: each input element sums the gradients of the windows that chose it. */
@@ -261,14 +242,12 @@ final class WindowTemplates {
         s.append("      }\n    }\n");
         s.append("    ").append(refs.pointer(dx.ref())).append("[").append(index(dx, "n", "c", "xh", "xw"));
         s.append("] = acc;\n  }\n");
-        return new CudaFunction(
+        return CudaStagePrinter.gridStride(
+                ctx,
                 what + ": " + (max ? "max" : "average") + " pooling gradient, one input element per thread",
-                CudaStagePrinter.function(CudaStagePrinter.BLOCK, refs, s),
-                ctx.grid(total, CudaStagePrinter.BLOCK),
-                1,
-                1,
-                CudaStagePrinter.BLOCK,
-                0);
+                refs,
+                s,
+                total);
     }
 
     private static String windowLoops(Pooling g, String in) {

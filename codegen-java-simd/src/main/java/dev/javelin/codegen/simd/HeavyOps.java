@@ -40,11 +40,29 @@ final class HeavyOps {
         String what = "%" + n.name() + " = " + n.op().mnemonic();
         return switch (n.op()) {
             case MatMul mm -> matmul(n, mm, out, what);
-            case Conv2d c -> conv(what, "conv2d", c, operand(n, 0), operand(n, 1), out, out, c, c.layout());
+            case Conv2d c -> conv(what, "conv2d", c, kb.operand(n, 0), kb.operand(n, 1), out, out, c, c.layout());
             case Conv2dBackpropInput c ->
-                conv(what, "conv2dBackpropInput", c, out, operand(n, 1), operand(n, 0), out, c.forward(), c.layout());
+                conv(
+                        what,
+                        "conv2dBackpropInput",
+                        c,
+                        out,
+                        kb.operand(n, 1),
+                        kb.operand(n, 0),
+                        out,
+                        c.forward(),
+                        c.layout());
             case Conv2dBackpropFilter c ->
-                conv(what, "conv2dBackpropFilter", c, operand(n, 0), out, operand(n, 1), out, c.forward(), c.layout());
+                conv(
+                        what,
+                        "conv2dBackpropFilter",
+                        c,
+                        kb.operand(n, 0),
+                        out,
+                        kb.operand(n, 1),
+                        out,
+                        c.forward(),
+                        c.layout());
             case Pool2d p ->
                 pool(
                         what,
@@ -54,7 +72,7 @@ final class HeavyOps {
                         p.stride(),
                         p.padding(),
                         p.layout(),
-                        operand(n, 0),
+                        kb.operand(n, 0),
                         out,
                         out);
             case Pool2dBackprop p ->
@@ -66,8 +84,8 @@ final class HeavyOps {
                         p.stride(),
                         p.padding(),
                         p.layout(),
-                        operand(n, 0),
-                        operand(n, 1),
+                        kb.operand(n, 0),
+                        kb.operand(n, 1),
                         out);
             case Gather g -> gather(n, g, out, what);
             case ScatterAdd s -> scatter(n, s, out, what);
@@ -76,21 +94,13 @@ final class HeavyOps {
         };
     }
 
-    private Place operand(Node n, int i) {
-        Val v = kb.value(n.inputs().get(i));
-        int r = v.shape().length;
-        return v instanceof Val.Placed p
-                ? p.place()
-                : kb.materialize(v, v.at(Val.identity(r), r).dtype(), n.inputs().get(i));
-    }
-
     static String array(Place p) {
         return p.ref().array();
     }
 
     private Place matmul(Node n, MatMul mm, Place out, String what) {
-        Place a = operand(n, 0);
-        Place b = operand(n, 1);
+        Place a = kb.operand(n, 0);
+        Place b = kb.operand(n, 1);
         requireF32(a, b, out);
         int r = out.shape().length;
         long m = out.shape()[r - 2];
@@ -260,11 +270,11 @@ final class HeavyOps {
     }
 
     private Place gather(Node n, Gather g, Place out, String what) {
-        Place table = dense(n, 0);
+        Place table = kb.dense(n, 0);
         indexedLoops(
                 n,
                 what,
-                dense(n, 1),
+                kb.dense(n, 1),
                 table.shape(),
                 g.axis(),
                 (row, item) -> Refs.store(
@@ -273,10 +283,10 @@ final class HeavyOps {
     }
 
     private Place scatter(Node n, ScatterAdd sa, Place out, String what) {
-        Place base = dense(n, 0);
-        Place upd = dense(n, 2);
+        Place base = kb.dense(n, 0);
+        Place upd = kb.dense(n, 2);
         kb.storeAll(out, new Val.Placed(base));
-        indexedLoops(n, what, dense(n, 1), base.shape(), sa.axis(), (row, item) -> {
+        indexedLoops(n, what, kb.dense(n, 1), base.shape(), sa.axis(), (row, item) -> {
             String to = out.base() + " + " + row;
             String from = upd.base() + " + " + item;
             String sum = out.ref().dtype().isBool()
@@ -316,7 +326,7 @@ final class HeavyOps {
     }
 
     private Place argmax(Node n, ArgMax am, Place out, String what) {
-        Place x = dense(n, 0);
+        Place x = kb.dense(n, 0);
         long[] xs = x.shape();
         long outer = prod(xs, 0, am.axis());
         long len = xs[am.axis()];
@@ -342,11 +352,5 @@ final class HeavyOps {
                         out.ref().dtype() == DType.I64 ? "(long) best" : "best"));
         kb.add(new JavaCode(what, s));
         return out;
-    }
-
-    private Place dense(Node n, int i) {
-        Val v = kb.value(n.inputs().get(i));
-        int r = v.shape().length;
-        return kb.materialize(v, v.at(Val.identity(r), r).dtype(), n.inputs().get(i));
     }
 }

@@ -8,7 +8,6 @@ import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.PassOptions;
@@ -234,12 +233,7 @@ final class BenchCommand implements Callable<Integer> {
         var plan = Pipeline.compile(g, sizes, options).plan();
         CpuExecutor ex = CpuBackend.compile(plan, CpuBackend.defaultCacheDir(), out::println)
                 .executor(pool);
-        for (Node n : g.inputs()) {
-            Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
-        }
-        for (Node n : g.parameters()) {
-            Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
-        }
+        Feeds.setAll(ex, g, feeds);
         long flops = 0;
         int kernels = 0;
         for (ProgramLayout.Step s : ex.layout().kernels()) {

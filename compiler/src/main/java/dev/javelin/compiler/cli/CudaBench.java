@@ -5,7 +5,6 @@ import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.dsl.json.Json;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.ReduceFn;
@@ -81,12 +80,7 @@ final class CudaBench {
         CudaExecutor ex = CudaBackend.compile(
                         plan, compiler, cache, context.device().arch(), out::println)
                 .executor(context);
-        for (Node n : g.inputs()) {
-            Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
-        }
-        for (Node n : g.parameters()) {
-            Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
-        }
+        Feeds.setAll(ex, g, feeds);
         long flops = 0;
         int kernels = 0;
         for (ProgramLayout.Step s : ex.layout().kernels()) {
@@ -146,64 +140,10 @@ final class CudaBench {
         if (n < 1 || n > Integer.MAX_VALUE / 4) {
             throw new CliException("--pointwise needs 1 to " + Integer.MAX_VALUE / 4 + " elements, found " + n);
         }
-        Graph chain = PointwiseBench.chain(n);
-        double[] data = new double[(int) n];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = Math.sin(i);
-        }
-        NdArray x = NdArray.of(DType.F32, new long[] {n}, data);
-        Map<String, NdArray> feeds = Map.of("x", x, "s", x);
-        // The fused chain reads two arrays and writes one (12n bytes); the copy reads and writes 6n.
-        long copyN = n * 3 / 2;
-        GraphBuilder b = new GraphBuilder("device_copy");
-        Value v = b.input("x", TensorType.of(DType.F32, copyN));
-        b.output("y", b.unary(UnaryFn.NEG, v));
-        Graph copy = b.build();
-        NdArray cx = NdArray.zeros(DType.F32, new long[] {copyN});
-        Variant fused = variant(chain, Map.of(), PassOptions.defaults(), feeds);
-        Variant unfused = variant(chain, Map.of(), PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
-        Variant cp = variant(copy, Map.of(), PassOptions.defaults(), Map.of("x", cx));
-        try (CudaExecutor f0 = fused.ex();
-                CudaExecutor u0 = unfused.ex();
-                CudaExecutor c0 = cp.ex()) {
-            long[][] t = timeDevice(List.of(fused.ex(), unfused.ex(), cp.ex()));
-            double bytes = 12.0 * n;
-            double copyGbps = 8.0 * copyN / median(t[2]);
-            double f = bytes / median(t[0]);
-            double u = bytes / median(t[1]);
-            out.printf(Locale.ROOT, "pointwise chain of 8 ops over %d f32 elements, device time, %d runs:%n", n, runs);
-            out.printf(
-                    Locale.ROOT,
-                    "  copy     %8.4f ms  %7.1f GB/s (a generated one-op kernel, same bytes)%n",
-                    median(t[2]) / 1e6,
-                    copyGbps);
-            out.printf(
-                    Locale.ROOT,
-                    "  fused    %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
-                    median(t[0]) / 1e6,
-                    f,
-                    100 * f / copyGbps,
-                    fused.launches());
-            out.printf(
-                    Locale.ROOT,
-                    "  unfused  %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
-                    median(t[1]) / 1e6,
-                    u,
-                    100 * u / copyGbps,
-                    unfused.launches());
-            if (json != null) {
-                Map<String, Object> j = new LinkedHashMap<>();
-                j.put("backend", "cuda");
-                j.put("device", context.device().describe());
-                j.put("pointwise_elements", n);
-                j.put("copy_gbps", copyGbps);
-                j.put("fused_gbps", f);
-                j.put("unfused_gbps", u);
-                j.put("fused_of_copy", f / copyGbps);
-                write(j);
-            }
-        }
-        return 0;
+        NdArray x = NdArray.of(DType.F32, new long[] {n}, waves(n));
+        // The fused chain reads two arrays and writes one: 12n bytes.
+        String title = String.format(Locale.ROOT, "pointwise chain of 8 ops over %d f32 elements", n);
+        return versusCopy(title, PointwiseBench.chain(n), Map.of("x", x, "s", x), 12L * n, "pointwise_elements", n);
     }
 
     /**
@@ -220,52 +160,62 @@ final class CudaBench {
         GraphBuilder b = new GraphBuilder("row_reductions");
         Value x = b.input("x", TensorType.of(DType.F32, rows, 1024));
         b.output("sumsq", b.reduce(ReduceFn.SUM, b.binary(BinaryFn.MUL, x, x), false, 1));
-        Graph g = b.build();
-        double[] data = new double[(int) n];
+        Map<String, NdArray> feeds = Map.of("x", NdArray.of(DType.F32, new long[] {rows, 1024}, waves(n)));
+        String title = String.format(Locale.ROOT, "row sums of squares of [%d, 1024] f32", rows);
+        return versusCopy(title, b.build(), feeds, 4L * n + 4L * rows, "reduce_elements", n);
+    }
+
+    private static double[] waves(long n) {
+        double[] data = new double[Math.toIntExact(n)];
         for (int i = 0; i < data.length; i++) {
             data[i] = Math.sin(i);
         }
-        Map<String, NdArray> feeds = Map.of("x", NdArray.of(DType.F32, new long[] {rows, 1024}, data));
+        return data;
+    }
+
+    /**
+     * {@code g} fused and unfused against a generated one-op copy kernel moving {@code bytes} (half
+     * read, half written), by device time; effective bandwidth is {@code bytes} over the median.
+     */
+    private int versusCopy(String title, Graph g, Map<String, NdArray> feeds, long bytes, String key, long n)
+            throws IOException {
+        long copyN = bytes / 8;
         GraphBuilder c = new GraphBuilder("device_copy");
-        Value v = c.input("x", TensorType.of(DType.F32, n / 2));
-        c.output("y", c.unary(UnaryFn.NEG, v));
+        c.output("y", c.unary(UnaryFn.NEG, c.input("x", TensorType.of(DType.F32, copyN))));
         Variant fused = variant(g, Map.of(), PassOptions.defaults(), feeds);
         Variant unfused = variant(g, Map.of(), PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
         Variant cp = variant(
-                c.build(), Map.of(), PassOptions.defaults(), Map.of("x", NdArray.zeros(DType.F32, new long[] {n / 2})));
+                c.build(), Map.of(), PassOptions.defaults(), Map.of("x", NdArray.zeros(DType.F32, new long[] {copyN})));
         try (CudaExecutor f0 = fused.ex();
                 CudaExecutor u0 = unfused.ex();
                 CudaExecutor c0 = cp.ex()) {
             long[][] t = timeDevice(List.of(f0, u0, c0));
-            double bytes = 4.0 * n + 4.0 * rows;
-            double copyGbps = 4.0 * n / median(t[2]);
+            double copyGbps = 8.0 * copyN / median(t[2]);
             double f = bytes / median(t[0]);
             double u = bytes / median(t[1]);
-            out.printf(Locale.ROOT, "row sums of squares of [%d, 1024] f32, device time, %d runs:%n", rows, runs);
+            out.printf(Locale.ROOT, "%s, device time, %d runs:%n", title, runs);
             out.printf(
                     Locale.ROOT,
-                    "  copy     %8.4f ms  %7.1f GB/s (a one-op kernel moving as many bytes)%n",
+                    "  copy     %8.4f ms  %7.1f GB/s (a generated one-op kernel moving as many bytes)%n",
                     median(t[2]) / 1e6,
                     copyGbps);
-            out.printf(
-                    Locale.ROOT,
-                    "  fused    %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
-                    median(t[0]) / 1e6,
-                    f,
-                    100 * f / copyGbps,
-                    fused.launches());
-            out.printf(
-                    Locale.ROOT,
-                    "  unfused  %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
-                    median(t[1]) / 1e6,
-                    u,
-                    100 * u / copyGbps,
-                    unfused.launches());
+            for (int k = 0; k < 2; k++) {
+                Variant v = k == 0 ? fused : unfused;
+                double gbps = k == 0 ? f : u;
+                out.printf(
+                        Locale.ROOT,
+                        "  %-8s %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
+                        k == 0 ? "fused" : "unfused",
+                        median(t[k]) / 1e6,
+                        gbps,
+                        100 * gbps / copyGbps,
+                        v.launches());
+            }
             if (json != null) {
                 Map<String, Object> j = new LinkedHashMap<>();
                 j.put("backend", "cuda");
                 j.put("device", context.device().describe());
-                j.put("reduce_elements", n);
+                j.put(key, n);
                 j.put("copy_gbps", copyGbps);
                 j.put("fused_gbps", f);
                 j.put("unfused_gbps", u);

@@ -1,9 +1,12 @@
 package dev.javelin.compiler.exec;
 
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.runtime.Executor;
 import dev.javelin.runtime.ProgramLayout;
+import java.util.Map;
 
 /**
  * Host tensors ({@link NdArray}) into and out of a compiled program (CPU or CUDA), by binding role
@@ -23,6 +26,16 @@ public final class Feeds {
             }
             case F64, F16, BF16 -> ex.set(role, name, v.toDoubles());
             case I32, I64, BOOL -> ex.set(role, name, v.toLongs());
+        }
+    }
+
+    /** Every input and parameter of {@code g} from {@code feeds}, by name. */
+    public static void setAll(Executor ex, Graph g, Map<String, NdArray> feeds) {
+        for (Node n : g.inputs()) {
+            set(ex, "input", n.name(), feeds.get(n.name()));
+        }
+        for (Node n : g.parameters()) {
+            set(ex, "parameter", n.name(), feeds.get(n.name()));
         }
     }
 

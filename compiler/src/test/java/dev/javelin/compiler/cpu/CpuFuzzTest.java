@@ -3,7 +3,6 @@ package dev.javelin.compiler.cpu;
 import dev.javelin.compiler.KernelKinds;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.testing.RandomGraphs;
 import dev.javelin.ir.type.DType;
@@ -68,12 +67,7 @@ class CpuFuzzTest {
                 String where =
                         (fused ? "fused" : "unfused") + " plan\n" + dev.javelin.ir.plan.PlanPrinter.print(c.plan());
                 CpuExecutor ex = CpuBackend.compile(c.plan(), null, s -> {}).executor(POOL);
-                for (Node in : g.inputs()) {
-                    Feeds.set(ex, "input", in.name(), feeds.get(in.name()));
-                }
-                for (Node p : g.parameters()) {
-                    Feeds.set(ex, "parameter", p.name(), feeds.get(p.name()));
-                }
+                Feeds.setAll(ex, g, feeds);
                 ex.run();
                 double tol = tolerance(g);
                 want.outputs()

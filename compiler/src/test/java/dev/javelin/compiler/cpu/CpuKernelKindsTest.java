@@ -13,7 +13,6 @@ import dev.javelin.compiler.KernelKinds;
 import dev.javelin.compiler.KernelKinds.Case;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.value.NdArray;
@@ -74,12 +73,7 @@ class CpuKernelKindsTest {
                     fused ? PassOptions.verifying() : PassOptions.verifying().withDisabled(Pipeline.FUSE);
             var plan = Pipeline.compile(g, Map.of(), options).plan();
             CpuExecutor ex = CpuBackend.compile(plan, null, s -> {}).executor(POOL);
-            for (Node n : g.inputs()) {
-                Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
-            }
-            for (Node n : g.parameters()) {
-                Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
-            }
+            Feeds.setAll(ex, g, feeds);
             ex.run();
             String where = (fused ? "fused" : "unfused") + " " + c.name();
             want.outputs().forEach((name, v) -> KernelKinds.compare(name, v, ex, "output", name, 1e-4, where));

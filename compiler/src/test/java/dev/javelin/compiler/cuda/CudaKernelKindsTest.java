@@ -7,7 +7,6 @@ import dev.javelin.compiler.KernelKinds.Case;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.op.ArgMax;
@@ -93,12 +92,7 @@ class CudaKernelKindsTest {
         try (CudaExecutor ex = new CudaExecutor(
                 program,
                 HostHarness.compile(program.source()).runner(program.layout().memoryBytes()))) {
-            for (Node n : g.inputs()) {
-                Feeds.set(ex, "input", n.name(), feeds.get(n.name()));
-            }
-            for (Node n : g.parameters()) {
-                Feeds.set(ex, "parameter", n.name(), feeds.get(n.name()));
-            }
+            Feeds.setAll(ex, g, feeds);
             ex.run();
             String where = "cuda (host harness) " + c.name();
             want.outputs().forEach((name, v) -> KernelKinds.compare(name, v, ex, "output", name, 1e-4, where));

@@ -4,9 +4,7 @@ import dev.javelin.runtime.Executor;
 import dev.javelin.runtime.ProgramLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a compiled CPU program over one block of memory: the arena, inputs, parameters and packed
@@ -29,7 +27,6 @@ public final class CpuExecutor implements Executor {
     private final int[] all;
     private final int[] step;
     private final long[][] assigns;
-    private final Map<String, ProgramLayout.Slot> byName = new HashMap<>();
     private final long[] kernelNanos;
     private boolean packedStale = true;
     private boolean timing;
@@ -49,9 +46,6 @@ public final class CpuExecutor implements Executor {
                 .filter(i -> !ks.get(i).loadTime())
                 .toArray();
         this.kernelNanos = new long[ks.size()];
-        for (ProgramLayout.Bind b : layout.bindings()) {
-            byName.put(b.role() + ":" + b.name(), layout.slot(b.buffer()));
-        }
         List<ProgramLayout.Bind> as = layout.bindings("assign");
         this.assigns = new long[as.size()][];
         for (int i = 0; i < as.size(); i++) {
@@ -67,15 +61,7 @@ public final class CpuExecutor implements Executor {
     }
 
     private ProgramLayout.Slot slot(String role, String name) {
-        ProgramLayout.Slot s = byName.get(role + ":" + name);
-        if (s == null) {
-            throw new IllegalArgumentException("program " + layout.name() + " has no " + role + " '" + name
-                    + "' (" + role + "s: "
-                    + layout.bindings(role).stream()
-                            .map(ProgramLayout.Bind::name)
-                            .toList() + ")");
-        }
-        return s;
+        return layout.bound(role, name);
     }
 
     /** Copies f32 values into an input (by input name) or parameter (by path); the count must match. */

@@ -5,9 +5,7 @@ import dev.javelin.runtime.ProgramLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a compiled CUDA program over its memory block on a {@link KernelRunner} (a GPU, or the
@@ -24,7 +22,6 @@ public final class CudaExecutor implements Executor, AutoCloseable {
     private final List<CudaLaunch> all;
     private final List<CudaLaunch> step;
     private final List<long[]> assigns = new ArrayList<>();
-    private final Map<String, ProgramLayout.Slot> byName = new HashMap<>();
     private final byte[] status = new byte[32];
     private boolean packedStale = true;
 
@@ -35,9 +32,6 @@ public final class CudaExecutor implements Executor, AutoCloseable {
         this.runner = runner;
         this.all = program.launches();
         this.step = all.stream().filter(l -> !l.loadTime()).toList();
-        for (ProgramLayout.Bind b : layout.bindings()) {
-            byName.put(b.role() + ":" + b.name(), layout.slot(b.buffer()));
-        }
         for (ProgramLayout.Bind a : layout.bindings("assign")) {
             ProgramLayout.Slot from = layout.slot(a.buffer());
             ProgramLayout.Slot to = slot("parameter", a.name());
@@ -66,15 +60,7 @@ public final class CudaExecutor implements Executor, AutoCloseable {
     }
 
     private ProgramLayout.Slot slot(String role, String name) {
-        ProgramLayout.Slot s = byName.get(role + ":" + name);
-        if (s == null) {
-            throw new IllegalArgumentException("program " + layout.name() + " has no " + role + " '" + name + "' ("
-                    + role + "s: "
-                    + layout.bindings(role).stream()
-                            .map(ProgramLayout.Bind::name)
-                            .toList() + ")");
-        }
-        return s;
+        return layout.bound(role, name);
     }
 
     /** Copies f32 values into an input (by input name) or parameter (by path); the count must match. */

@@ -6,7 +6,6 @@ import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
 import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
@@ -83,12 +82,7 @@ public class MnistStepBench {
         feeds.put("lr", NdArray.scalar(DType.F32, 1e-4));
         pool = new CpuPool(2);
         step = CpuBackend.compile(plan(batch), null, s -> {}).executor(pool);
-        for (Node n : g.inputs()) {
-            Feeds.set(step, "input", n.name(), feeds.get(n.name()));
-        }
-        for (Node n : g.parameters()) {
-            Feeds.set(step, "parameter", n.name(), feeds.get(n.name()));
-        }
+        Feeds.setAll(step, g, feeds);
     }
 
     @TearDown(Level.Trial)
