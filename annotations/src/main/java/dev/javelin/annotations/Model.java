@@ -1,0 +1,29 @@
+package dev.javelin.annotations;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A class whose static DSL method ({@link #method}, by default {@code forward(Net nn, Tensor x,
+ * ...)}) Javelin compiles inside {@code javac}: the processor evaluates the method with the real DSL,
+ * reports shape errors as compile errors at the DSL call, and generates the kernels and a typed
+ * facade {@code <Class>Model}. Each tensor parameter of the method is an input described by the
+ * {@link Input} of the same name.
+ */
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface Model {
+    /** The model's name (graph and generated files); default: the class name. */
+    String name() default "";
+
+    /** The static method that builds the model: {@code static Tensor m(Net nn, Tensor a, ...)}. */
+    String method() default "forward";
+
+    /** One per tensor parameter of the method, by name. */
+    Input[] inputs();
+
+    /** The size of every symbolic dimension ({@code "batch"}) the kernels are generated for. */
+    long batch() default 1;
+}

@@ -1,0 +1,243 @@
+package dev.javelin.compiler.aot;
+
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.body.Parameter;
+import com.github.javaparser.ast.body.TypeDeclaration;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.util.Trees;
+import dev.javelin.annotations.Input;
+import dev.javelin.annotations.Model;
+import dev.javelin.codegen.cuda.CudaCodegen;
+import dev.javelin.codegen.simd.CpuCodegen;
+import dev.javelin.codegen.simd.GeneratedProgram;
+import dev.javelin.compiler.cuda.Manifest;
+import dev.javelin.dsl.Mode;
+import dev.javelin.dsl.Net;
+import dev.javelin.dsl.Tensor;
+import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.plan.Plan;
+import dev.javelin.ir.plan.PlanPrinter;
+import dev.javelin.ir.type.DType;
+import dev.javelin.passes.pipeline.PassOptions;
+import dev.javelin.passes.pipeline.Pipeline;
+import dev.javelin.runtime.cuda.CudaProgram;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import javax.tools.StandardLocation;
+
+/**
+ * The {@code @Model} annotation processor: for each annotated class, reads its source (the
+ * compiler's tree API gives the compilation unit; JavaParser parses it), evaluates the model method
+ * with the real DSL ({@link DslEvaluator}), and on success runs the whole pipeline and writes the
+ * Java Vector API kernels ({@code <Class>Kernels}, compiled by the same javac run), a typed facade
+ * ({@code <Class>Model}), the plan text and the CUDA source with its manifest as resources. An
+ * unsupported construct or a shape error is a javac error at the DSL call that caused it; nothing
+ * escapes into javac as a crash.
+ */
+@SupportedAnnotationTypes("dev.javelin.annotations.Model")
+public final class ModelProcessor extends AbstractProcessor {
+    private Trees trees;
+
+    @Override
+    public synchronized void init(ProcessingEnvironment env) {
+        super.init(env);
+        trees = Trees.instance(env);
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        for (Element e : round.getElementsAnnotatedWith(Model.class)) {
+            if (e instanceof TypeElement type) {
+                try {
+                    compile(type);
+                } catch (RuntimeException | IOException | LinkageError ex) {
+                    processingEnv
+                            .getMessager()
+                            .printMessage(
+                                    Diagnostic.Kind.ERROR,
+                                    "Javelin could not compile model " + type.getSimpleName() + ": " + ex,
+                                    type);
+                }
+            }
+        }
+        return true;
+    }
+
+    private void compile(TypeElement type) throws IOException {
+        long t0 = System.nanoTime();
+        Model model = type.getAnnotation(Model.class);
+        CompilationUnitTree unit = trees.getPath(type).getCompilationUnit();
+        String source = unit.getSourceFile().getCharContent(true).toString();
+        ParseResult<CompilationUnit> parsed = new JavaParser(
+                        new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21))
+                .parse(source);
+        if (parsed.getResult().isEmpty() || !parsed.isSuccessful()) {
+            error(type, "Javelin could not parse " + unit.getSourceFile().getName() + ": " + parsed.getProblems());
+            return;
+        }
+        CompilationUnit cu = parsed.getResult().get();
+        Optional<TypeDeclaration<?>> decl = cu.findFirst(
+                        TypeDeclaration.class, t -> t.getNameAsString().contentEquals(type.getSimpleName()))
+                .map(t -> (TypeDeclaration<?>) t);
+        if (decl.isEmpty()) {
+            error(type, "Javelin found no declaration of " + type.getSimpleName() + " in its source");
+            return;
+        }
+        Optional<MethodDeclaration> method = decl.get().getMethodsByName(model.method()).stream()
+                .filter(MethodDeclaration::isStatic)
+                .findFirst();
+        if (method.isEmpty()) {
+            error(
+                    type,
+                    "@Model class " + type.getSimpleName() + " has no static method " + model.method()
+                            + "(Net nn, Tensor ...); name another one with @Model(method = ...)");
+            return;
+        }
+        String name = model.name().isEmpty() ? type.getSimpleName().toString() : model.name();
+        Optional<Graph> graph = evaluate(type, unit, cu, decl.get(), method.get(), model, name);
+        if (graph.isEmpty()) {
+            return;
+        }
+        Plan plan;
+        try {
+            plan = Pipeline.compile(graph.get(), Map.of("batch", model.batch()), PassOptions.defaults())
+                    .plan();
+        } catch (RuntimeException ex) {
+            error(type, "Javelin could not compile model " + name + ": " + ex.getMessage());
+            return;
+        }
+        write(type, name, plan);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        processingEnv
+                .getMessager()
+                .printMessage(
+                        Diagnostic.Kind.NOTE,
+                        "Javelin compiled model " + name + " (" + plan.kernels().size() + " kernels) in " + ms + " ms",
+                        type);
+    }
+
+    /** The model's graph, or empty after reporting why at the offending node. */
+    private Optional<Graph> evaluate(
+            TypeElement type,
+            CompilationUnitTree unit,
+            CompilationUnit cu,
+            TypeDeclaration<?> decl,
+            MethodDeclaration method,
+            Model model,
+            String name) {
+        List<Parameter> params = method.getParameters();
+        if (params.isEmpty() || !params.getFirst().getType().asString().endsWith("Net")) {
+            Positions.error(trees, unit, type, method, "the model method's first parameter must be the Net (Net nn)");
+            return Optional.empty();
+        }
+        Net net = new Net(name, Mode.EVAL);
+        List<Object> args = new ArrayList<>(List.of(net));
+        for (Parameter p : params.subList(1, params.size())) {
+            Optional<Input> in = Arrays.stream(model.inputs())
+                    .filter(i -> i.name().equals(p.getNameAsString()))
+                    .findFirst();
+            if (in.isEmpty()) {
+                Positions.error(
+                        trees,
+                        unit,
+                        type,
+                        p,
+                        "no input shape for parameter " + p.getNameAsString() + ": add @Input(name = \""
+                                + p.getNameAsString() + "\", shape = {...}) to @Model(inputs = ...)");
+                return Optional.empty();
+            }
+            try {
+                args.add(net.input(
+                        p.getNameAsString(),
+                        DType.fromText(in.get().dtype()),
+                        dims(in.get().shape())));
+            } catch (RuntimeException ex) {
+                Positions.error(trees, unit, type, p, "bad @Input for " + p.getNameAsString() + ": " + ex.getMessage());
+                return Optional.empty();
+            }
+        }
+        try {
+            Object out = new DslEvaluator(cu, decl, ModelProcessor.class.getClassLoader()).call(method, args);
+            if (!(out instanceof Tensor t)) {
+                Positions.error(
+                        trees,
+                        unit,
+                        type,
+                        method,
+                        "the model method must return a Tensor, it returned " + Arithmetic.describe(out));
+                return Optional.empty();
+            }
+            net.output("output", t);
+            return Optional.of(net.build());
+        } catch (EvalException ex) {
+            Positions.error(trees, unit, type, ex.node(), ex.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Object[] dims(String[] shape) {
+        Object[] out = new Object[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            String s = shape[i].strip();
+            out[i] = s.chars().allMatch(Character::isDigit) && !s.isEmpty() ? (Object) Long.parseLong(s) : s;
+        }
+        return out;
+    }
+
+    private void write(TypeElement type, String name, Plan plan) throws IOException {
+        PackageElement pkg = processingEnv.getElementUtils().getPackageOf(type);
+        String p = pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString();
+        String simple = type.getSimpleName().toString();
+        GeneratedProgram kernels = CpuCodegen.generate(plan, p, simple + "Kernels");
+        writeSource(p, simple + "Kernels", kernels.source(), type);
+        writeSource(p, simple + "Model", FacadeWriter.write(p, simple, name, plan, kernels), type);
+        writeResource(p, name + ".plan", PlanPrinter.print(plan), type);
+        CudaProgram cuda = CudaCodegen.generate(plan);
+        writeResource(p, name + ".cu", cuda.source(), type);
+        writeResource(p, name + ".launches.txt", Manifest.text(cuda), type);
+    }
+
+    private void writeSource(String pkg, String simple, String text, Element origin) throws IOException {
+        String fqn = pkg.isEmpty() ? simple : pkg + "." + simple;
+        try (Writer w = processingEnv.getFiler().createSourceFile(fqn, origin).openWriter()) {
+            w.write(text);
+        }
+    }
+
+    private void writeResource(String pkg, String file, String text, Element origin) throws IOException {
+        try (Writer w = processingEnv
+                .getFiler()
+                .createResource(StandardLocation.CLASS_OUTPUT, pkg, file, origin)
+                .openWriter()) {
+            w.write(text);
+        }
+    }
+
+    private void error(Element e, String message) {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, e);
+    }
+}
