@@ -58,6 +58,7 @@ final class FacadeWriter {
                         .addParameter(float[].class, "values")
                         .addStatement("executor.set($S, path, values)", "parameter")
                         .build())
+                .addMethod(load(layout))
                 .addMethod(MethodSpec.methodBuilder("parameter")
                         .addModifiers(Modifier.PUBLIC)
                         .returns(float[].class)
@@ -108,6 +109,26 @@ final class FacadeWriter {
             m.returns(long[].class).addStatement("return executor.getLongs($S, $S)", "output", out.name());
         } else {
             m.returns(double[].class).addStatement("return executor.getDoubles($S, $S)", "output", out.name());
+        }
+        return m.build();
+    }
+
+    /** {@code load(Path dir)}: every parameter from {@code <path>.npy} in a checkpoint folder. */
+    private static MethodSpec load(ProgramLayout layout) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("load")
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc("Loads every parameter from {@code <path>.npy} (f32) in a checkpoint folder, as Javelin's"
+                        + " trainer saves it.\n")
+                .addParameter(java.nio.file.Path.class, "dir")
+                .addException(java.io.IOException.class);
+        for (ProgramLayout.Bind b : layout.bindings("parameter")) {
+            ProgramLayout.Slot s = layout.slot(b.buffer());
+            m.addStatement(
+                    "setParameter($S, $T.read(dir.resolve($S), new long[] {$L}))",
+                    b.name(),
+                    ClassName.get("dev.javelin.runtime", "NpyFloats"),
+                    b.name() + ".npy",
+                    join(s.shape()));
         }
         return m.build();
     }
