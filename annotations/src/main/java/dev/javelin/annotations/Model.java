@@ -26,4 +26,17 @@ public @interface Model {
 
     /** The size of every symbolic dimension ({@code "batch"}) the kernels are generated for. */
     long batch() default 1;
+
+    /**
+     * The labels of a trainable model (zero or one): with one, the facade also gets {@code
+     * trainStep(inputs..., labels, lr)}, the whole step (forward, {@link #loss}, gradients, {@link
+     * #optimizer} update) compiled too.
+     */
+    Input[] labels() default {};
+
+    /** The loss of the training step: {@code cross_entropy} (integer class labels). */
+    String loss() default "cross_entropy";
+
+    /** The optimizer of the training step: {@code sgd}, {@code momentum}, {@code adam} or {@code adamw}. */
+    String optimizer() default "adam";
 }

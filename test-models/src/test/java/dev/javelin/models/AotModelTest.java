@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,7 @@ class AotModelTest {
                         "dev.javelin.models.aot.MnistMlpAotMain",
                         checkpoint.toString(),
                         image.toString(),
+                        Long.toString(label(feeds)),
                         out.toString())
                 .redirectErrorStream(true)
                 .start();
@@ -123,15 +125,63 @@ class AotModelTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the deployable jar did not finish: " + log);
         assertEquals(0, p.exitValue(), log);
         assertTrue(log.contains("digit "), log);
-        float[] got = new float[10];
+        float[] got = new float[11];
         ByteBuffer.wrap(Files.readAllBytes(out))
                 .order(ByteOrder.LITTLE_ENDIAN)
                 .asFloatBuffer()
                 .get(got);
-        assertClose(interpreterLogits(feeds), got);
+        assertClose(interpreterLogits(feeds), Arrays.copyOf(got, 10));
+        double loss = interpreterStep(feeds, 0.01);
+        assertEquals(loss, got[10], 1e-4 * (1 + Math.abs(loss)), "loss of the training step");
     }
 
-    /** The generated facade and kernels and the main class, from this module's classes, as one jar. */
+    @Test
+    void trainingStepsMatchTheInterpreterTrainer() {
+        Map<String, NdArray> feeds = feeds();
+        MnistMlp jit = new MnistMlp();
+        try (MnistMlpAotModel model = new MnistMlpAotModel();
+                Trainer want = new Trainer(jit, Optimizer.sgd(), 3, null, Backend.INTERPRETER)) {
+            for (ProgramLayout.Bind b : MnistMlpAotModel.layout().bindings("parameter")) {
+                model.setParameter(b.name(), floats(feeds.get(b.name())));
+            }
+            for (int step = 0; step < 3; step++) {
+                Map<String, NdArray> batch = jit.syntheticBatch(1, 40 + step);
+                double w = want.step(batch, 0.05);
+                float g = model.trainStep(
+                        floats(batch.get("image")), batch.get("label").toLongs(), 0.05f);
+                assertEquals(w, g, 1e-4 * (1 + Math.abs(w)), "loss of step " + step);
+            }
+            for (ProgramLayout.Bind b : MnistMlpAotModel.layout().bindings("parameter")) {
+                NdArray w = want.state().get(b.name());
+                float[] g = model.parameter(b.name());
+                for (int i = 0; i < g.length; i++) {
+                    assertEquals(w.get(i), g[i], 1e-4 * (1 + Math.abs(w.get(i))), b.name() + "[" + i + "]");
+                }
+            }
+            // forward() sees the trained parameters.
+            Map<String, NdArray> now = new HashMap<>(want.state());
+            now.putAll(jit.syntheticBatch(1, 17));
+            assertClose(interpreterLogits(now), model.forward(floats(now.get("image"))));
+        }
+    }
+
+    private static long label(Map<String, NdArray> feeds) {
+        return feeds.get("label").getLong(0);
+    }
+
+    /** The loss of one SGD step of the interpreter trainer from these weights on this example. */
+    private static double interpreterStep(Map<String, NdArray> feeds, double lr) {
+        MnistMlp jit = new MnistMlp();
+        Map<String, NdArray> init = new HashMap<>();
+        for (ProgramLayout.Bind b : MnistMlpAotModel.layout().bindings("parameter")) {
+            init.put(b.name(), feeds.get(b.name()));
+        }
+        try (Trainer t = new Trainer(jit, Optimizer.sgd(), 3, init, Backend.INTERPRETER)) {
+            return t.step(Map.of("image", feeds.get("image"), "label", feeds.get("label")), lr);
+        }
+    }
+
+    /** The generated facade and kernels and the main class (not the DSL source class), as one jar. */
     private Path deployableJar() throws IOException {
         Path classes = Path.of("target", "classes");
         Path aot = classes.resolve("dev/javelin/models/aot");
@@ -139,9 +189,7 @@ class AotModelTest {
         try (Stream<Path> s = Files.list(aot)) {
             s.filter(f -> {
                         String n = f.getFileName().toString();
-                        return n.startsWith("MnistMlpAotModel")
-                                || n.startsWith("MnistMlpAotKernels")
-                                || n.startsWith("MnistMlpAotMain");
+                        return n.startsWith("MnistMlpAot") && !n.equals("MnistMlpAot.class");
                     })
                     .forEach(files::add);
         }

@@ -15,9 +15,12 @@ import dev.javelin.codegen.cuda.CudaCodegen;
 import dev.javelin.codegen.simd.CpuCodegen;
 import dev.javelin.codegen.simd.GeneratedProgram;
 import dev.javelin.compiler.cuda.Manifest;
+import dev.javelin.dsl.Loss;
 import dev.javelin.dsl.Mode;
 import dev.javelin.dsl.Net;
 import dev.javelin.dsl.Tensor;
+import dev.javelin.dsl.optim.Optimizer;
+import dev.javelin.dsl.train.TrainStep;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanPrinter;
@@ -118,19 +121,33 @@ public final class ModelProcessor extends AbstractProcessor {
             return;
         }
         String name = model.name().isEmpty() ? type.getSimpleName().toString() : model.name();
-        Optional<Graph> graph = evaluate(type, unit, cu, decl.get(), method.get(), model, name);
-        if (graph.isEmpty()) {
+        Net eval = new Net(name, Mode.EVAL);
+        Optional<Tensor> out = evaluate(type, unit, cu, decl.get(), method.get(), model, eval);
+        if (out.isEmpty()) {
             return;
         }
+        eval.output("output", out.get());
+        Optional<Graph> trainGraph = Optional.empty();
+        if (model.labels().length > 0) {
+            trainGraph = trainGraph(type, unit, cu, decl.get(), method.get(), model, name);
+            if (trainGraph.isEmpty()) {
+                return;
+            }
+        }
         Plan plan;
+        Plan trainPlan;
         try {
-            plan = Pipeline.compile(graph.get(), Map.of("batch", model.batch()), PassOptions.defaults())
+            plan = Pipeline.compile(eval.build(), Map.of("batch", model.batch()), PassOptions.defaults())
                     .plan();
+            trainPlan = trainGraph.isEmpty()
+                    ? null
+                    : Pipeline.compile(trainGraph.get(), Map.of("batch", model.batch()), PassOptions.defaults())
+                            .plan();
         } catch (RuntimeException ex) {
             error(type, "Javelin could not compile model " + name + ": " + ex.getMessage());
             return;
         }
-        write(type, name, plan);
+        write(type, name, plan, trainPlan);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         processingEnv
                 .getMessager()
@@ -140,8 +157,8 @@ public final class ModelProcessor extends AbstractProcessor {
                         type);
     }
 
-    /** The model's graph, or empty after reporting why at the offending node. */
-    private Optional<Graph> evaluate(
+    /** The training step's graph (forward, loss, gradients, update), or empty after reporting why. */
+    private Optional<Graph> trainGraph(
             TypeElement type,
             CompilationUnitTree unit,
             CompilationUnit cu,
@@ -149,12 +166,45 @@ public final class ModelProcessor extends AbstractProcessor {
             MethodDeclaration method,
             Model model,
             String name) {
+        Net train = new Net(name + "_train_step", Mode.TRAIN);
+        Optional<Tensor> logits = evaluate(type, unit, cu, decl, method, model, train);
+        if (logits.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            if (model.labels().length != 1) {
+                throw new IllegalArgumentException(
+                        "@Model(labels = ...) takes one label input, found " + model.labels().length);
+            }
+            Input l = model.labels()[0];
+            Tensor labels = train.input(l.name(), DType.fromText(l.dtype()), dims(l.shape()));
+            Tensor loss = switch (model.loss()) {
+                case "cross_entropy" -> Loss.crossEntropy(logits.get(), labels);
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown loss '" + model.loss() + "' (supported: cross_entropy)");
+            };
+            return Optional.of(TrainStep.build(train, loss, Optimizer.named(model.optimizer())));
+        } catch (RuntimeException ex) {
+            error(type, "the training step of model " + name + ": " + ex.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The model method's result on {@code net}, or empty after reporting why at the offending node. */
+    private Optional<Tensor> evaluate(
+            TypeElement type,
+            CompilationUnitTree unit,
+            CompilationUnit cu,
+            TypeDeclaration<?> decl,
+            MethodDeclaration method,
+            Model model,
+            Net net) {
         List<Parameter> params = method.getParameters();
         if (params.isEmpty() || !params.getFirst().getType().asString().endsWith("Net")) {
             Positions.error(trees, unit, type, method, "the model method's first parameter must be the Net (Net nn)");
             return Optional.empty();
         }
-        Net net = new Net(name, Mode.EVAL);
         List<Object> args = new ArrayList<>(List.of(net));
         for (Parameter p : params.subList(1, params.size())) {
             Optional<Input> in = Arrays.stream(model.inputs())
@@ -191,8 +241,7 @@ public final class ModelProcessor extends AbstractProcessor {
                         "the model method must return a Tensor, it returned " + Arithmetic.describe(out));
                 return Optional.empty();
             }
-            net.output("output", t);
-            return Optional.of(net.build());
+            return Optional.of(t);
         } catch (EvalException ex) {
             Positions.error(trees, unit, type, ex.node(), ex.getMessage());
             return Optional.empty();
@@ -208,13 +257,19 @@ public final class ModelProcessor extends AbstractProcessor {
         return out;
     }
 
-    private void write(TypeElement type, String name, Plan plan) throws IOException {
+    private void write(TypeElement type, String name, Plan plan, Plan trainPlan) throws IOException {
         PackageElement pkg = processingEnv.getElementUtils().getPackageOf(type);
         String p = pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString();
         String simple = type.getSimpleName().toString();
         GeneratedProgram kernels = CpuCodegen.generate(plan, p, simple + "Kernels");
         writeSource(p, simple + "Kernels", kernels.source(), type);
-        writeSource(p, simple + "Model", FacadeWriter.write(p, simple, name, plan, kernels), type);
+        GeneratedProgram trainKernels = null;
+        if (trainPlan != null) {
+            trainKernels = CpuCodegen.generate(trainPlan, p, simple + "TrainKernels");
+            writeSource(p, simple + "TrainKernels", trainKernels.source(), type);
+            writeResource(p, name + "_train_step.plan", PlanPrinter.print(trainPlan), type);
+        }
+        writeSource(p, simple + "Model", FacadeWriter.write(p, simple, name, kernels, trainKernels), type);
         writeResource(p, name + ".plan", PlanPrinter.print(plan), type);
         CudaProgram cuda = CudaCodegen.generate(plan);
         writeResource(p, name + ".cu", cuda.source(), type);

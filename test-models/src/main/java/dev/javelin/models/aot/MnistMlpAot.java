@@ -9,7 +9,8 @@ import dev.javelin.dsl.nn.Linear;
 /**
  * mnist-mlp's inference, compiled ahead of time by this module's own build: javac runs Javelin's
  * {@code @Model} processor, which generates {@code MnistMlpAotKernels} (the Vector API kernels) and
- * the facade {@code MnistMlpAotModel}. Its parameter paths are those of {@link
+ * the facade {@code MnistMlpAotModel} with {@code forward(image)} and {@code trainStep(image, label,
+ * lr)} (softmax cross-entropy, SGD). Its parameter paths are those of {@link
  * dev.javelin.models.MnistMlp}, so a checkpoint of the trained model loads as it is.
  */
 @Model(
@@ -18,6 +19,12 @@ import dev.javelin.dsl.nn.Linear;
                 @Input(
                         name = "image",
                         shape = {"batch", "784"}),
+        labels =
+                @Input(
+                        name = "label",
+                        dtype = "i64",
+                        shape = {"batch"}),
+        optimizer = "sgd",
         batch = 1)
 public final class MnistMlpAot {
     private MnistMlpAot() {}
