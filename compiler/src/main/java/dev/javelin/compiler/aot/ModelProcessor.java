@@ -40,6 +40,7 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.annotation.processing.SupportedOptions;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.PackageElement;
@@ -57,7 +58,15 @@ import javax.tools.StandardLocation;
  * escapes into javac as a crash.
  */
 @SupportedAnnotationTypes("dev.javelin.annotations.Model")
+@SupportedOptions({ModelProcessor.TARGETS, ModelProcessor.VERIFY, ModelProcessor.DUMP})
 public final class ModelProcessor extends AbstractProcessor {
+    /** {@code -Ajavelin.targets=cuda,ptx}: besides the CPU kernels, the CUDA source (default) and PTX. */
+    static final String TARGETS = "javelin.targets";
+    /** {@code -Ajavelin.verify=true}: the verifier after every pass (slower builds, for debugging). */
+    static final String VERIFY = "javelin.verify";
+    /** {@code -Ajavelin.dump=DIR}: a copy of every generated file in DIR, for reading. */
+    static final String DUMP = "javelin.dump";
+
     private Trees trees;
 
     @Override
@@ -137,11 +146,14 @@ public final class ModelProcessor extends AbstractProcessor {
         Plan plan;
         Plan trainPlan;
         try {
-            plan = Pipeline.compile(eval.build(), Map.of("batch", model.batch()), PassOptions.defaults())
+            PassOptions passes = Boolean.parseBoolean(processingEnv.getOptions().getOrDefault(VERIFY, "false"))
+                    ? PassOptions.verifying()
+                    : PassOptions.defaults();
+            plan = Pipeline.compile(eval.build(), Map.of("batch", model.batch()), passes)
                     .plan();
             trainPlan = trainGraph.isEmpty()
                     ? null
-                    : Pipeline.compile(trainGraph.get(), Map.of("batch", model.batch()), PassOptions.defaults())
+                    : Pipeline.compile(trainGraph.get(), Map.of("batch", model.batch()), passes)
                             .plan();
         } catch (RuntimeException ex) {
             error(type, "Javelin could not compile model " + name + ": " + ex.getMessage());
@@ -271,9 +283,60 @@ public final class ModelProcessor extends AbstractProcessor {
         }
         writeSource(p, simple + "Model", FacadeWriter.write(p, simple, name, kernels, trainKernels), type);
         writeResource(p, name + ".plan", PlanPrinter.print(plan), type);
-        CudaProgram cuda = CudaCodegen.generate(plan);
-        writeResource(p, name + ".cu", cuda.source(), type);
-        writeResource(p, name + ".launches.txt", Manifest.text(cuda), type);
+        Set<String> targets = targets(type);
+        if (targets.contains("cuda") || targets.contains("ptx")) {
+            CudaProgram cuda = CudaCodegen.generate(plan);
+            writeResource(p, name + ".cu", cuda.source(), type);
+            writeResource(p, name + ".launches.txt", Manifest.text(cuda), type);
+            if (targets.contains("ptx")) {
+                ptx(type, p, name, cuda.source());
+            }
+        }
+    }
+
+    private Set<String> targets(Element type) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        Map<String, String> options = processingEnv.getOptions();
+        // -Ajavelin.targets= (empty) arrives as a key without a value: the CPU kernels only.
+        String list =
+                options.containsKey(TARGETS) ? java.util.Objects.requireNonNullElse(options.get(TARGETS), "") : "cuda";
+        for (String t : list.split(",")) {
+            String s = t.strip();
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (!s.equals("cuda") && !s.equals("ptx")) {
+                processingEnv
+                        .getMessager()
+                        .printMessage(
+                                Diagnostic.Kind.WARNING,
+                                "-A" + TARGETS + ": unknown target '" + s + "' ignored (known: cuda, ptx)",
+                                type);
+                continue;
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** PTX for sm_80 and sm_90, where a CUDA compiler is available at build time (a note says why not). */
+    private void ptx(TypeElement type, String pkg, String name, String source) throws IOException {
+        List<String> log = new ArrayList<>();
+        try {
+            var compiler = dev.javelin.runtime.cuda.CudaCompilers.select("auto", log::add);
+            for (String arch : List.of("compute_80", "compute_90")) {
+                var module = compiler.compile(source, name + ".cu", arch);
+                writeResource(pkg, name + "." + arch + ".ptx", module.ptx(), type);
+            }
+        } catch (dev.javelin.runtime.cuda.CudaCompilerUnavailableException e) {
+            processingEnv
+                    .getMessager()
+                    .printMessage(
+                            Diagnostic.Kind.NOTE,
+                            "Javelin wrote no PTX for model " + name + ": no CUDA compiler here (" + e.getMessage()
+                                    + ")",
+                            type);
+        }
     }
 
     private void writeSource(String pkg, String simple, String text, Element origin) throws IOException {
@@ -281,6 +344,17 @@ public final class ModelProcessor extends AbstractProcessor {
         try (Writer w = processingEnv.getFiler().createSourceFile(fqn, origin).openWriter()) {
             w.write(text);
         }
+        dump(pkg, simple + ".java", text);
+    }
+
+    private void dump(String pkg, String file, String text) throws IOException {
+        String dir = processingEnv.getOptions().get(DUMP);
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        java.nio.file.Path d = java.nio.file.Path.of(dir).resolve(pkg.replace('.', '/'));
+        java.nio.file.Files.createDirectories(d);
+        java.nio.file.Files.writeString(d.resolve(file), text);
     }
 
     private void writeResource(String pkg, String file, String text, Element origin) throws IOException {
@@ -290,6 +364,7 @@ public final class ModelProcessor extends AbstractProcessor {
                 .openWriter()) {
             w.write(text);
         }
+        dump(pkg, file, text);
     }
 
     private void error(Element e, String message) {

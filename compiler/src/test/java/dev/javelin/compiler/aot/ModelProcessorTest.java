@@ -17,6 +17,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -94,7 +95,11 @@ class ModelProcessorTest {
         }
     }
 
-    private Result compile(String className, String source) throws Exception {
+    private Result compile(String className, String source, String... extra) throws Exception {
+        return compileIn(dir, className, source, extra);
+    }
+
+    private Result compileIn(Path dir, String className, String source, String... extra) throws Exception {
         Path src = dir.resolve("src/demo");
         Files.createDirectories(src);
         Path file = src.resolve(className + ".java");
@@ -105,7 +110,7 @@ class ModelProcessorTest {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files =
                 javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-            List<String> options = List.of(
+            List<String> options = new ArrayList<>(List.of(
                     "-classpath",
                     System.getProperty("java.class.path"),
                     "-d",
@@ -114,7 +119,8 @@ class ModelProcessorTest {
                     generated.toString(),
                     "--add-modules",
                     "jdk.incubator.vector",
-                    "-Xlint:-incubating");
+                    "-Xlint:-incubating"));
+            options.addAll(List.of(extra));
             var task = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(file.toFile()));
             task.setProcessors(List.of(new ModelProcessor()));
             boolean ok = task.call();
@@ -163,6 +169,47 @@ class ModelProcessorTest {
     }
 
     @Test
+    void theOutputIsByteIdenticalFromRunToRun() throws Exception {
+        Result a = compileIn(dir.resolve("a"), "Mlp", MLP);
+        Result b = compileIn(dir.resolve("b"), "Mlp", MLP);
+        assertTrue(a.ok() && b.ok(), a.errors() + b.errors());
+        for (String file : List.of(
+                "generated/demo/MlpModel.java",
+                "generated/demo/MlpKernels.java",
+                "classes/demo/Mlp.plan",
+                "classes/demo/Mlp.cu",
+                "classes/demo/Mlp.launches.txt")) {
+            assertTrue(
+                    java.util.Arrays.equals(
+                            Files.readAllBytes(dir.resolve("a").resolve(file)),
+                            Files.readAllBytes(dir.resolve("b").resolve(file))),
+                    file + " differs between two runs");
+        }
+    }
+
+    @Test
+    void optionsChooseTheTargetsAndDumpEveryFile() throws Exception {
+        Path dump = dir.resolve("dump");
+        Result r = compile("Mlp", MLP, "-Ajavelin.targets=cuda,ptx", "-Ajavelin.dump=" + dump, "-Ajavelin.verify=true");
+        assertTrue(r.ok(), r.errors());
+        for (String file : List.of("MlpModel.java", "MlpKernels.java", "Mlp.plan", "Mlp.cu", "Mlp.launches.txt")) {
+            assertTrue(Files.exists(dump.resolve("demo").resolve(file)), file + " in the dump folder");
+        }
+        boolean ptx = Files.exists(r.classes().resolve("demo/Mlp.compute_90.ptx"));
+        boolean explained =
+                r.diagnostics().stream().anyMatch(d -> d.getMessage(Locale.ROOT).contains("wrote no PTX"));
+        assertTrue(ptx || explained, "PTX, or a note saying why there is none");
+        if (ptx) {
+            assertTrue(Files.readString(r.classes().resolve("demo/Mlp.compute_90.ptx"))
+                    .contains(".target sm_90"));
+            assertTrue(Files.exists(r.classes().resolve("demo/Mlp.compute_80.ptx")));
+        }
+        Result none = compileIn(dir.resolve("cpu-only"), "Mlp", MLP, "-Ajavelin.targets=");
+        assertTrue(none.ok(), none.errors());
+        assertFalse(Files.exists(none.classes().resolve("demo/Mlp.cu")), "no CUDA source when no target asks for it");
+    }
+
+    @Test
     void aShapeMismatchIsAJavacErrorAtTheDslCall() throws Exception {
         String source = HEADER + """
                 @Model(inputs = @Input(name = "x", shape = {"batch", "12"}))
@@ -177,6 +224,8 @@ class ModelProcessorTest {
         assertFalse(r.ok());
         var e = r.onlyError();
         assertEquals(13, e.getLineNumber(), r.errors());
+        // javac places a call's diagnostics at its argument list: the "(" of forward(h).
+        assertEquals(56, e.getColumnNumber(), r.errors());
         String message = e.getMessage(Locale.ROOT);
         assertTrue(message.contains("Linear(7, 5)") && message.contains("f32[batch,8]"), message);
     }
