@@ -69,6 +69,15 @@ public final class ModelProcessor extends AbstractProcessor {
 
     private Trees trees;
 
+    /** An annotated class as the processor reads it: javac's element and tree, JavaParser's tree. */
+    private record Source(
+            TypeElement type,
+            CompilationUnitTree unit,
+            CompilationUnit cu,
+            TypeDeclaration<?> decl,
+            MethodDeclaration method,
+            Model model) {}
+
     @Override
     public synchronized void init(ProcessingEnvironment env) {
         super.init(env);
@@ -131,14 +140,15 @@ public final class ModelProcessor extends AbstractProcessor {
         }
         String name = model.name().isEmpty() ? type.getSimpleName().toString() : model.name();
         Net eval = new Net(name, Mode.EVAL);
-        Optional<Tensor> out = evaluate(type, unit, cu, decl.get(), method.get(), model, eval);
+        Source src = new Source(type, unit, cu, decl.get(), method.get(), model);
+        Optional<Tensor> out = evaluate(src, eval);
         if (out.isEmpty()) {
             return;
         }
         eval.output("output", out.get());
         Optional<Graph> trainGraph = Optional.empty();
         if (model.labels().length > 0) {
-            trainGraph = trainGraph(type, unit, cu, decl.get(), method.get(), model, name);
+            trainGraph = trainGraph(src, name);
             if (trainGraph.isEmpty()) {
                 return;
             }
@@ -170,16 +180,11 @@ public final class ModelProcessor extends AbstractProcessor {
     }
 
     /** The training step's graph (forward, loss, gradients, update), or empty after reporting why. */
-    private Optional<Graph> trainGraph(
-            TypeElement type,
-            CompilationUnitTree unit,
-            CompilationUnit cu,
-            TypeDeclaration<?> decl,
-            MethodDeclaration method,
-            Model model,
-            String name) {
+    private Optional<Graph> trainGraph(Source src, String name) {
+        TypeElement type = src.type();
+        Model model = src.model();
         Net train = new Net(name + "_train_step", Mode.TRAIN);
-        Optional<Tensor> logits = evaluate(type, unit, cu, decl, method, model, train);
+        Optional<Tensor> logits = evaluate(src, train);
         if (logits.isEmpty()) {
             return Optional.empty();
         }
@@ -204,14 +209,11 @@ public final class ModelProcessor extends AbstractProcessor {
     }
 
     /** The model method's result on {@code net}, or empty after reporting why at the offending node. */
-    private Optional<Tensor> evaluate(
-            TypeElement type,
-            CompilationUnitTree unit,
-            CompilationUnit cu,
-            TypeDeclaration<?> decl,
-            MethodDeclaration method,
-            Model model,
-            Net net) {
+    private Optional<Tensor> evaluate(Source src, Net net) {
+        TypeElement type = src.type();
+        CompilationUnitTree unit = src.unit();
+        MethodDeclaration method = src.method();
+        Model model = src.model();
         List<Parameter> params = method.getParameters();
         if (params.isEmpty() || !params.getFirst().getType().asString().endsWith("Net")) {
             Positions.error(trees, unit, type, method, "the model method's first parameter must be the Net (Net nn)");
@@ -243,7 +245,8 @@ public final class ModelProcessor extends AbstractProcessor {
             }
         }
         try {
-            Object out = new DslEvaluator(cu, decl, ModelProcessor.class.getClassLoader()).call(method, args);
+            Object out =
+                    new DslEvaluator(src.cu(), src.decl(), ModelProcessor.class.getClassLoader()).call(method, args);
             if (!(out instanceof Tensor t)) {
                 Positions.error(
                         trees,
