@@ -44,6 +44,28 @@ class CompileCommandTest {
     }
 
     @Test
+    void emitsTheCudaSourceWithItsManifestAndTheJavaSource() throws IOException {
+        Path out = tmp.resolve("emit");
+        Run r = run("compile", SGD_STEP.toString(), "--batch", "4", "--target", "cuda", "--emit", out.toString());
+        assertEquals(0, r.code(), r.err());
+        try (var files = Files.list(out)) {
+            List<String> names =
+                    files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, names.size(), names.toString());
+            assertTrue(names.get(0).endsWith(".cu") && names.get(1).endsWith(".launches.txt"), names.toString());
+            String cu = Files.readString(out.resolve(names.get(0)));
+            assertTrue(cu.contains("extern \"C\" __global__"), cu);
+            String manifest = Files.readString(out.resolve(names.get(1)));
+            assertTrue(manifest.contains("launch ") && manifest.contains("memory_bytes "), manifest);
+        }
+        assertTrue(r.out().contains("CUDA source written to "), r.out());
+        Run java = run("compile", SGD_STEP.toString(), "--batch", "4", "--target", "java", "--emit", out.toString());
+        assertEquals(0, java.code(), java.err());
+        assertTrue(java.out().contains("Java source written to "), java.out());
+        assertFails(run("compile", SGD_STEP.toString(), "--target", "cuda"), 2, "--target and --emit go together");
+    }
+
+    @Test
     void reportOfAGraphFile() throws IOException {
         Path json = tmp.resolve("r.json");
         Run r = run("compile", CLASSIFIER.toString(), "--batch", "16", "--report", json.toString(), "--verify");
