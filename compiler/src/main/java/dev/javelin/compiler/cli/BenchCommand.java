@@ -47,6 +47,11 @@ final class BenchCommand implements Callable<Integer> {
     String model;
 
     @Option(
+            names = "--all-models",
+            description = "Every test model in turn (CPU backend), then a table; --json holds one entry per model.")
+    boolean allModels;
+
+    @Option(
             names = "--pointwise",
             paramLabel = "ELEMENTS",
             description = "Instead of a model: a chain of 8 pointwise ops over this many f32 elements, fused and"
@@ -116,11 +121,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         int modes = (model == null ? 0 : 1)
+                + (allModels ? 1 : 0)
                 + (pointwise == null ? 0 : 1)
                 + (matmul == null ? 0 : 1)
                 + (reduce == null ? 0 : 1);
         if (modes != 1) {
-            throw new CliException("give one of --model NAME, --pointwise ELEMENTS, --reduce ELEMENTS or --matmul N");
+            throw new CliException(
+                    "give one of --model NAME, --all-models, --pointwise ELEMENTS, --reduce ELEMENTS or --matmul N");
         }
         if (reduce != null && !backend.equals("cuda")) {
             throw new CliException("--reduce is a CUDA benchmark (--backend cuda)");
@@ -129,13 +136,80 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException(
                     "--matmul times the CUDA GEMM (--backend cuda); the CPU GEMM has scripts/bench-sgemm");
         }
+        if (allModels && !backend.equals("simd")) {
+            throw new CliException("--all-models runs the CPU backend (--backend simd)");
+        }
         if (backend.equals("cuda")) {
             return cuda(out);
         }
         if (pointwise != null) {
             return new PointwiseBench(pointwise, runs, warmup, threads, json, out).run();
         }
-        TrainingModel m = Models.create(model);
+        try (CpuPool pool = threads == null ? CpuPool.forMachine() : new CpuPool(threads)) {
+            if (allModels) {
+                return allModels(pool, out);
+            }
+            Map<String, Object> j = benchModel(model, pool, out, true);
+            if (json != null) {
+                Files.writeString(json, Json.write(j) + "\n");
+                out.println("results written to " + json);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Every test model in turn, then a table; the JSON holds one entry per model. */
+    private int allModels(CpuPool pool, PrintWriter out) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String name : Models.names()) {
+            rows.add(benchModel(name, pool, out, false));
+            out.println();
+        }
+        out.printf(
+                Locale.ROOT,
+                "%-18s %10s %10s %8s %15s %21s%n",
+                "model",
+                "fused ms",
+                "unfused ms",
+                "speedup",
+                "kernels f/u",
+                "MB moved f/u");
+        for (Map<String, Object> r : rows) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> f = (Map<String, Object>) r.get("fused");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> u = (Map<String, Object>) r.get("unfused");
+            out.printf(
+                    Locale.ROOT,
+                    "%-18s %10.3f %10.3f %7.2fx %7d/%-7d %10.1f/%-10.1f%n",
+                    r.get("model"),
+                    (double) f.get("median_ms"),
+                    (double) u.get("median_ms"),
+                    (double) r.get("fused_speedup"),
+                    (int) f.get("kernels"),
+                    (int) u.get("kernels"),
+                    (long) f.get("bytes") / 1e6,
+                    (long) u.get("bytes") / 1e6);
+        }
+        if (json != null) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("backend", backend);
+            j.put("threads", pool.threads());
+            j.put("train", train);
+            j.put("batch", batch);
+            j.put("runs", runs);
+            j.put("models", rows);
+            Files.writeString(json, Json.write(j) + "\n");
+            out.println("results written to " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** One model's step fused against unfused, printed; the JSON entry. */
+    private Map<String, Object> benchModel(String name, CpuPool pool, PrintWriter out, boolean showSplit) {
+        TrainingModel m = Models.create(name);
         Optimizer opt = Models.optimizer(optimizer);
         Trainer t = new Trainer(m, opt, 0, null, Backend.INTERPRETER);
         Graph g = train ? t.trainGraph() : t.evalGraph();
@@ -144,53 +218,58 @@ final class BenchCommand implements Callable<Integer> {
         feeds.put("lr", NdArray.scalar(DType.F32, 1e-4));
         feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], 1));
         Map<String, Long> sizes = Map.of("batch", (long) batch);
-        try (CpuPool pool = threads == null ? CpuPool.forMachine() : new CpuPool(threads)) {
-            Variant fused = variant(g, sizes, PassOptions.defaults(), feeds, pool, out);
-            Variant unfused = variant(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds, pool, out);
-            for (int i = 0; i < warmup; i++) {
-                fused.ex.run();
-                unfused.ex.run();
-            }
-            long[] f = new long[runs];
-            long[] u = new long[runs];
-            for (int i = 0; i < runs; i++) {
-                f[i] = time(fused.ex);
-                u[i] = time(unfused.ex);
-            }
-            Timing tf = Timing.of(f);
-            Timing tu = Timing.of(u);
-            String what = model + (train ? " training step (" + optimizer + ")" : " inference");
-            out.printf(
-                    Locale.ROOT,
-                    "%s, batch %d, %d threads, %d runs each after %d warm-up runs:%n",
-                    what,
-                    batch,
-                    pool.threads(),
-                    runs,
-                    warmup);
-            print(out, "fused", fused, tf);
-            print(out, "unfused", unfused, tu);
-            out.printf(Locale.ROOT, "fused is %.2fx the speed of unfused (median)%n", tu.medianMs() / tf.medianMs());
-            List<Map<String, Object>> split = split(fused, out);
-            if (json != null) {
-                Map<String, Object> j = new LinkedHashMap<>();
-                j.put("model", model);
-                j.put("train", train);
-                j.put("optimizer", train ? optimizer : null);
-                j.put("batch", batch);
-                j.put("backend", backend);
-                j.put("threads", pool.threads());
-                j.put("runs", runs);
-                j.put("fused", toMap(fused, tf));
-                j.put("unfused", toMap(unfused, tu));
-                j.put("fused_speedup", tu.medianMs() / tf.medianMs());
-                j.put("fused_kernels", split);
-                Files.writeString(json, Json.write(j) + "\n");
-                out.println("results written to " + json);
-            }
+        Variant fused = variant(g, sizes, PassOptions.defaults(), feeds, pool, out);
+        Variant unfused = variant(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds, pool, out);
+        for (int i = 0; i < warmup; i++) {
+            fused.ex.run();
+            unfused.ex.run();
         }
-        out.flush();
-        return 0;
+        long[] f = new long[runs];
+        long[] u = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            f[i] = time(fused.ex);
+            u[i] = time(unfused.ex);
+        }
+        Timing tf = Timing.of(f);
+        Timing tu = Timing.of(u);
+        String what = name + (train ? " training step (" + optimizer + ")" : " inference");
+        out.printf(
+                Locale.ROOT,
+                "%s, batch %d, %d threads, %d runs each after %d warm-up runs:%n",
+                what,
+                batch,
+                pool.threads(),
+                runs,
+                warmup);
+        print(out, "fused", fused, tf);
+        print(out, "unfused", unfused, tu);
+        String why = String.format(
+                Locale.ROOT,
+                "fused is %.2fx the speed of unfused (median): it moves %.1f MB less per step (%.0f%% of unfused's"
+                        + " bytes) and runs %d fewer kernels",
+                tu.medianMs() / tf.medianMs(),
+                (unfused.bytes() - fused.bytes()) / 1e6,
+                100.0 * fused.bytes() / Math.max(1, unfused.bytes()),
+                unfused.kernels() - fused.kernels());
+        out.println(why);
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("model", name);
+        j.put("train", train);
+        j.put("optimizer", train ? optimizer : null);
+        j.put("batch", batch);
+        j.put("backend", backend);
+        j.put("threads", pool.threads());
+        j.put("runs", runs);
+        j.put("fused", toMap(fused, tf));
+        j.put("unfused", toMap(unfused, tu));
+        j.put("fused_speedup", tu.medianMs() / tf.medianMs());
+        j.put("bytes_saved", unfused.bytes() - fused.bytes());
+        j.put("kernels_saved", unfused.kernels() - fused.kernels());
+        j.put("why", why);
+        if (showSplit) {
+            j.put("fused_kernels", split(fused, out));
+        }
+        return j;
     }
 
     private int cuda(PrintWriter out) throws IOException {
@@ -221,7 +300,8 @@ final class BenchCommand implements Callable<Integer> {
         });
     }
 
-    private record Variant(CpuExecutor ex, long flops, int kernels) {}
+    /** A compiled variant: its executor, and per step (load-time kernels aside) FLOPs, kernels, bytes moved. */
+    private record Variant(CpuExecutor ex, long flops, int kernels, long bytes) {}
 
     private static Variant variant(
             Graph g,
@@ -242,7 +322,13 @@ final class BenchCommand implements Callable<Integer> {
                 kernels++;
             }
         }
-        return new Variant(ex, flops, kernels);
+        long bytes = 0;
+        for (var k : plan.kernels()) {
+            if (!plan.isLoadTime(k)) {
+                bytes += k.bytesRead() + k.bytesWritten();
+            }
+        }
+        return new Variant(ex, flops, kernels, bytes);
     }
 
     private static long time(CpuExecutor ex) {
@@ -254,13 +340,15 @@ final class BenchCommand implements Callable<Integer> {
     private static void print(PrintWriter out, String name, Variant v, Timing t) {
         out.printf(
                 Locale.ROOT,
-                "  %-8s %3d kernels  median %8.3f ms  (min %.3f, max %.3f)  %7.2f GFLOP/s%n",
+                "  %-8s %3d kernels %8.1f MB  median %8.3f ms  (min %.3f, max %.3f)  %7.2f GFLOP/s %6.2f GB/s%n",
                 name,
                 v.kernels(),
+                v.bytes() / 1e6,
                 t.medianMs(),
                 t.minMs(),
                 t.maxMs(),
-                v.flops() / t.medianMs() / 1e6);
+                v.flops() / t.medianMs() / 1e6,
+                v.bytes() / t.medianMs() / 1e6);
     }
 
     private static Map<String, Object> toMap(Variant v, Timing t) {
@@ -271,6 +359,8 @@ final class BenchCommand implements Callable<Integer> {
         m.put("min_ms", t.minMs());
         m.put("max_ms", t.maxMs());
         m.put("gflops", v.flops() / t.medianMs() / 1e6);
+        m.put("bytes", v.bytes());
+        m.put("gbps", v.bytes() / t.medianMs() / 1e6);
         return m;
     }
 
