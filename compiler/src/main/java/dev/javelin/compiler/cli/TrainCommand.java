@@ -1,5 +1,6 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.compiler.report.TensorBoardEvents;
 import dev.javelin.dsl.checkpoint.Checkpoint;
 import dev.javelin.dsl.data.DataLoader;
 import dev.javelin.dsl.data.Dataset;
@@ -76,6 +77,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Write 'step,loss' per step (loss before the step's update).")
     Path lossCsv;
 
+    @Option(
+            names = "--tensorboard",
+            paramLabel = "DIR",
+            description = "Write the loss of every step and the test accuracy of every epoch as TensorBoard scalars.")
+    Path tensorboard;
+
     @Option(names = "--save", paramLabel = "DIR|FILE.safetensors", description = "Save parameters and optimizer state.")
     Path save;
 
@@ -104,8 +111,12 @@ final class TrainCommand implements Callable<Integer> {
             if (d.train() != null) {
                 checkColumns(trainer, d.train());
             }
-            try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv)) {
-                new Loop(trainer, d, out, csv).run();
+            try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv);
+                    TensorBoardEvents tb = tensorboard == null ? null : new TensorBoardEvents(tensorboard)) {
+                new Loop(trainer, d, out, csv, tb).run();
+                if (tb != null) {
+                    out.println("TensorBoard scalars written to " + tb.file());
+                }
             }
             save(trainer, out);
         }
@@ -179,13 +190,15 @@ final class TrainCommand implements Callable<Integer> {
         private final Data d;
         private final PrintWriter out;
         private final BufferedWriter csv;
+        private final TensorBoardEvents tb;
         private final Progress progress;
 
-        Loop(Trainer trainer, Data d, PrintWriter out, BufferedWriter csv) {
+        Loop(Trainer trainer, Data d, PrintWriter out, BufferedWriter csv, TensorBoardEvents tb) {
             this.trainer = trainer;
             this.d = d;
             this.out = out;
             this.csv = csv;
+            this.tb = tb;
             this.progress = new Progress(
                     out, System.console() != null && System.console().isTerminal(), d.totalSteps());
         }
@@ -230,12 +243,12 @@ final class TrainCommand implements Callable<Integer> {
                         }
                     }
                     if (d.test() != null && whole && s < d.totalSteps()) {
-                        out.printf(Locale.ROOT, "epoch %d: %s%n", epoch + 1, accuracy(d.test()));
+                        out.printf(Locale.ROOT, "epoch %d: %s%n", epoch + 1, accuracy(d.test(), s));
                     }
                 }
             }
             if (d.test() != null) {
-                out.println("final " + accuracy(d.test()));
+                out.println("final " + accuracy(d.test(), s));
             }
         }
 
@@ -244,13 +257,17 @@ final class TrainCommand implements Callable<Integer> {
             if (csv != null) {
                 csv.write(s + "," + loss + "\n");
             }
+            if (tb != null) {
+                tb.scalar("loss", s, loss);
+            }
             if (!Double.isFinite(loss)) {
                 throw new CliException("the loss became " + loss + " at step " + s + "; try a smaller --lr");
             }
             progress.update(s + 1, String.format(Locale.ROOT, "loss %.6g", loss));
         }
 
-        private String accuracy(Dataset test) {
+        /** The test accuracy as text; also a TensorBoard scalar at {@code step} when asked. */
+        private String accuracy(Dataset test, long step) throws IOException {
             String label = trainer.labelInput().orElse(null);
             if (label == null) {
                 return "no accuracy (the model has no class labels)";
@@ -261,6 +278,9 @@ final class TrainCommand implements Callable<Integer> {
                 for (Map<String, NdArray> batch : batches) {
                     right += Trainer.correct(trainer.evaluate(batch).get("prediction"), batch.get(label));
                 }
+            }
+            if (tb != null) {
+                tb.scalar("test_accuracy", step, (double) right / test.size());
             }
             return String.format(
                     Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100.0 * right / test.size(), right, test.size());
