@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code javelin train --tensorboard DIR} writes a TensorBoard event file: valid TFRecord framing
  * (length, masked CRC32C of the length, data, masked CRC32C of the data) around Event protocol
  * buffers: the file version first, then one {@code loss} scalar per step equal to the loss file's.
+ * {@code --plot FILE.png} draws the curves (JFreeChart, headless).
  */
 class TensorBoardTest {
     @TempDir
@@ -69,6 +70,35 @@ class TensorBoardTest {
             assertEquals((float) Double.parseDouble(row[1]), e.value());
             assertTrue(e.wallTime() > 1.7e9, "wall time in seconds since 1970: " + e.wallTime());
         }
+    }
+
+    @Test
+    void trainingDrawsItsCurvesIntoAPng() throws IOException {
+        Path png = tmp.resolve("curves.png");
+        Run r = run(
+                "train",
+                "--model",
+                "two-layer-net",
+                "--steps",
+                "8",
+                "--lr",
+                "1e-6",
+                "--backend",
+                "interpreter",
+                "--plot",
+                png.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("training curves drawn to " + png), r.out());
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(900, image.getWidth());
+        assertEquals(500, image.getHeight());
+        java.util.Set<Integer> colors = new java.util.HashSet<>();
+        for (int y = 0; y < image.getHeight(); y += 5) {
+            for (int x = 0; x < image.getWidth(); x += 5) {
+                colors.add(image.getRGB(x, y));
+            }
+        }
+        assertTrue(colors.size() > 10, "a drawn chart, not a blank image: " + colors.size() + " colours");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.javelin.compiler.cli;
 
 import dev.javelin.compiler.report.TensorBoardEvents;
+import dev.javelin.compiler.report.TrainingChart;
 import dev.javelin.dsl.checkpoint.Checkpoint;
 import dev.javelin.dsl.data.DataLoader;
 import dev.javelin.dsl.data.Dataset;
@@ -78,6 +79,12 @@ final class TrainCommand implements Callable<Integer> {
     Path lossCsv;
 
     @Option(
+            names = "--plot",
+            paramLabel = "FILE.png",
+            description = "Draw the loss of every step and the test accuracy of every epoch into a PNG.")
+    Path plot;
+
+    @Option(
             names = "--tensorboard",
             paramLabel = "DIR",
             description = "Write the loss of every step and the test accuracy of every epoch as TensorBoard scalars.")
@@ -113,9 +120,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv);
                     TensorBoardEvents tb = tensorboard == null ? null : new TensorBoardEvents(tensorboard)) {
-                new Loop(trainer, d, out, csv, tb).run();
+                TrainingChart chart = plot == null ? null : new TrainingChart();
+                new Loop(trainer, d, out, csv, tb, chart).run();
                 if (tb != null) {
                     out.println("TensorBoard scalars written to " + tb.file());
+                }
+                if (chart != null) {
+                    chart.write(plot, model + " (" + optimizer + ", lr " + lr + ", batch " + d.batch() + ")", 900, 500);
+                    out.println("training curves drawn to " + plot);
                 }
             }
             save(trainer, out);
@@ -191,14 +203,16 @@ final class TrainCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final BufferedWriter csv;
         private final TensorBoardEvents tb;
+        private final TrainingChart chart;
         private final Progress progress;
 
-        Loop(Trainer trainer, Data d, PrintWriter out, BufferedWriter csv, TensorBoardEvents tb) {
+        Loop(Trainer trainer, Data d, PrintWriter out, BufferedWriter csv, TensorBoardEvents tb, TrainingChart chart) {
             this.trainer = trainer;
             this.d = d;
             this.out = out;
             this.csv = csv;
             this.tb = tb;
+            this.chart = chart;
             this.progress = new Progress(
                     out, System.console() != null && System.console().isTerminal(), d.totalSteps());
         }
@@ -260,6 +274,9 @@ final class TrainCommand implements Callable<Integer> {
             if (tb != null) {
                 tb.scalar("loss", s, loss);
             }
+            if (chart != null && Double.isFinite(loss)) {
+                chart.loss(s, loss);
+            }
             if (!Double.isFinite(loss)) {
                 throw new CliException("the loss became " + loss + " at step " + s + "; try a smaller --lr");
             }
@@ -281,6 +298,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (tb != null) {
                 tb.scalar("test_accuracy", step, (double) right / test.size());
+            }
+            if (chart != null) {
+                chart.accuracy(step, (double) right / test.size());
             }
             return String.format(
                     Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100.0 * right / test.size(), right, test.size());

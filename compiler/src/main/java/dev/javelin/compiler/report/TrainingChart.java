@@ -1,0 +1,55 @@
+package dev.javelin.compiler.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The curves of a training run as a PNG (JFreeChart, drawn headless): the loss of every step on
+ * the left axis and, where the run has test data, the test accuracy after each epoch on the right.
+ */
+public final class TrainingChart {
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private final XYSeries loss = new XYSeries("loss");
+    private final XYSeries accuracy = new XYSeries("test accuracy");
+
+    public void loss(long step, double value) {
+        loss.add(step, value);
+    }
+
+    public void accuracy(long step, double fraction) {
+        accuracy.add(step, fraction);
+    }
+
+    /** Writes the chart, {@code width} x {@code height} pixels. */
+    public void write(Path png, String title, int width, int height) throws IOException {
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                title, "step", "loss", new XYSeriesCollection(loss), PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        if (!accuracy.isEmpty()) {
+            NumberAxis axis = new NumberAxis("test accuracy");
+            axis.setRange(0, 1);
+            plot.setRangeAxis(1, axis);
+            plot.setDataset(1, new XYSeriesCollection(accuracy));
+            plot.mapDatasetToRangeAxis(1, 1);
+            plot.setRenderer(1, new XYLineAndShapeRenderer(true, true));
+        }
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, width, height);
+    }
+}
