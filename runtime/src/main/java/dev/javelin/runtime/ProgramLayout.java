@@ -52,6 +52,19 @@ public record ProgramLayout(String name, long memoryBytes, List<Slot> slots, Lis
         throw new IllegalArgumentException("program " + name + " has no buffer %" + buffer);
     }
 
+    /** FLOPs of one step: every kernel but the load-time ones. */
+    public long stepFlops() {
+        return kernels.stream()
+                .filter(k -> !k.loadTime())
+                .mapToLong(Step::flops)
+                .sum();
+    }
+
+    /** Kernels of one step: every kernel but the load-time ones. */
+    public int stepKernels() {
+        return (int) kernels.stream().filter(k -> !k.loadTime()).count();
+    }
+
     /** The buffer bound to {@code name} in {@code role}; the error lists the names the role has. */
     public Slot bound(String role, String name) {
         for (Bind b : bindings) {

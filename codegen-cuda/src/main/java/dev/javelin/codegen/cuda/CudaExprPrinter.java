@@ -1,7 +1,6 @@
 package dev.javelin.codegen.cuda;
 
 import dev.javelin.codegen.loops.Expr;
-import dev.javelin.codegen.loops.Ref;
 import dev.javelin.codegen.loops.UnsupportedKernelException;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.Distribution;
@@ -66,11 +65,6 @@ final class CudaExprPrinter {
                 .append(";\n");
         names.put(e, name);
         return name;
-    }
-
-    /** The statement storing {@code value} at element {@code index} of {@code ref}. */
-    String store(Ref ref, String index, String value) {
-        return refs.store(ref, index, value);
     }
 
     private String random(Expr.Random r) {

@@ -48,7 +48,7 @@ final class CudaStagePrinter {
         for (int i = 0; i < st.stores().size(); i++) {
             Stage.Store s = st.stores().get(i);
             body.append(in)
-                    .append(p.store(s.ref(), s.index().project(nest.keep()).text(), names.get(i)))
+                    .append(refs.store(s.ref(), s.index().project(nest.keep()).text(), names.get(i)))
                     .append('\n');
         }
         body.append("  }\n");
@@ -130,7 +130,6 @@ final class CudaStagePrinter {
                     .append(";\n");
         }
         body.append(in).append("}\n");
-        CudaExprPrinter outer = new CudaExprPrinter(new StringBuilder(), in, "y", refs);
         for (int i = 0; i < accs.size(); i++) {
             Stage.Accumulate a = accs.get(i);
             body.append(in)
@@ -154,7 +153,7 @@ final class CudaStagePrinter {
                     : CudaExprPrinter.cast(a.value().dtype(), a.ref().dtype(), "a" + i);
             body.append(in)
                     .append("  ")
-                    .append(outer.store(a.ref(), a.index().project(keep).text(), value))
+                    .append(refs.store(a.ref(), a.index().project(keep).text(), value))
                     .append('\n');
         }
         body.append(in).append("}\n  }\n");

@@ -289,8 +289,8 @@ final class DslEvaluator {
             return !locals.has(n.getNameAsString())
                     && Character.isUpperCase(n.getNameAsString().charAt(0));
         }
+        // A qualified class name: dev.javelin.dsl.F (a package path, then a capitalized name).
         return scope instanceof FieldAccessExpr f
-                && f.toString().chars().filter(ch -> ch == '.').count() >= 1
                 && Character.isUpperCase(f.getNameAsString().charAt(0))
                 && Character.isLowerCase(f.toString().charAt(0));
     }

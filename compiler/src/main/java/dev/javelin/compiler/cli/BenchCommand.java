@@ -104,10 +104,17 @@ final class BenchCommand implements Callable<Integer> {
     /** Median, min and max of a variant's run times. */
     record Timing(double medianMs, double minMs, double maxMs) {
         static Timing of(long[] nanos) {
+            return new Timing(
+                    median(nanos) / 1e6,
+                    Arrays.stream(nanos).min().orElse(0) / 1e6,
+                    Arrays.stream(nanos).max().orElse(0) / 1e6);
+        }
+
+        /** The median of run times (the mean of the middle two for an even count). */
+        static double median(long[] nanos) {
             long[] s = nanos.clone();
             Arrays.sort(s);
-            double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-            return new Timing(median / 1e6, s[0] / 1e6, s[s.length - 1] / 1e6);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
         }
     }
 
@@ -314,14 +321,8 @@ final class BenchCommand implements Callable<Integer> {
         CpuExecutor ex = CpuBackend.compile(plan, CpuBackend.defaultCacheDir(), out::println)
                 .executor(pool);
         Feeds.setAll(ex, g, feeds);
-        long flops = 0;
-        int kernels = 0;
-        for (ProgramLayout.Step s : ex.layout().kernels()) {
-            if (!s.loadTime()) {
-                flops += s.flops();
-                kernels++;
-            }
-        }
+        long flops = ex.layout().stepFlops();
+        int kernels = ex.layout().stepKernels();
         long bytes = 0;
         for (var k : plan.kernels()) {
             if (!plan.isLoadTime(k)) {

@@ -14,7 +14,6 @@ import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
-import dev.javelin.runtime.ProgramLayout;
 import dev.javelin.runtime.cuda.CudaCompiler;
 import dev.javelin.runtime.cuda.CudaContext;
 import dev.javelin.runtime.cuda.CudaDevices;
@@ -81,14 +80,8 @@ final class CudaBench {
                         plan, compiler, cache, context.device().arch(), out::println)
                 .executor(context);
         Feeds.setAll(ex, g, feeds);
-        long flops = 0;
-        int kernels = 0;
-        for (ProgramLayout.Step s : ex.layout().kernels()) {
-            if (!s.loadTime()) {
-                flops += s.flops();
-                kernels++;
-            }
-        }
+        long flops = ex.layout().stepFlops();
+        int kernels = ex.layout().stepKernels();
         return new Variant(ex, flops, kernels, ex.stepLaunches().size());
     }
 
@@ -119,8 +112,8 @@ final class CudaBench {
             out.printf(
                     Locale.ROOT,
                     "fused is %.2fx the speed of unfused (median step), %.2fx in kernel time%n",
-                    median(wu) / median(wf),
-                    median(du) / median(df));
+                    BenchCommand.Timing.median(wu) / BenchCommand.Timing.median(wf),
+                    BenchCommand.Timing.median(du) / BenchCommand.Timing.median(df));
             if (json != null) {
                 Map<String, Object> j = new LinkedHashMap<>(head);
                 j.put("backend", "cuda");
@@ -128,7 +121,7 @@ final class CudaBench {
                 j.put("runs", runs);
                 j.put("fused", toMap(fused, wf, df));
                 j.put("unfused", toMap(unfused, wu, du));
-                j.put("fused_speedup", median(wu) / median(wf));
+                j.put("fused_speedup", BenchCommand.Timing.median(wu) / BenchCommand.Timing.median(wf));
                 write(j);
             }
         }
@@ -190,14 +183,14 @@ final class CudaBench {
                 CudaExecutor u0 = unfused.ex();
                 CudaExecutor c0 = cp.ex()) {
             long[][] t = timeDevice(List.of(f0, u0, c0));
-            double copyGbps = 8.0 * copyN / median(t[2]);
-            double f = bytes / median(t[0]);
-            double u = bytes / median(t[1]);
+            double copyGbps = 8.0 * copyN / BenchCommand.Timing.median(t[2]);
+            double f = bytes / BenchCommand.Timing.median(t[0]);
+            double u = bytes / BenchCommand.Timing.median(t[1]);
             out.printf(Locale.ROOT, "%s, device time, %d runs:%n", title, runs);
             out.printf(
                     Locale.ROOT,
                     "  copy     %8.4f ms  %7.1f GB/s (a generated one-op kernel moving as many bytes)%n",
-                    median(t[2]) / 1e6,
+                    BenchCommand.Timing.median(t[2]) / 1e6,
                     copyGbps);
             for (int k = 0; k < 2; k++) {
                 Variant v = k == 0 ? fused : unfused;
@@ -206,7 +199,7 @@ final class CudaBench {
                         Locale.ROOT,
                         "  %-8s %8.4f ms  %7.1f GB/s effective, %.0f%% of copy bandwidth (launches: %d)%n",
                         k == 0 ? "fused" : "unfused",
-                        median(t[k]) / 1e6,
+                        BenchCommand.Timing.median(t[k]) / 1e6,
                         gbps,
                         100 * gbps / copyGbps,
                         v.launches());
@@ -244,14 +237,14 @@ final class CudaBench {
         Variant v = variant(g, Map.of(), PassOptions.defaults(), Map.of("a", x, "b", x));
         try (CudaExecutor e0 = v.ex()) {
             long[][] t = timeDevice(List.of(v.ex()));
-            double gflops = 2.0 * n * n * n / median(t[0]);
+            double gflops = 2.0 * n * n * n / BenchCommand.Timing.median(t[0]);
             out.printf(
                     Locale.ROOT,
                     "fp32 matmul %dx%dx%d: median %.4f ms (min %.4f), %.1f GFLOP/s (device time, %d runs)%n",
                     n,
                     n,
                     n,
-                    median(t[0]) / 1e6,
+                    BenchCommand.Timing.median(t[0]) / 1e6,
                     Arrays.stream(t[0]).min().orElse(0) / 1e6,
                     gflops,
                     runs);
@@ -260,7 +253,7 @@ final class CudaBench {
                 j.put("backend", "cuda");
                 j.put("device", context.device().describe());
                 j.put("matmul_n", n);
-                j.put("median_ms", median(t[0]) / 1e6);
+                j.put("median_ms", BenchCommand.Timing.median(t[0]) / 1e6);
                 j.put("gflops", gflops);
                 write(j);
             }
@@ -295,12 +288,6 @@ final class CudaBench {
         return Arrays.stream(a).sum();
     }
 
-    static double median(long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-    }
-
     private void print(String name, Variant v, long[] wall, long[] device) {
         out.printf(
                 Locale.ROOT,
@@ -309,11 +296,11 @@ final class CudaBench {
                 name,
                 v.kernels(),
                 v.launches(),
-                median(wall) / 1e6,
+                BenchCommand.Timing.median(wall) / 1e6,
                 Arrays.stream(wall).min().orElse(0) / 1e6,
                 Arrays.stream(wall).max().orElse(0) / 1e6,
-                median(device) / 1e6,
-                v.flops() / median(wall));
+                BenchCommand.Timing.median(device) / 1e6,
+                v.flops() / BenchCommand.Timing.median(wall));
     }
 
     private static Map<String, Object> toMap(Variant v, long[] wall, long[] device) {
@@ -321,11 +308,11 @@ final class CudaBench {
         m.put("kernels", v.kernels());
         m.put("launches", v.launches());
         m.put("flops", v.flops());
-        m.put("median_ms", median(wall) / 1e6);
+        m.put("median_ms", BenchCommand.Timing.median(wall) / 1e6);
         m.put("min_ms", Arrays.stream(wall).min().orElse(0) / 1e6);
         m.put("max_ms", Arrays.stream(wall).max().orElse(0) / 1e6);
-        m.put("kernel_ms", median(device) / 1e6);
-        m.put("gflops", v.flops() / median(wall));
+        m.put("kernel_ms", BenchCommand.Timing.median(device) / 1e6);
+        m.put("gflops", v.flops() / BenchCommand.Timing.median(wall));
         return m;
     }
 

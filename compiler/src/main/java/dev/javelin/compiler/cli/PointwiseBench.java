@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -98,9 +97,9 @@ final class PointwiseBench {
             }
             double bytes = 12.0 * n;
             double copyBytes = 8.0 * src.length;
-            double copy = copyBytes / median(tc);
-            double f = bytes / median(tf);
-            double u = bytes / median(tu);
+            double copy = copyBytes / BenchCommand.Timing.median(tc);
+            double f = bytes / BenchCommand.Timing.median(tf);
+            double u = bytes / BenchCommand.Timing.median(tu);
             out.printf(
                     Locale.ROOT,
                     "pointwise chain of 8 ops over %d f32 elements, %d threads, %d runs after %d warm-up:%n",
@@ -111,18 +110,18 @@ final class PointwiseBench {
             out.printf(
                     Locale.ROOT,
                     "  copy     %8.3f ms  %6.2f GB/s (System.arraycopy, same bytes)%n",
-                    median(tc) / 1e6,
+                    BenchCommand.Timing.median(tc) / 1e6,
                     copy);
             out.printf(
                     Locale.ROOT,
                     "  fused    %8.3f ms  %6.2f GB/s effective, %.0f%% of copy bandwidth%n",
-                    median(tf) / 1e6,
+                    BenchCommand.Timing.median(tf) / 1e6,
                     f,
                     100 * f / copy);
             out.printf(
                     Locale.ROOT,
                     "  unfused  %8.3f ms  %6.2f GB/s effective, %.0f%% of copy bandwidth%n",
-                    median(tu) / 1e6,
+                    BenchCommand.Timing.median(tu) / 1e6,
                     u,
                     100 * u / copy);
             if (json != null) {
@@ -139,12 +138,6 @@ final class PointwiseBench {
         }
         out.flush();
         return 0;
-    }
-
-    private static double median(long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
     }
 
     private CpuExecutor executor(dev.javelin.ir.graph.Graph g, PassOptions options, CpuPool pool, float[] data) {

@@ -1,5 +1,8 @@
 package dev.javelin.compiler.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.javelin.codegen.cuda.CudaCodegen;
 import dev.javelin.codegen.cuda.host.HostHarness;
 import dev.javelin.compiler.KernelKinds;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -79,6 +83,23 @@ class CudaKernelKindsTest {
         g.output("i", g.add(new ArgMax(1, false), x));
         g.output("m", g.reduce(ReduceFn.MAX, x, false, 1));
         return g.build();
+    }
+
+    @Test
+    void aBadGatherIndexIsAnErrorNamingTheNodeNotASilentRead() {
+        Graph g = KernelKinds.gatherScatter(17, 3);
+        Map<String, NdArray> feeds = KernelKinds.feeds(g, 1);
+        feeds.get("idx").setLong(2, 99);
+        var plan = Pipeline.compile(g, Map.of(), PassOptions.verifying()).plan();
+        CudaProgram program = CudaCodegen.generate(plan, HOST_GRID);
+        try (CudaExecutor ex = new CudaExecutor(
+                program,
+                HostHarness.compile(program.source()).runner(program.layout().memoryBytes()))) {
+            Feeds.setAll(ex, g, feeds);
+            var e = assertThrows(IndexOutOfBoundsException.class, ex::run);
+            assertTrue(e.getMessage().contains("an index out of range"), e.getMessage());
+            assertTrue(e.getMessage().contains("index 99 at position 2 is outside [0, 17)"), e.getMessage());
+        }
     }
 
     @ParameterizedTest(name = "{0}")
