@@ -2,17 +2,22 @@ package dev.javelin.compiler.cli;
 
 import dev.javelin.compiler.cpu.CpuBackend;
 import dev.javelin.compiler.exec.Feeds;
+import dev.javelin.compiler.report.BenchRun;
+import dev.javelin.compiler.report.Ceilings;
+import dev.javelin.compiler.report.HtmlReport;
 import dev.javelin.dsl.json.Json;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.plan.Kernel;
+import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
+import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
-import dev.javelin.runtime.ProgramLayout;
 import dev.javelin.runtime.cpu.CpuExecutor;
 import dev.javelin.runtime.cpu.CpuPool;
 import java.io.IOException;
@@ -98,6 +103,24 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
     Path json;
 
+    @Option(
+            names = "--profile",
+            description = "Time every kernel of both variants and place each on this machine's roofline (CPU).")
+    boolean profile;
+
+    @Option(
+            names = "--html",
+            paramLabel = "FILE",
+            description = "Write a self-contained HTML report: graphs before and after fusion, memory timelines,"
+                    + " rooflines, kernel profiles and the fused against unfused bars (implies profiling).")
+    Path html;
+
+    /** Profile as for --html, without writing one: the caller builds the report ({@code javelin demo}). */
+    boolean forReport;
+
+    private Ceilings ceilings;
+    private final List<BenchRun> results = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -146,6 +169,13 @@ final class BenchCommand implements Callable<Integer> {
         if (allModels && !backend.equals("simd")) {
             throw new CliException("--all-models runs the CPU backend (--backend simd)");
         }
+        if ((html != null || profile) && (pointwise != null || backend.equals("cuda"))) {
+            throw new CliException("--html and --profile work with --model or --all-models on the CPU backend"
+                    + " (--backend simd); the CUDA model bench reports kernel time from CUDA events");
+        }
+        if (model != null) {
+            Models.create(model); // an unknown name fails here, before any measuring
+        }
         if (backend.equals("cuda")) {
             return cuda(out);
         }
@@ -153,26 +183,44 @@ final class BenchCommand implements Callable<Integer> {
             return new PointwiseBench(pointwise, runs, warmup, threads, json, out).run();
         }
         try (CpuPool pool = threads == null ? CpuPool.forMachine() : new CpuPool(threads)) {
-            if (allModels) {
-                return allModels(pool, out);
+            out.printf(Locale.ROOT, "measuring this machine's ceilings (%d threads)...%n", pool.threads());
+            out.flush();
+            ceilings = CpuCeilings.measure(pool);
+            out.printf(
+                    Locale.ROOT,
+                    "  copy bandwidth %.2f GB/s (read + write), matrix product peak %.2f GFLOP/s%n%n",
+                    ceilings.copyGbps(),
+                    ceilings.gemmGflops());
+            List<String> names = allModels ? Models.names() : List.of(model);
+            for (String name : names) {
+                results.add(benchModel(name, pool, out, profile || html != null || forReport, !allModels || profile));
+                out.println();
             }
-            Map<String, Object> j = benchModel(model, pool, out, true);
+            if (allModels) {
+                table(out);
+            }
             if (json != null) {
-                Files.writeString(json, Json.write(j) + "\n");
+                Files.writeString(json, Json.write(json(pool.threads())) + "\n");
                 out.println("results written to " + json);
+            }
+            if (html != null) {
+                HtmlReport report = new HtmlReport("Javelin bench: fused against unfused on the CPU backend")
+                        .note("javelin bench "
+                                + String.join(
+                                        " ", spec.commandLine().getParseResult().originalArgs()))
+                        .note(Version.describe())
+                        .ceilings(ceilings);
+                results.forEach(report::bench);
+                report.write(html);
+                out.println("HTML report written to " + html.toAbsolutePath());
             }
         }
         out.flush();
         return 0;
     }
 
-    /** Every test model in turn, then a table; the JSON holds one entry per model. */
-    private int allModels(CpuPool pool, PrintWriter out) throws IOException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (String name : Models.names()) {
-            rows.add(benchModel(name, pool, out, false));
-            out.println();
-        }
+    /** The table after --all-models: one row per model. */
+    private void table(PrintWriter out) {
         out.printf(
                 Locale.ROOT,
                 "%-18s %10s %10s %8s %15s %21s%n",
@@ -182,40 +230,58 @@ final class BenchCommand implements Callable<Integer> {
                 "speedup",
                 "kernels f/u",
                 "MB moved f/u");
-        for (Map<String, Object> r : rows) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> f = (Map<String, Object>) r.get("fused");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> u = (Map<String, Object>) r.get("unfused");
+        for (BenchRun r : results) {
             out.printf(
                     Locale.ROOT,
                     "%-18s %10.3f %10.3f %7.2fx %7d/%-7d %10.1f/%-10.1f%n",
-                    r.get("model"),
-                    (double) f.get("median_ms"),
-                    (double) u.get("median_ms"),
-                    (double) r.get("fused_speedup"),
-                    (int) f.get("kernels"),
-                    (int) u.get("kernels"),
-                    (long) f.get("bytes") / 1e6,
-                    (long) u.get("bytes") / 1e6);
+                    r.model(),
+                    r.fused().medianMs(),
+                    r.unfused().medianMs(),
+                    r.speedup(),
+                    r.fused().kernels(),
+                    r.unfused().kernels(),
+                    r.fused().bytes() / 1e6,
+                    r.unfused().bytes() / 1e6);
         }
-        if (json != null) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("backend", backend);
-            j.put("threads", pool.threads());
-            j.put("train", train);
-            j.put("batch", batch);
-            j.put("runs", runs);
-            j.put("models", rows);
-            Files.writeString(json, Json.write(j) + "\n");
-            out.println("results written to " + json);
-        }
-        out.flush();
-        return 0;
     }
 
-    /** One model's step fused against unfused, printed; the JSON entry. */
-    private Map<String, Object> benchModel(String name, CpuPool pool, PrintWriter out, boolean showSplit) {
+    /** The JSON: the ceilings, then one entry per model (the entry itself for --model). */
+    private Map<String, Object> json(int poolThreads) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("copy_gbps", ceilings.copyGbps());
+        c.put("gemm_gflops", ceilings.gemmGflops());
+        c.put("how", ceilings.how());
+        List<Map<String, Object>> rows = results.stream().map(this::toMap).toList();
+        if (!allModels) {
+            Map<String, Object> j = new LinkedHashMap<>(rows.get(0));
+            j.put("ceilings", c);
+            return j;
+        }
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("backend", backend);
+        j.put("threads", poolThreads);
+        j.put("train", train);
+        j.put("batch", batch);
+        j.put("runs", runs);
+        j.put("ceilings", c);
+        j.put("models", rows);
+        return j;
+    }
+
+    /** The ceilings of the last run and its results (what {@code javelin demo} puts in its report). */
+    Ceilings ceilings() {
+        return ceilings;
+    }
+
+    List<BenchRun> results() {
+        return List.copyOf(results);
+    }
+
+    /**
+     * One model's step fused against unfused: warm-up, then the two alternating run by run, so drift
+     * hits both alike; then, when asked, a profile of each (its own runs, kernels timed).
+     */
+    private BenchRun benchModel(String name, CpuPool pool, PrintWriter out, boolean profiled, boolean showProfile) {
         TrainingModel m = Models.create(name);
         Optimizer opt = Models.optimizer(optimizer);
         Trainer t = new Trainer(m, opt, 0, null, Backend.INTERPRETER);
@@ -225,8 +291,8 @@ final class BenchCommand implements Callable<Integer> {
         feeds.put("lr", NdArray.scalar(DType.F32, 1e-4));
         feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], 1));
         Map<String, Long> sizes = Map.of("batch", (long) batch);
-        Variant fused = variant(g, sizes, PassOptions.defaults(), feeds, pool, out);
-        Variant unfused = variant(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds, pool, out);
+        Compiled fused = compiled(g, sizes, PassOptions.defaults(), feeds, pool, out);
+        Compiled unfused = compiled(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds, pool, out);
         for (int i = 0; i < warmup; i++) {
             fused.ex.run();
             unfused.ex.run();
@@ -237,8 +303,6 @@ final class BenchCommand implements Callable<Integer> {
             f[i] = time(fused.ex);
             u[i] = time(unfused.ex);
         }
-        Timing tf = Timing.of(f);
-        Timing tu = Timing.of(u);
         String what = name + (train ? " training step (" + optimizer + ")" : " inference");
         out.printf(
                 Locale.ROOT,
@@ -248,34 +312,43 @@ final class BenchCommand implements Callable<Integer> {
                 pool.threads(),
                 runs,
                 warmup);
-        print(out, "fused", fused, tf);
-        print(out, "unfused", unfused, tu);
+        BenchRun.Variant vf = fused.result(Timing.of(f), profiled ? profile(fused) : List.of());
+        BenchRun.Variant vu = unfused.result(Timing.of(u), profiled ? profile(unfused) : List.of());
+        print(out, "fused", vf);
+        print(out, "unfused", vu);
         String why = String.format(
                 Locale.ROOT,
                 "fused is %.2fx the speed of unfused (median): it moves %.1f MB less per step (%.0f%% of unfused's"
                         + " bytes) and runs %d fewer kernels",
-                tu.medianMs() / tf.medianMs(),
-                (unfused.bytes() - fused.bytes()) / 1e6,
-                100.0 * fused.bytes() / Math.max(1, unfused.bytes()),
-                unfused.kernels() - fused.kernels());
+                vu.medianMs() / vf.medianMs(),
+                (vu.bytes() - vf.bytes()) / 1e6,
+                100.0 * vf.bytes() / Math.max(1, vu.bytes()),
+                vu.kernels() - vf.kernels());
         out.println(why);
+        if (showProfile) {
+            printProfile(out, "fused", vf, profile ? Integer.MAX_VALUE : 12);
+            if (profile) {
+                printProfile(out, "unfused", vu, 12);
+            }
+        }
+        return new BenchRun(name, what, batch, pool.threads(), runs, fused.graph, vf, vu, why);
+    }
+
+    private Map<String, Object> toMap(BenchRun r) {
         Map<String, Object> j = new LinkedHashMap<>();
-        j.put("model", name);
+        j.put("model", r.model());
         j.put("train", train);
         j.put("optimizer", train ? optimizer : null);
-        j.put("batch", batch);
+        j.put("batch", r.batch());
         j.put("backend", backend);
-        j.put("threads", pool.threads());
-        j.put("runs", runs);
-        j.put("fused", toMap(fused, tf));
-        j.put("unfused", toMap(unfused, tu));
-        j.put("fused_speedup", tu.medianMs() / tf.medianMs());
-        j.put("bytes_saved", unfused.bytes() - fused.bytes());
-        j.put("kernels_saved", unfused.kernels() - fused.kernels());
-        j.put("why", why);
-        if (showSplit) {
-            j.put("fused_kernels", split(fused, out));
-        }
+        j.put("threads", r.threads());
+        j.put("runs", r.runs());
+        j.put("fused", toMap(r.fused()));
+        j.put("unfused", toMap(r.unfused()));
+        j.put("fused_speedup", r.speedup());
+        j.put("bytes_saved", r.unfused().bytes() - r.fused().bytes());
+        j.put("kernels_saved", r.unfused().kernels() - r.fused().kernels());
+        j.put("why", r.why());
         return j;
     }
 
@@ -307,29 +380,39 @@ final class BenchCommand implements Callable<Integer> {
         });
     }
 
-    /** A compiled variant: its executor, and per step (load-time kernels aside) FLOPs, kernels, bytes moved. */
-    private record Variant(CpuExecutor ex, long flops, int kernels, long bytes) {}
+    /** A compiled variant: the graph it came from, its plan and executor, and its per-step counts. */
+    private record Compiled(Graph graph, Plan plan, CpuExecutor ex) {
+        BenchRun.Variant result(Timing t, List<BenchRun.KernelTime> profile) {
+            long bytes = 0;
+            for (Kernel k : plan.kernels()) {
+                if (!plan.isLoadTime(k)) {
+                    bytes += k.bytesRead() + k.bytesWritten();
+                }
+            }
+            return new BenchRun.Variant(
+                    plan,
+                    t.medianMs(),
+                    t.minMs(),
+                    t.maxMs(),
+                    ex.layout().stepFlops(),
+                    bytes,
+                    ex.layout().stepKernels(),
+                    profile);
+        }
+    }
 
-    private static Variant variant(
+    private static Compiled compiled(
             Graph g,
             Map<String, Long> sizes,
             PassOptions options,
             Map<String, NdArray> feeds,
             CpuPool pool,
             PrintWriter out) {
-        var plan = Pipeline.compile(g, sizes, options).plan();
-        CpuExecutor ex = CpuBackend.compile(plan, CpuBackend.defaultCacheDir(), out::println)
+        Compilation c = Pipeline.compile(g, sizes, options);
+        CpuExecutor ex = CpuBackend.compile(c.plan(), CpuBackend.defaultCacheDir(), out::println)
                 .executor(pool);
         Feeds.setAll(ex, g, feeds);
-        long flops = ex.layout().stepFlops();
-        int kernels = ex.layout().stepKernels();
-        long bytes = 0;
-        for (var k : plan.kernels()) {
-            if (!plan.isLoadTime(k)) {
-                bytes += k.bytesRead() + k.bytesWritten();
-            }
-        }
-        return new Variant(ex, flops, kernels, bytes);
+        return new Compiled(c.graph(), c.plan(), ex);
     }
 
     private static long time(CpuExecutor ex) {
@@ -338,77 +421,126 @@ final class BenchCommand implements Callable<Integer> {
         return System.nanoTime() - t0;
     }
 
-    private static void print(PrintWriter out, String name, Variant v, Timing t) {
+    private void print(PrintWriter out, String name, BenchRun.Variant v) {
         out.printf(
                 Locale.ROOT,
-                "  %-8s %3d kernels %8.1f MB  median %8.3f ms  (min %.3f, max %.3f)  %7.2f GFLOP/s %6.2f GB/s%n",
+                "  %-8s %3d kernels %8.1f MB  median %8.3f ms  (min %.3f, max %.3f)  %7.2f GFLOP/s (%.0f%% of peak)"
+                        + " %6.2f GB/s (%.0f%% of copy)%n",
                 name,
                 v.kernels(),
                 v.bytes() / 1e6,
-                t.medianMs(),
-                t.minMs(),
-                t.maxMs(),
-                v.flops() / t.medianMs() / 1e6,
-                v.bytes() / t.medianMs() / 1e6);
+                v.medianMs(),
+                v.minMs(),
+                v.maxMs(),
+                v.gflops(),
+                100 * v.gflops() / ceilings.gemmGflops(),
+                v.gbps(),
+                100 * v.gbps() / ceilings.copyGbps());
     }
 
-    private static Map<String, Object> toMap(Variant v, Timing t) {
+    private Map<String, Object> toMap(BenchRun.Variant v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kernels", v.kernels());
         m.put("flops", v.flops());
-        m.put("median_ms", t.medianMs());
-        m.put("min_ms", t.minMs());
-        m.put("max_ms", t.maxMs());
-        m.put("gflops", v.flops() / t.medianMs() / 1e6);
+        m.put("median_ms", v.medianMs());
+        m.put("min_ms", v.minMs());
+        m.put("max_ms", v.maxMs());
+        m.put("gflops", v.gflops());
         m.put("bytes", v.bytes());
-        m.put("gbps", v.bytes() / t.medianMs() / 1e6);
+        m.put("gbps", v.gbps());
+        m.put("of_gemm_peak", v.gflops() / ceilings.gemmGflops());
+        m.put("of_copy_bandwidth", v.gbps() / ceilings.copyGbps());
+        if (!v.profile().isEmpty()) {
+            double total =
+                    v.profile().stream().mapToDouble(BenchRun.KernelTime::ms).sum();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (BenchRun.KernelTime k : v.profile()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", k.name());
+                row.put("kind", k.kind());
+                row.put("ms", k.ms());
+                row.put("share", k.ms() / total);
+                row.put("flops", k.flops());
+                row.put("bytes", k.bytes());
+                row.put("flops_per_byte", k.intensity());
+                row.put("gflops", k.gflops());
+                row.put("gbps", k.gbps());
+                row.put("roof_gflops", ceilings.roof(k.intensity()));
+                rows.add(row);
+            }
+            m.put("profile", rows);
+        }
         return m;
     }
 
-    /** Per-kernel times of the fused step over the timed runs, largest first. */
-    private List<Map<String, Object>> split(Variant v, PrintWriter out) {
-        v.ex.timeKernels(true);
-        v.ex.resetTimes();
-        long t0 = System.nanoTime();
+    /**
+     * Time per kernel of one step: {@code runs} more runs with every kernel timed (nanosecond timers
+     * around each kernel), in plan order, load-time kernels left out.
+     */
+    private List<BenchRun.KernelTime> profile(Compiled c) {
+        c.ex.timeKernels(true);
+        c.ex.resetTimes();
         for (int i = 0; i < runs; i++) {
-            v.ex.run();
+            c.ex.run();
         }
-        long total = System.nanoTime() - t0;
-        v.ex.timeKernels(false);
-        long[] ns = v.ex.kernelNanos();
-        List<ProgramLayout.Step> steps = v.ex.layout().kernels();
-        List<Integer> order = new ArrayList<>();
-        long inKernels = 0;
-        for (int k = 0; k < ns.length; k++) {
-            order.add(k);
-            inKernels += ns[k];
+        c.ex.timeKernels(false);
+        long[] ns = c.ex.kernelNanos();
+        List<BenchRun.KernelTime> out = new ArrayList<>();
+        List<Kernel> kernels = c.plan.kernels();
+        for (int k = 0; k < kernels.size(); k++) {
+            Kernel kernel = kernels.get(k);
+            if (!c.plan.isLoadTime(kernel)) {
+                out.add(new BenchRun.KernelTime(
+                        kernel.name(),
+                        kernel.kind().text(),
+                        kernel.flops(),
+                        kernel.bytesRead() + kernel.bytesWritten(),
+                        ns[k] / 1e6 / runs));
+            }
         }
-        order.sort((a, b) -> Long.compare(ns[b], ns[a]));
+        return out;
+    }
+
+    /** The {@code limit} kernels that take longest, with their rates and how close each came to its roof. */
+    private void printProfile(PrintWriter out, String name, BenchRun.Variant v, int limit) {
+        double total = v.profile().stream().mapToDouble(BenchRun.KernelTime::ms).sum();
         out.printf(
                 Locale.ROOT,
-                "where the fused step's time goes (%.3f ms per step: %.1f%% inside kernels, %.1f%% between them):%n",
-                total / 1e6 / runs,
-                100.0 * inKernels / total,
-                100.0 - 100.0 * inKernels / total);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int k : order) {
-            double ms = ns[k] / 1e6 / runs;
-            double gflops = steps.get(k).flops() / (ns[k] / (double) runs);
-            if (rows.size() < 12) {
-                out.printf(
-                        Locale.ROOT,
-                        "  %-44s %8.3f ms  %5.1f%%  %7.2f GFLOP/s%n",
-                        steps.get(k).name(),
-                        ms,
-                        100.0 * ns[k] / inKernels,
-                        gflops);
-            }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", steps.get(k).name());
-            row.put("ms", ms);
-            row.put("flops", steps.get(k).flops());
-            rows.add(row);
+                "where the %s step's time goes (%.3f ms per step inside its %d kernels, %.1f%% of the median step):%n",
+                name,
+                total,
+                v.profile().size(),
+                100 * total / v.medianMs());
+        out.printf(
+                Locale.ROOT,
+                "  %-44s %-12s %9s %6s %9s %8s %8s %8s%n",
+                "kernel",
+                "kind",
+                "ms",
+                "share",
+                "GFLOP/s",
+                "GB/s",
+                "FLOP/B",
+                "of roof");
+        List<BenchRun.KernelTime> sorted = new ArrayList<>(v.profile());
+        sorted.sort((a, b) -> Double.compare(b.ms(), a.ms()));
+        for (BenchRun.KernelTime k : sorted.subList(0, Math.min(limit, sorted.size()))) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-44s %-12s %9.4f %5.1f%% %9.2f %8.2f %8.3f %7.0f%%%n",
+                    k.name(),
+                    k.kind(),
+                    k.ms(),
+                    100 * k.ms() / total,
+                    k.gflops(),
+                    k.gbps(),
+                    k.intensity(),
+                    k.flops() == 0
+                            ? 100 * k.gbps() / ceilings.copyGbps()
+                            : 100 * k.gflops() / ceilings.roof(k.intensity()));
         }
-        return rows;
+        if (sorted.size() > limit) {
+            out.printf(Locale.ROOT, "  ... and %d more kernels (--profile lists them all)%n", sorted.size() - limit);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.compiler.report.HtmlReport;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;
 import dev.javelin.ir.graph.Value;
@@ -18,7 +19,9 @@ import dev.javelin.ir.verify.Verifier;
 import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,7 +36,8 @@ import picocli.CommandLine.Spec;
  * it on the float64 reference interpreter with seeded random inputs and weights, then compiles it
  * to a fused and an unfused plan and runs the fused one on the plan interpreter. Then the real
  * thing: it times the {@code mnist-mlp} training step fused against unfused on the CPU backend and
- * trains that model on MNIST (fetched by {@code scripts/fetch-mnist} on first use) with Adam.
+ * trains that model on MNIST (fetched by {@code scripts/fetch-mnist} on first use) with Adam, and
+ * writes both into one HTML report.
  */
 @Command(
         name = "demo",
@@ -55,6 +59,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "Epochs of MNIST training on the CPU backend; 0 skips the benchmark and training"
                     + " (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            defaultValue = "javelin-demo-report.html",
+            description = "Where the HTML report of the benchmark and the training goes (default: ${DEFAULT-VALUE}).")
+    Path report;
 
     @Spec
     CommandSpec spec;
@@ -116,6 +127,8 @@ final class DemoCommand implements Callable<Integer> {
         compiled(out, g, Map.of("x", x, "fc.weight", w, "fc.bias", bias), probs);
         if (epochs > 0) {
             train(out);
+        } else {
+            out.println("\n(--epochs 0: no benchmark, no training, so no HTML report)");
         }
         out.println();
         out.println("Next: 'javelin ir print|verify|dot|run FILE' work on any IR text file (docs/ir.md);");
@@ -168,12 +181,15 @@ final class DemoCommand implements Callable<Integer> {
     private void train(PrintWriter out) {
         out.printf("%n== The mnist-mlp training step on the CPU backend (Java Vector API), fused and unfused ==%n");
         out.flush();
-        sub(new BenchCommand(), "--model", "mnist-mlp", "--train", "--batch", "128", "--runs", "20", "--warmup", "150");
+        BenchCommand bench = new BenchCommand();
+        bench.forReport = true;
+        sub(bench, "--model", "mnist-mlp", "--train", "--batch", "128", "--runs", "20", "--warmup", "150");
         fetchMnist(out);
         out.printf("%n== Training mnist-mlp on MNIST on the CPU backend ==%n");
         out.flush();
+        TrainCommand training = new TrainCommand();
         sub(
-                new TrainCommand(),
+                training,
                 "--model",
                 "mnist-mlp",
                 "--data",
@@ -188,6 +204,21 @@ final class DemoCommand implements Callable<Integer> {
                 "128",
                 "--backend",
                 "simd");
+        HtmlReport html = new HtmlReport("Javelin demo: mnist-mlp on the CPU backend")
+                .note("javelin demo: the mnist-mlp training step fused against unfused, then training on MNIST")
+                .note(Version.describe())
+                .ceilings(bench.ceilings());
+        bench.results().forEach(html::bench);
+        html.training(training.chart(), training.chartTitle(), training.summary());
+        try {
+            html.write(report);
+        } catch (IOException e) {
+            throw new CliException("cannot write the HTML report " + report + ": " + e.getMessage());
+        }
+        out.printf(
+                "%n== Report ==%nHTML report (graphs before and after fusion, memory timeline, roofline, kernel"
+                        + " profile, fused against unfused, training curves) written to %s%n",
+                report.toAbsolutePath());
     }
 
     /** Runs another command with this one's output streams; its errors are this one's. */

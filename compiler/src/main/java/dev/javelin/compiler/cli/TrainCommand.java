@@ -1,5 +1,6 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.compiler.report.HtmlReport;
 import dev.javelin.compiler.report.TensorBoardEvents;
 import dev.javelin.compiler.report.TrainingChart;
 import dev.javelin.dsl.checkpoint.Checkpoint;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -90,6 +93,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Write the loss of every step and the test accuracy of every epoch as TensorBoard scalars.")
     Path tensorboard;
 
+    @Option(
+            names = "--html",
+            paramLabel = "FILE",
+            description = "Write a self-contained HTML report with the loss and accuracy curves.")
+    Path html;
+
     @Option(names = "--save", paramLabel = "DIR|FILE.safetensors", description = "Save parameters and optimizer state.")
     Path save;
 
@@ -98,6 +107,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The curves of the last run, with its title and summary lines (for reports). */
+    private TrainingChart chart;
+
+    private String chartTitle;
+    private final List<String> summary = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
@@ -120,20 +135,45 @@ final class TrainCommand implements Callable<Integer> {
             }
             try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv);
                     TensorBoardEvents tb = tensorboard == null ? null : new TensorBoardEvents(tensorboard)) {
-                TrainingChart chart = plot == null ? null : new TrainingChart();
+                chart = new TrainingChart();
+                chartTitle = model + " (" + optimizer + ", lr " + lr + ", batch " + d.batch() + ", " + backend + ")";
                 new Loop(trainer, d, out, csv, tb, chart).run();
                 if (tb != null) {
                     out.println("TensorBoard scalars written to " + tb.file());
                 }
-                if (chart != null) {
-                    chart.write(plot, model + " (" + optimizer + ", lr " + lr + ", batch " + d.batch() + ")", 900, 500);
+                if (plot != null) {
+                    chart.write(plot, chartTitle, 900, 500);
                     out.println("training curves drawn to " + plot);
+                }
+                if (html != null) {
+                    new HtmlReport("Javelin training: " + model)
+                            .note("javelin train "
+                                    + String.join(
+                                            " ",
+                                            spec.commandLine().getParseResult().originalArgs()))
+                            .note(Version.describe())
+                            .training(chart, chartTitle, summary)
+                            .write(html);
+                    out.println("HTML report written to " + html.toAbsolutePath());
                 }
             }
             save(trainer, out);
         }
         out.flush();
         return 0;
+    }
+
+    TrainingChart chart() {
+        return chart;
+    }
+
+    String chartTitle() {
+        return chartTitle;
+    }
+
+    /** What the run did, in lines: steps and time, then the final test accuracy where there is one. */
+    List<String> summary() {
+        return List.copyOf(summary);
     }
 
     private void save(Trainer trainer, PrintWriter out) throws IOException {
@@ -228,6 +268,7 @@ final class TrainCommand implements Callable<Integer> {
                     optimizer,
                     lr,
                     backend);
+            long t0 = System.nanoTime();
             if (d.synthetic() != null) {
                 for (long s = 0; s < d.totalSteps(); s++) {
                     step(s, d.synthetic().syntheticBatch(d.batch(), seed * 1_000_003L + s));
@@ -235,6 +276,16 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 runEpochs();
             }
+            summary.add(
+                    0,
+                    String.format(
+                            Locale.ROOT,
+                            "%d steps of batch %d on %s in %.1f s (test evaluations included), backend %s",
+                            d.totalSteps(),
+                            d.batch(),
+                            data,
+                            (System.nanoTime() - t0) / 1e9,
+                            backend));
         }
 
         private void runEpochs() throws IOException {
@@ -262,7 +313,9 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             if (d.test() != null) {
-                out.println("final " + accuracy(d.test(), s));
+                String last = "final " + accuracy(d.test(), s);
+                out.println(last);
+                summary.add(last);
             }
         }
 
@@ -274,7 +327,7 @@ final class TrainCommand implements Callable<Integer> {
             if (tb != null) {
                 tb.scalar("loss", s, loss);
             }
-            if (chart != null && Double.isFinite(loss)) {
+            if (Double.isFinite(loss)) {
                 chart.loss(s, loss);
             }
             if (!Double.isFinite(loss)) {
@@ -299,9 +352,7 @@ final class TrainCommand implements Callable<Integer> {
             if (tb != null) {
                 tb.scalar("test_accuracy", step, (double) right / test.size());
             }
-            if (chart != null) {
-                chart.accuracy(step, (double) right / test.size());
-            }
+            chart.accuracy(step, (double) right / test.size());
             return String.format(
                     Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100.0 * right / test.size(), right, test.size());
         }

@@ -21,6 +21,15 @@ public final class Version implements CommandLine.IVersionProvider {
         }
     }
 
+    /** One line naming the version, JVM, machine and time, for the head of reports. */
+    public static String describe() {
+        return "javelin " + javelin() + " on " + System.getProperty("java.vm.name") + " " + Runtime.version()
+                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
+                + Runtime.getRuntime().availableProcessors() + " processors, "
+                + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+
     @Override
     public String[] getVersion() {
         return new String[] {

@@ -18,9 +18,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class TrainingChart {
     static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        Charts.headless();
     }
 
     private final XYSeries loss = new XYSeries("loss");
@@ -36,12 +34,20 @@ public final class TrainingChart {
 
     /** Writes the chart, {@code width} x {@code height} pixels. */
     public void write(Path png, String title, int width, int height) throws IOException {
+        ChartUtils.saveChartAsPNG(png.toFile(), chart(title), width, height);
+    }
+
+    /** Whether no loss was recorded yet. */
+    public boolean isEmpty() {
+        return loss.isEmpty();
+    }
+
+    /** The loss on the left axis and, where recorded, the test accuracy on the right. */
+    public JFreeChart chart(String title) {
         JFreeChart chart = ChartFactory.createXYLineChart(
                 title, "step", "loss", new XYSeriesCollection(loss), PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        plot.setBackgroundPaint(java.awt.Color.WHITE);
-        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        Charts.style(plot);
         if (!accuracy.isEmpty()) {
             NumberAxis axis = new NumberAxis("test accuracy");
             axis.setRange(0, 1);
@@ -50,6 +56,6 @@ public final class TrainingChart {
             plot.mapDatasetToRangeAxis(1, 1);
             plot.setRenderer(1, new XYLineAndShapeRenderer(true, true));
         }
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, width, height);
+        return chart;
     }
 }
