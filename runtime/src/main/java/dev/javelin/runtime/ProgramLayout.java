@@ -35,7 +35,11 @@ public record ProgramLayout(String name, long memoryBytes, List<Slot> slots, Lis
     /** {@code role} is input, parameter, output or assign (see the plan's bindings). */
     public record Bind(String role, String name, String buffer) {}
 
-    public record Step(String name, boolean loadTime, long flops) {}
+    /**
+     * One kernel: its FLOPs and the bytes it moves (the sizes of the buffers it reads and writes,
+     * each once), the two numbers that place it on a roofline.
+     */
+    public record Step(String name, boolean loadTime, long flops, long bytes) {}
 
     public ProgramLayout {
         slots = List.copyOf(slots);
@@ -57,6 +61,14 @@ public record ProgramLayout(String name, long memoryBytes, List<Slot> slots, Lis
         return kernels.stream()
                 .filter(k -> !k.loadTime())
                 .mapToLong(Step::flops)
+                .sum();
+    }
+
+    /** Bytes moved in one step (each kernel's reads plus writes): every kernel but the load-time ones. */
+    public long stepBytes() {
+        return kernels.stream()
+                .filter(k -> !k.loadTime())
+                .mapToLong(Step::bytes)
                 .sum();
     }
 

@@ -34,7 +34,8 @@ public final class Layouts {
                 .toList();
         List<ProgramLayout.Step> kernels = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
-            kernels.add(new ProgramLayout.Step(k.name(), plan.isLoadTime(k), k.flops()));
+            kernels.add(
+                    new ProgramLayout.Step(k.name(), plan.isLoadTime(k), k.flops(), k.bytesRead() + k.bytesWritten()));
         }
         return new ProgramLayout(plan.name(), memory.bytes(), slots, binds, kernels);
     }

@@ -222,7 +222,14 @@ final class FacadeWriter {
         CodeBlock.Builder steps = CodeBlock.builder();
         for (int i = 0; i < l.kernels().size(); i++) {
             ProgramLayout.Step s = l.kernels().get(i);
-            steps.add("$L\n  new $T.Step($S, $L, $LL)", i == 0 ? "" : ",", LAYOUT, s.name(), s.loadTime(), s.flops());
+            steps.add(
+                    "$L\n  new $T.Step($S, $L, $LL, $LL)",
+                    i == 0 ? "" : ",",
+                    LAYOUT,
+                    s.name(),
+                    s.loadTime(),
+                    s.flops(),
+                    s.bytes());
         }
         return MethodSpec.methodBuilder(method)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)

@@ -146,6 +146,20 @@ class ModelProcessorTest {
             Method forward = facade.getMethod("forward", float[].class);
             assertEquals(float[].class, forward.getReturnType());
             ProgramLayout layout = (ProgramLayout) facade.getMethod("layout").invoke(null);
+            // The facade's literals carry each kernel's FLOPs and bytes moved, as the plan counts them.
+            assertEquals(
+                    plan.kernels().stream()
+                            .map(k -> k.name() + " flops=" + k.flops() + " bytes=" + (k.bytesRead() + k.bytesWritten()))
+                            .toList(),
+                    layout.kernels().stream()
+                            .map(k -> k.name() + " flops=" + k.flops() + " bytes=" + k.bytes())
+                            .toList());
+            assertEquals(
+                    plan.kernels().stream()
+                            .filter(k -> !plan.isLoadTime(k))
+                            .mapToLong(k -> k.bytesRead() + k.bytesWritten())
+                            .sum(),
+                    layout.stepBytes());
             Map<String, NdArray> feeds = new HashMap<>();
             Random random = new Random(5);
             try (AutoCloseable model = (AutoCloseable) facade.getConstructor().newInstance()) {
