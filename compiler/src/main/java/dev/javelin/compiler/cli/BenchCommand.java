@@ -383,19 +383,13 @@ final class BenchCommand implements Callable<Integer> {
     /** A compiled variant: the graph it came from, its plan and executor, and its per-step counts. */
     private record Compiled(Graph graph, Plan plan, CpuExecutor ex) {
         BenchRun.Variant result(Timing t, List<BenchRun.KernelTime> profile) {
-            long bytes = 0;
-            for (Kernel k : plan.kernels()) {
-                if (!plan.isLoadTime(k)) {
-                    bytes += k.bytesRead() + k.bytesWritten();
-                }
-            }
             return new BenchRun.Variant(
                     plan,
                     t.medianMs(),
                     t.minMs(),
                     t.maxMs(),
                     ex.layout().stepFlops(),
-                    bytes,
+                    ex.layout().stepBytes(),
                     ex.layout().stepKernels(),
                     profile);
         }

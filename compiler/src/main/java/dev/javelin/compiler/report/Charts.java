@@ -6,6 +6,8 @@ import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +17,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYPointerAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -79,8 +82,7 @@ public final class Charts {
         r.setShadowVisible(false);
         r.setSeriesPaint(0, FUSED);
         r.setSeriesPaint(1, UNFUSED);
-        r.setDefaultItemLabelGenerator(
-                new StandardCategoryItemLabelGenerator("{2}%", new java.text.DecimalFormat("0")));
+        r.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}%", new DecimalFormat("0")));
         r.setDefaultItemLabelsVisible(true);
         return chart;
     }
@@ -174,6 +176,10 @@ public final class Charts {
         y.setSmallestValue(1e-4);
         double ylo = Math.min(Math.min(minY(fused), minY(unfused)), c.roof(lo)) / 2;
         y.setRange(ylo, c.gemmGflops() * 3);
+        for (LogAxis a : List.of(x, y)) {
+            a.setTickUnit(new NumberTickUnit(1)); // one tick per power of ten, labelled as a plain number
+            a.setNumberFormatOverride(new DecimalFormat("0.#####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        }
         plot.setDomainAxis(x);
         plot.setRangeAxis(y);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();

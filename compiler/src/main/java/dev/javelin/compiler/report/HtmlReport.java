@@ -236,7 +236,10 @@ public final class HtmlReport {
                     .append(Html.escape(fmt(
                             "Each point is a kernel at its FLOPs per byte moved and its achieved rate; the line is"
                                     + " the roofline of this machine (%.1f GB/s copy bandwidth up to %.1f GFLOP/s)."
-                                    + " %d kernels that only move data (no FLOPs) have no place on it.",
+                                    + " %d kernels that only move data (no FLOPs) have no place on it. The copy"
+                                    + " bandwidth is measured on data far larger than the caches: a kernel whose"
+                                    + " buffers stay in cache can run above it, and a matrix product of another shape"
+                                    + " can beat the peak measured on one size.",
                             ceilings.copyGbps(), ceilings.gemmGflops(), still)))
                     .append("</p>\n");
         }
