@@ -105,7 +105,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--profile",
-            description = "Time every kernel of both variants and place each on this machine's roofline (CPU).")
+            description = "Time every kernel of both variants (CPU: nanosecond timers, placed on this machine's"
+                    + " roofline; CUDA: CUDA events).")
     boolean profile;
 
     @Option(
@@ -169,9 +170,12 @@ final class BenchCommand implements Callable<Integer> {
         if (allModels && !backend.equals("simd")) {
             throw new CliException("--all-models runs the CPU backend (--backend simd)");
         }
-        if ((html != null || profile) && (pointwise != null || backend.equals("cuda"))) {
-            throw new CliException("--html and --profile work with --model or --all-models on the CPU backend"
-                    + " (--backend simd); the CUDA model bench reports kernel time from CUDA events");
+        if ((html != null || profile) && model == null && !allModels) {
+            throw new CliException("--html and --profile work with --model or --all-models");
+        }
+        if (html != null && backend.equals("cuda")) {
+            throw new CliException("--html reports the CPU backend (--backend simd); on CUDA, --profile gives the"
+                    + " device time of every kernel from CUDA events");
         }
         if (model != null) {
             Models.create(model); // an unknown name fails here, before any measuring
@@ -326,9 +330,9 @@ final class BenchCommand implements Callable<Integer> {
                 vu.kernels() - vf.kernels());
         out.println(why);
         if (showProfile) {
-            printProfile(out, "fused", vf, profile ? Integer.MAX_VALUE : 12);
+            printProfile(out, "fused", vf.medianMs(), vf.profile(), profile ? Integer.MAX_VALUE : 12, ceilings);
             if (profile) {
-                printProfile(out, "unfused", vu, 12);
+                printProfile(out, "unfused", vu.medianMs(), vu.profile(), 12, ceilings);
             }
         }
         return new BenchRun(name, what, batch, pool.threads(), runs, fused.graph, vf, vu, why);
@@ -376,7 +380,7 @@ final class BenchCommand implements Callable<Integer> {
             head.put("optimizer", train ? optimizer : null);
             head.put("batch", batch);
             String what = model + (train ? " training step (" + optimizer + ")" : " inference") + ", batch " + batch;
-            return bench.model(what, g, Map.of("batch", (long) batch), feeds, head);
+            return bench.model(what, g, Map.of("batch", (long) batch), feeds, head, profile);
         });
     }
 
@@ -445,24 +449,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("of_gemm_peak", v.gflops() / ceilings.gemmGflops());
         m.put("of_copy_bandwidth", v.gbps() / ceilings.copyGbps());
         if (!v.profile().isEmpty()) {
-            double total =
-                    v.profile().stream().mapToDouble(BenchRun.KernelTime::ms).sum();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (BenchRun.KernelTime k : v.profile()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("name", k.name());
-                row.put("kind", k.kind());
-                row.put("ms", k.ms());
-                row.put("share", k.ms() / total);
-                row.put("flops", k.flops());
-                row.put("bytes", k.bytes());
-                row.put("flops_per_byte", k.intensity());
-                row.put("gflops", k.gflops());
-                row.put("gbps", k.gbps());
-                row.put("roof_gflops", ceilings.roof(k.intensity()));
-                rows.add(row);
-            }
-            m.put("profile", rows);
+            m.put("profile", profileJson(v.profile(), ceilings));
         }
         return m;
     }
@@ -478,36 +465,26 @@ final class BenchCommand implements Callable<Integer> {
             c.ex.run();
         }
         c.ex.timeKernels(false);
-        long[] ns = c.ex.kernelNanos();
-        List<BenchRun.KernelTime> out = new ArrayList<>();
-        List<Kernel> kernels = c.plan.kernels();
-        for (int k = 0; k < kernels.size(); k++) {
-            Kernel kernel = kernels.get(k);
-            if (!c.plan.isLoadTime(kernel)) {
-                out.add(new BenchRun.KernelTime(
-                        kernel.name(),
-                        kernel.kind().text(),
-                        kernel.flops(),
-                        kernel.bytesRead() + kernel.bytesWritten(),
-                        ns[k] / 1e6 / runs));
-            }
-        }
-        return out;
+        return kernelTimes(c.plan, c.ex.kernelNanos(), runs);
     }
 
-    /** The {@code limit} kernels that take longest, with their rates and how close each came to its roof. */
-    private void printProfile(PrintWriter out, String name, BenchRun.Variant v, int limit) {
-        double total = v.profile().stream().mapToDouble(BenchRun.KernelTime::ms).sum();
+    /**
+     * The {@code limit} kernels that take longest, with their rates and, given the ceilings, how
+     * close each came to its roof.
+     */
+    static void printProfile(
+            PrintWriter out, String name, double medianMs, List<BenchRun.KernelTime> profile, int limit, Ceilings c) {
+        double total = profile.stream().mapToDouble(BenchRun.KernelTime::ms).sum();
         out.printf(
                 Locale.ROOT,
                 "where the %s step's time goes (%.3f ms per step inside its %d kernels, %.1f%% of the median step):%n",
                 name,
                 total,
-                v.profile().size(),
-                100 * total / v.medianMs());
+                profile.size(),
+                100 * total / medianMs);
         out.printf(
                 Locale.ROOT,
-                "  %-44s %-12s %9s %6s %9s %8s %8s %8s%n",
+                "  %-44s %-12s %9s %6s %9s %8s %8s%s%n",
                 "kernel",
                 "kind",
                 "ms",
@@ -515,13 +492,13 @@ final class BenchCommand implements Callable<Integer> {
                 "GFLOP/s",
                 "GB/s",
                 "FLOP/B",
-                "of roof");
-        List<BenchRun.KernelTime> sorted = new ArrayList<>(v.profile());
+                c == null ? "" : "  of roof");
+        List<BenchRun.KernelTime> sorted = new ArrayList<>(profile);
         sorted.sort((a, b) -> Double.compare(b.ms(), a.ms()));
         for (BenchRun.KernelTime k : sorted.subList(0, Math.min(limit, sorted.size()))) {
             out.printf(
                     Locale.ROOT,
-                    "  %-44s %-12s %9.4f %5.1f%% %9.2f %8.2f %8.3f %7.0f%%%n",
+                    "  %-44s %-12s %9.4f %5.1f%% %9.2f %8.2f %8.3f%s%n",
                     k.name(),
                     k.kind(),
                     k.ms(),
@@ -529,12 +506,61 @@ final class BenchCommand implements Callable<Integer> {
                     k.gflops(),
                     k.gbps(),
                     k.intensity(),
-                    k.flops() == 0
-                            ? 100 * k.gbps() / ceilings.copyGbps()
-                            : 100 * k.gflops() / ceilings.roof(k.intensity()));
+                    c == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    " %7.0f%%",
+                                    k.flops() == 0
+                                            ? 100 * k.gbps() / c.copyGbps()
+                                            : 100 * k.gflops() / c.roof(k.intensity())));
         }
         if (sorted.size() > limit) {
             out.printf(Locale.ROOT, "  ... and %d more kernels (--profile lists them all)%n", sorted.size() - limit);
         }
+    }
+
+    /** The profile as JSON rows; {@code roof_gflops} given the ceilings. */
+    static List<Map<String, Object>> profileJson(List<BenchRun.KernelTime> profile, Ceilings c) {
+        double total = profile.stream().mapToDouble(BenchRun.KernelTime::ms).sum();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (BenchRun.KernelTime k : profile) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", k.name());
+            row.put("kind", k.kind());
+            row.put("ms", k.ms());
+            row.put("share", k.ms() / total);
+            row.put("flops", k.flops());
+            row.put("bytes", k.bytes());
+            row.put("flops_per_byte", k.intensity());
+            row.put("gflops", k.gflops());
+            row.put("gbps", k.gbps());
+            if (c != null) {
+                row.put("roof_gflops", c.roof(k.intensity()));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /**
+     * A plan's step kernels (load-time ones left out) with {@code nanos[k]} summed over {@code runs}
+     * runs for kernel {@code k} of the plan: mean time per step, kind, FLOPs and bytes from the plan.
+     */
+    static List<BenchRun.KernelTime> kernelTimes(Plan plan, long[] nanos, int runs) {
+        List<BenchRun.KernelTime> out = new ArrayList<>();
+        List<Kernel> kernels = plan.kernels();
+        for (int k = 0; k < kernels.size(); k++) {
+            Kernel kernel = kernels.get(k);
+            if (!plan.isLoadTime(kernel)) {
+                out.add(new BenchRun.KernelTime(
+                        kernel.name(),
+                        kernel.kind().text(),
+                        kernel.flops(),
+                        kernel.bytesRead() + kernel.bytesWritten(),
+                        nanos[k] / 1e6 / runs));
+            }
+        }
+        return out;
     }
 }

@@ -2,6 +2,7 @@ package dev.javelin.compiler.cli;
 
 import dev.javelin.compiler.cuda.CudaBackend;
 import dev.javelin.compiler.exec.Feeds;
+import dev.javelin.compiler.report.BenchRun;
 import dev.javelin.dsl.json.Json;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;
@@ -9,6 +10,7 @@ import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.op.UnaryFn;
+import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
@@ -18,12 +20,14 @@ import dev.javelin.runtime.cuda.CudaCompiler;
 import dev.javelin.runtime.cuda.CudaContext;
 import dev.javelin.runtime.cuda.CudaDevices;
 import dev.javelin.runtime.cuda.CudaExecutor;
+import dev.javelin.runtime.cuda.CudaLaunch;
 import dev.javelin.runtime.cuda.ModuleCache;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +76,7 @@ final class CudaBench {
         int run(CudaBench bench) throws IOException;
     }
 
-    private record Variant(CudaExecutor ex, long flops, int kernels, int launches) {}
+    private record Variant(Plan plan, CudaExecutor ex, long flops, long bytes, int kernels, int launches) {}
 
     private Variant variant(Graph g, Map<String, Long> sizes, PassOptions options, Map<String, NdArray> feeds) {
         var plan = Pipeline.compile(g, sizes, options).plan();
@@ -80,13 +84,26 @@ final class CudaBench {
                         plan, compiler, cache, context.device().arch(), out::println)
                 .executor(context);
         Feeds.setAll(ex, g, feeds);
-        long flops = ex.layout().stepFlops();
-        int kernels = ex.layout().stepKernels();
-        return new Variant(ex, flops, kernels, ex.stepLaunches().size());
+        return new Variant(
+                plan,
+                ex,
+                ex.layout().stepFlops(),
+                ex.layout().stepBytes(),
+                ex.layout().stepKernels(),
+                ex.stepLaunches().size());
     }
 
-    /** A model's step, fused against unfused. */
-    int model(String what, Graph g, Map<String, Long> sizes, Map<String, NdArray> feeds, Map<String, Object> head)
+    /**
+     * A model's step, fused against unfused; with {@code profile}, the device time of every kernel
+     * (its launches' CUDA event times summed, averaged over the timed runs).
+     */
+    int model(
+            String what,
+            Graph g,
+            Map<String, Long> sizes,
+            Map<String, NdArray> feeds,
+            Map<String, Object> head,
+            boolean profile)
             throws IOException {
         Variant fused = variant(g, sizes, PassOptions.defaults(), feeds);
         Variant unfused = variant(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
@@ -100,11 +117,13 @@ final class CudaBench {
             long[] wu = new long[runs];
             long[] df = new long[runs];
             long[] du = new long[runs];
+            long[] kf = new long[fused.plan().kernels().size()];
+            long[] ku = new long[unfused.plan().kernels().size()];
             for (int i = 0; i < runs; i++) {
                 wf[i] = wall(fused.ex());
                 wu[i] = wall(unfused.ex());
-                df[i] = sum(fused.ex().timeStep());
-                du[i] = sum(unfused.ex().timeStep());
+                df[i] = perKernel(fused, fused.ex().timeStep(), kf);
+                du[i] = perKernel(unfused, unfused.ex().timeStep(), ku);
             }
             out.printf(Locale.ROOT, "%s, %d runs each after %d warm-up runs:%n", what, runs, warmup);
             print("fused", fused, wf, df);
@@ -114,13 +133,21 @@ final class CudaBench {
                     "fused is %.2fx the speed of unfused (median step), %.2fx in kernel time%n",
                     BenchCommand.Timing.median(wu) / BenchCommand.Timing.median(wf),
                     BenchCommand.Timing.median(du) / BenchCommand.Timing.median(df));
+            List<BenchRun.KernelTime> pf = BenchCommand.kernelTimes(fused.plan(), kf, runs);
+            List<BenchRun.KernelTime> pu = BenchCommand.kernelTimes(unfused.plan(), ku, runs);
+            if (profile) {
+                double mf = BenchCommand.Timing.median(df) / 1e6;
+                double mu = BenchCommand.Timing.median(du) / 1e6;
+                BenchCommand.printProfile(out, "fused", mf, pf, Integer.MAX_VALUE, null);
+                BenchCommand.printProfile(out, "unfused", mu, pu, 12, null);
+            }
             if (json != null) {
                 Map<String, Object> j = new LinkedHashMap<>(head);
                 j.put("backend", "cuda");
                 j.put("device", context.device().describe());
                 j.put("runs", runs);
-                j.put("fused", toMap(fused, wf, df));
-                j.put("unfused", toMap(unfused, wu, du));
+                j.put("fused", toMap(fused, wf, df, profile ? pf : List.of()));
+                j.put("unfused", toMap(unfused, wu, du, profile ? pu : List.of()));
                 j.put("fused_speedup", BenchCommand.Timing.median(wu) / BenchCommand.Timing.median(wf));
                 write(j);
             }
@@ -284,6 +311,32 @@ final class CudaBench {
         return System.nanoTime() - t0;
     }
 
+    /**
+     * Adds each launch's time of one timed step to its plan kernel's total in {@code perKernel} (a
+     * kernel may take several launches, one per stage); returns the step's device time.
+     */
+    static long perKernel(Variant v, long[] launchNanos, long[] perKernel) {
+        return addPerKernel(v.plan(), v.ex().stepLaunches(), launchNanos, perKernel);
+    }
+
+    static long addPerKernel(Plan plan, List<CudaLaunch> launches, long[] launchNanos, long[] perKernel) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int k = 0; k < plan.kernels().size(); k++) {
+            index.put(plan.kernels().get(k).name(), k);
+        }
+        long total = 0;
+        for (int l = 0; l < launches.size(); l++) {
+            Integer k = index.get(launches.get(l).kernel());
+            if (k == null) {
+                throw new IllegalStateException(
+                        "launch " + launches.get(l).describe() + " names no kernel of plan " + plan.name());
+            }
+            perKernel[k] += launchNanos[l];
+            total += launchNanos[l];
+        }
+        return total;
+    }
+
     private static long sum(long[] a) {
         return Arrays.stream(a).sum();
     }
@@ -291,11 +344,12 @@ final class CudaBench {
     private void print(String name, Variant v, long[] wall, long[] device) {
         out.printf(
                 Locale.ROOT,
-                "  %-8s %3d kernels %4d launches  step median %8.3f ms (min %.3f, max %.3f)  in kernels %8.3f ms"
-                        + "  %8.1f GFLOP/s%n",
+                "  %-8s %3d kernels %4d launches %8.1f MB  step median %8.3f ms (min %.3f, max %.3f)  in kernels"
+                        + " %8.3f ms  %8.1f GFLOP/s%n",
                 name,
                 v.kernels(),
                 v.launches(),
+                v.bytes() / 1e6,
                 BenchCommand.Timing.median(wall) / 1e6,
                 Arrays.stream(wall).min().orElse(0) / 1e6,
                 Arrays.stream(wall).max().orElse(0) / 1e6,
@@ -303,16 +357,21 @@ final class CudaBench {
                 v.flops() / BenchCommand.Timing.median(wall));
     }
 
-    private static Map<String, Object> toMap(Variant v, long[] wall, long[] device) {
+    private static Map<String, Object> toMap(Variant v, long[] wall, long[] device, List<BenchRun.KernelTime> profile) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kernels", v.kernels());
         m.put("launches", v.launches());
         m.put("flops", v.flops());
+        m.put("bytes", v.bytes());
         m.put("median_ms", BenchCommand.Timing.median(wall) / 1e6);
         m.put("min_ms", Arrays.stream(wall).min().orElse(0) / 1e6);
         m.put("max_ms", Arrays.stream(wall).max().orElse(0) / 1e6);
         m.put("kernel_ms", BenchCommand.Timing.median(device) / 1e6);
         m.put("gflops", v.flops() / BenchCommand.Timing.median(wall));
+        m.put("gbps", v.bytes() / BenchCommand.Timing.median(wall));
+        if (!profile.isEmpty()) {
+            m.put("profile", BenchCommand.profileJson(profile, null));
+        }
         return m;
     }
 
