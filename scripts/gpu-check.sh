@@ -281,7 +281,7 @@ bench() { # bench STEP NAME ARGS...
   fi
 }
 
-bench 3a bench-mnist-mlp --model mnist-mlp --train --batch 128 --json "$out/bench-mnist-mlp.json"
+bench 3a bench-mnist-mlp --model mnist-mlp --train --batch 128 --profile --json "$out/bench-mnist-mlp.json"
 if [ $quick = 1 ]; then
   skip_step 3b bench-transformer "--quick"
 else
