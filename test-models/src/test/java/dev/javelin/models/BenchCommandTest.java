@@ -66,13 +66,49 @@ class BenchCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void backendAllRunsTheCpuAndSaysWhyCudaDidNotRunWithoutAGpu() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                dev.javelin.runtime.cuda.CudaDevices.probe().available(), "a GPU is here: CUDA would run");
+        Path json = tmp.resolve("all.json");
+        Run r = run(
+                "bench",
+                "--model",
+                "two-layer-net",
+                "--backend",
+                "all",
+                "--batch",
+                "4",
+                "--runs",
+                "3",
+                "--warmup",
+                "1",
+                "--threads",
+                "2",
+                "--json",
+                json.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("CUDA: not run: "), r.out());
+        Map<String, Object> j = (Map<String, Object>) Json.parse(Files.readString(json), json.toString());
+        assertEquals("two-layer-net", j.get("model"));
+        assertTrue(((Map<String, Object>) j.get("fused")).get("median_ms") instanceof Number, j.toString());
+        assertTrue(((Map<String, Object>) j.get("cuda")).containsKey("not_run"), j.toString());
+    }
+
+    @Test
     void cudaOnlyOptionsAreRefusedOnTheCpu() {
         Run matmul = run("bench", "--matmul", "64");
         assertEquals(1, matmul.code(), matmul.err());
         assertTrue(matmul.err().contains("--matmul times the CUDA GEMM"), matmul.err());
-        Run all = run("bench", "--all-models", "--backend", "cuda");
+        Run html = run("bench", "--model", "mnist-mlp", "--backend", "cuda", "--html", "x.html");
+        assertEquals(1, html.code(), html.err());
+        assertTrue(html.err().contains("--html reports the CPU backend"), html.err());
+        Run all = run("bench", "--pointwise", "1000", "--backend", "all");
         assertEquals(1, all.code(), all.err());
-        assertTrue(all.err().contains("--all-models runs the CPU backend"), all.err());
+        assertTrue(all.err().contains("--backend all works with --model NAME or --all-models"), all.err());
+        Run unknown = run("bench", "--model", "no-such-model");
+        assertEquals(1, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("no-such-model"), unknown.err());
         Run none = run("bench");
         assertTrue(none.err().contains("give one of --model NAME, --all-models"), none.err());
     }

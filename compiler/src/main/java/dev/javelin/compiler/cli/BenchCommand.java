@@ -20,6 +20,7 @@ import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cpu.CpuExecutor;
 import dev.javelin.runtime.cpu.CpuPool;
+import dev.javelin.runtime.cuda.CudaDevices;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--all-models",
-            description = "Every test model in turn (CPU backend), then a table; --json holds one entry per model.")
+            description = "Every test model in turn, then a table; --json holds one entry per model.")
     boolean allModels;
 
     @Option(
@@ -88,7 +89,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--backend",
             defaultValue = "simd",
-            description = "simd (the CPU backend) or cuda (GPU 0) (default: ${DEFAULT-VALUE}).")
+            description = "simd (the CPU backend), cuda (GPU 0) or all (both; CUDA is skipped, saying why, where no"
+                    + " GPU is usable) (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--runs", defaultValue = "30", description = "Timed runs of each variant.")
@@ -120,6 +122,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean forReport;
 
     private Ceilings ceilings;
+    private int poolThreads;
     private final List<BenchRun> results = new ArrayList<>();
 
     @Spec
@@ -144,8 +147,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!backend.equals("simd") && !backend.equals("cuda")) {
-            throw new CliException("unknown --backend '" + backend + "' (expected simd or cuda)");
+        if (!List.of("simd", "cuda", "all").contains(backend)) {
+            throw new CliException("unknown --backend '" + backend + "' (expected simd, cuda or all)");
         }
         if (batch < 1 || runs < 1 || warmup < 0) {
             throw new CliException("--batch and --runs must be >= 1, --warmup >= 0");
@@ -160,6 +163,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException(
                     "give one of --model NAME, --all-models, --pointwise ELEMENTS, --reduce ELEMENTS or --matmul N");
         }
+        boolean models = model != null || allModels;
         if (reduce != null && !backend.equals("cuda")) {
             throw new CliException("--reduce is a CUDA benchmark (--backend cuda)");
         }
@@ -167,25 +171,70 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException(
                     "--matmul times the CUDA GEMM (--backend cuda); the CPU GEMM has scripts/bench-sgemm");
         }
-        if (allModels && !backend.equals("simd")) {
-            throw new CliException("--all-models runs the CPU backend (--backend simd)");
+        if (backend.equals("all") && !models) {
+            throw new CliException("--backend all works with --model NAME or --all-models");
         }
-        if ((html != null || profile) && model == null && !allModels) {
+        if ((html != null || profile) && !models) {
             throw new CliException("--html and --profile work with --model or --all-models");
         }
         if (html != null && backend.equals("cuda")) {
-            throw new CliException("--html reports the CPU backend (--backend simd); on CUDA, --profile gives the"
-                    + " device time of every kernel from CUDA events");
+            throw new CliException("--html reports the CPU backend (--backend simd or all); on CUDA, --profile gives"
+                    + " the device time of every kernel from CUDA events");
         }
-        if (model != null) {
-            Models.create(model); // an unknown name fails here, before any measuring
+        List<String> names = allModels ? Models.names() : model == null ? List.of() : List.of(model);
+        names.forEach(Models::create); // an unknown name fails here, before any measuring
+        if (!models) {
+            return backend.equals("cuda")
+                    ? CudaBench.with(runs, warmup, json, out, bench -> {
+                        if (pointwise != null) {
+                            return bench.pointwise(pointwise);
+                        }
+                        return matmul != null ? bench.matmul(matmul) : bench.reduce(reduce);
+                    })
+                    : new PointwiseBench(pointwise, runs, warmup, threads, json, out).run();
         }
-        if (backend.equals("cuda")) {
-            return cuda(out);
+        Map<String, Object> j = new LinkedHashMap<>();
+        if (!backend.equals("cuda")) {
+            cpu(names, out);
+            j.putAll(json());
         }
-        if (pointwise != null) {
-            return new PointwiseBench(pointwise, runs, warmup, threads, json, out).run();
+        if (!backend.equals("simd")) {
+            Object gpu = cuda(names, out);
+            if (backend.equals("all")) {
+                j.put("cuda", gpu);
+            } else if (gpu instanceof List<?> rows && !allModels) {
+                j.putAll(castMap(rows.get(0)));
+            } else {
+                j.put("backend", "cuda");
+                j.put("models", gpu);
+            }
         }
+        if (json != null) {
+            Files.writeString(json, Json.write(j) + "\n");
+            out.println("results written to " + json);
+        }
+        if (html != null) {
+            HtmlReport report = new HtmlReport("Javelin bench: fused against unfused on the CPU backend")
+                    .note("javelin bench "
+                            + String.join(
+                                    " ", spec.commandLine().getParseResult().originalArgs()))
+                    .note(Version.describe())
+                    .ceilings(ceilings);
+            results.forEach(report::bench);
+            report.write(html);
+            out.println("HTML report written to " + html.toAbsolutePath());
+        }
+        out.flush();
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    /** The CPU backend: the ceilings, then every model fused against unfused, then (several models) a table. */
+    private void cpu(List<String> names, PrintWriter out) {
         try (CpuPool pool = threads == null ? CpuPool.forMachine() : new CpuPool(threads)) {
             out.printf(Locale.ROOT, "measuring this machine's ceilings (%d threads)...%n", pool.threads());
             out.flush();
@@ -195,7 +244,6 @@ final class BenchCommand implements Callable<Integer> {
                     "  copy bandwidth %.2f GB/s (read + write), matrix product peak %.2f GFLOP/s%n%n",
                     ceilings.copyGbps(),
                     ceilings.gemmGflops());
-            List<String> names = allModels ? Models.names() : List.of(model);
             for (String name : names) {
                 results.add(benchModel(name, pool, out, profile || html != null || forReport, !allModels || profile));
                 out.println();
@@ -203,24 +251,44 @@ final class BenchCommand implements Callable<Integer> {
             if (allModels) {
                 table(out);
             }
-            if (json != null) {
-                Files.writeString(json, Json.write(json(pool.threads())) + "\n");
-                out.println("results written to " + json);
-            }
-            if (html != null) {
-                HtmlReport report = new HtmlReport("Javelin bench: fused against unfused on the CPU backend")
-                        .note("javelin bench "
-                                + String.join(
-                                        " ", spec.commandLine().getParseResult().originalArgs()))
-                        .note(Version.describe())
-                        .ceilings(ceilings);
-                results.forEach(report::bench);
-                report.write(html);
-                out.println("HTML report written to " + html.toAbsolutePath());
+            poolThreads = pool.threads();
+        }
+    }
+
+    /**
+     * GPU 0: every model fused against unfused; the JSON entries. With {@code --backend all} and no
+     * usable GPU, says why and returns that reason instead.
+     */
+    private Object cuda(List<String> names, PrintWriter out) throws IOException {
+        if (backend.equals("all")) {
+            CudaDevices.Availability a = CudaDevices.probe();
+            if (!a.available()) {
+                out.println("CUDA: not run: " + a.reason());
+                return Map.of("not_run", a.reason());
             }
         }
-        out.flush();
-        return 0;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        CudaBench.with(runs, warmup, null, out, bench -> {
+            for (String name : names) {
+                TrainingModel m = Models.create(name);
+                Trainer t = new Trainer(m, Models.optimizer(optimizer), 0, null, Backend.INTERPRETER);
+                Graph g = train ? t.trainGraph() : t.evalGraph();
+                Map<String, NdArray> feeds = new HashMap<>(t.state());
+                feeds.putAll(m.syntheticBatch(batch, 1));
+                feeds.put("lr", NdArray.scalar(DType.F32, 1e-4));
+                feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], 1));
+                Map<String, Object> head = new LinkedHashMap<>();
+                head.put("model", name);
+                head.put("train", train);
+                head.put("optimizer", train ? optimizer : null);
+                head.put("batch", batch);
+                String what = name + (train ? " training step (" + optimizer + ")" : " inference") + ", batch " + batch;
+                rows.add(bench.model(what, g, Map.of("batch", (long) batch), feeds, head, profile));
+                out.println();
+            }
+            return 0;
+        });
+        return rows;
     }
 
     /** The table after --all-models: one row per model. */
@@ -250,7 +318,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The JSON: the ceilings, then one entry per model (the entry itself for --model). */
-    private Map<String, Object> json(int poolThreads) {
+    private Map<String, Object> json() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("copy_gbps", ceilings.copyGbps());
         c.put("gemm_gflops", ceilings.gemmGflops());
@@ -354,34 +422,6 @@ final class BenchCommand implements Callable<Integer> {
         j.put("kernels_saved", r.unfused().kernels() - r.fused().kernels());
         j.put("why", r.why());
         return j;
-    }
-
-    private int cuda(PrintWriter out) throws IOException {
-        return CudaBench.with(runs, warmup, json, out, bench -> {
-            if (pointwise != null) {
-                return bench.pointwise(pointwise);
-            }
-            if (matmul != null) {
-                return bench.matmul(matmul);
-            }
-            if (reduce != null) {
-                return bench.reduce(reduce);
-            }
-            TrainingModel m = Models.create(model);
-            Trainer t = new Trainer(m, Models.optimizer(optimizer), 0, null, Backend.INTERPRETER);
-            Graph g = train ? t.trainGraph() : t.evalGraph();
-            Map<String, NdArray> feeds = new HashMap<>(t.state());
-            feeds.putAll(m.syntheticBatch(batch, 1));
-            feeds.put("lr", NdArray.scalar(DType.F32, 1e-4));
-            feeds.put("step", NdArray.ofLongs(DType.I64, new long[0], 1));
-            Map<String, Object> head = new LinkedHashMap<>();
-            head.put("model", model);
-            head.put("train", train);
-            head.put("optimizer", train ? optimizer : null);
-            head.put("batch", batch);
-            String what = model + (train ? " training step (" + optimizer + ")" : " inference") + ", batch " + batch;
-            return bench.model(what, g, Map.of("batch", (long) batch), feeds, head, profile);
-        });
     }
 
     /** A compiled variant: the graph it came from, its plan and executor, and its per-step counts. */

@@ -34,7 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code javelin bench --backend cuda}: the same measurements on GPU 0. A model's step is timed
+ * {@code javelin bench --backend cuda|all}: the same measurements on GPU 0. A model's step is timed
  * fused against unfused (alternating; wall time of a whole step, which ends by synchronizing, and
  * the device time inside its kernels from CUDA events). {@code --pointwise N} times the 8-op chain
  * against a device copy (a one-op kernel moving as many bytes: read one array, write one);
@@ -97,14 +97,13 @@ final class CudaBench {
      * A model's step, fused against unfused; with {@code profile}, the device time of every kernel
      * (its launches' CUDA event times summed, averaged over the timed runs).
      */
-    int model(
+    Map<String, Object> model(
             String what,
             Graph g,
             Map<String, Long> sizes,
             Map<String, NdArray> feeds,
             Map<String, Object> head,
-            boolean profile)
-            throws IOException {
+            boolean profile) {
         Variant fused = variant(g, sizes, PassOptions.defaults(), feeds);
         Variant unfused = variant(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
         try (CudaExecutor f0 = fused.ex();
@@ -141,18 +140,15 @@ final class CudaBench {
                 BenchCommand.printProfile(out, "fused", mf, pf, Integer.MAX_VALUE, null);
                 BenchCommand.printProfile(out, "unfused", mu, pu, 12, null);
             }
-            if (json != null) {
-                Map<String, Object> j = new LinkedHashMap<>(head);
-                j.put("backend", "cuda");
-                j.put("device", context.device().describe());
-                j.put("runs", runs);
-                j.put("fused", toMap(fused, wf, df, profile ? pf : List.of()));
-                j.put("unfused", toMap(unfused, wu, du, profile ? pu : List.of()));
-                j.put("fused_speedup", BenchCommand.Timing.median(wu) / BenchCommand.Timing.median(wf));
-                write(j);
-            }
+            Map<String, Object> j = new LinkedHashMap<>(head);
+            j.put("backend", "cuda");
+            j.put("device", context.device().describe());
+            j.put("runs", runs);
+            j.put("fused", toMap(fused, wf, df, profile ? pf : List.of()));
+            j.put("unfused", toMap(unfused, wu, du, profile ? pu : List.of()));
+            j.put("fused_speedup", BenchCommand.Timing.median(wu) / BenchCommand.Timing.median(wf));
+            return j;
         }
-        return 0;
     }
 
     /** The 8-op chain fused and unfused against a device copy of as many bytes. */
