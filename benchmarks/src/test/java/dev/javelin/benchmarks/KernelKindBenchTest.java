@@ -103,6 +103,22 @@ class KernelKindBenchTest {
     }
 
     @Test
+    void aDifferenceBeyondTheToleranceStopsTheTrial() {
+        double[] want = {1, -2, 0.5};
+        assertEquals(0, Variant.requireClose("y", want, new float[] {1, -2, 0.5f}, 1e-4, "same"));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> Variant.requireClose("y", want, new float[] {1, -2, 0.51f}, 1e-4, "fused against unfused"));
+        assertEquals(
+                "y[2]: expected 0.5, found 0.51 (relative difference 5.00e-03, tolerance 1e-04; fused against"
+                        + " unfused)",
+                e.getMessage());
+        assertThrows(
+                IllegalStateException.class,
+                () -> Variant.requireClose("y", want, new float[] {1, -2, Float.NaN}, 1e-4, "NaN"));
+    }
+
+    @Test
     void aMalformedSizeIsRefusedByName() {
         var e = assertThrows(IllegalArgumentException.class, () -> KernelKindBench.dims("512x512", 3));
         assertEquals("size must be 3 positive integer(s) joined by 'x', found '512x512'", e.getMessage());
