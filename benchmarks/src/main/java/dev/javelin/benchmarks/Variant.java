@@ -4,7 +4,6 @@ import dev.javelin.compiler.cpu.CpuBackend;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Output;
-import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.PassOptions;
@@ -36,13 +35,7 @@ public record Variant(String form, Graph graph, CpuExecutor executor, int kernel
         CpuExecutor ex = CpuBackend.compile(plan, CpuBackend.defaultCacheDir(), line -> {})
                 .executor(pool);
         Feeds.setAll(ex, g, feeds);
-        long bytes = 0;
-        for (Kernel k : plan.kernels()) {
-            if (!plan.isLoadTime(k)) {
-                bytes += k.bytesRead() + k.bytesWritten();
-            }
-        }
-        return new Variant(form, g, ex, ex.layout().stepKernels(), bytes);
+        return new Variant(form, g, ex, ex.layout().stepKernels(), ex.layout().stepBytes());
     }
 
     /** The other form's name. */
