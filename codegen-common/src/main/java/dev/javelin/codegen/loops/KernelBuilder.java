@@ -3,6 +3,7 @@ package dev.javelin.codegen.loops;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.Assign;
 import dev.javelin.ir.op.Binary;
+import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.Broadcast;
 import dev.javelin.ir.op.Cast;
 import dev.javelin.ir.op.Concat;
@@ -16,6 +17,7 @@ import dev.javelin.ir.op.Reshape;
 import dev.javelin.ir.op.Select;
 import dev.javelin.ir.op.Slice;
 import dev.javelin.ir.op.Unary;
+import dev.javelin.ir.op.UnaryFn;
 import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.type.DType;
 import java.util.ArrayList;
@@ -267,6 +269,11 @@ public final class KernelBuilder {
 
     private Val reduce(Node n, Reduce r, long[] shape, DType t) {
         Val x = in(n, 0);
+        String input = n.inputs().get(0);
+        if (x instanceof Val.Lazy && ctx.storesCostlyReductionInputs() && costly(x) && readAfter(input, n)) {
+            x = new Val.Placed(storeOnce(input, x));
+            env.put(input, x);
+        }
         long[] loop = x.shape();
         boolean[] reduced = new boolean[loop.length];
         r.axes().forEach(a -> reduced[a] = true);
@@ -294,6 +301,69 @@ public final class KernelBuilder {
             stages.add(new Stage.Reduce(loop, reduced, List.of(acc)));
         }
         return new Val.Placed(out);
+    }
+
+    private static final Set<UnaryFn> COSTLY =
+            Set.of(UnaryFn.EXP, UnaryFn.LOG, UnaryFn.TANH, UnaryFn.SIGMOID, UnaryFn.ERF, UnaryFn.SIN, UnaryFn.COS);
+
+    /** Whether computing an element of {@code v} calls a costly function. */
+    private static boolean costly(Val v) {
+        int rank = v.shape().length;
+        java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>(List.of(v.at(Val.identity(rank), rank)));
+        while (!todo.isEmpty()) {
+            Expr e = todo.pop();
+            if ((e instanceof Expr.Unary u && COSTLY.contains(u.fn()))
+                    || (e instanceof Expr.Binary b && b.fn() == BinaryFn.POW)) {
+                return true;
+            }
+            todo.addAll(e.operands());
+        }
+        return false;
+    }
+
+    /** Whether a body node after {@code n} reads {@code name}, or the kernel writes it. */
+    private boolean readAfter(String name, Node n) {
+        List<Node> body = kernel.body();
+        for (int i = body.indexOf(n) + 1; i < body.size(); i++) {
+            if (body.get(i).inputs().contains(name)) {
+                return true;
+            }
+        }
+        return writes.contains(name);
+    }
+
+    /**
+     * Stores the lazy value of node {@code name} once, where it costs no extra memory when it can:
+     * its own buffer when the kernel writes it; else the buffer of its last reader when that is an
+     * elementwise node of the same shape and dtype written by this kernel (which then reads each
+     * element where it writes it); else scratch.
+     */
+    private Place storeOnce(String name, Val v) {
+        Place done = stored.get(name);
+        if (done != null) {
+            return done; // the kernel wrote it already
+        }
+        DType t = v.at(Val.identity(v.shape().length), v.shape().length).dtype();
+        Place home;
+        if (writes.contains(name)) {
+            home = ctx.produced(name);
+            stored.put(name, home);
+        } else {
+            Node last = null;
+            for (Node b : kernel.body()) {
+                if (b.inputs().contains(name)) {
+                    last = b;
+                }
+            }
+            boolean elementwise = last != null
+                    && (last.op() instanceof Binary || last.op() instanceof Unary)
+                    && writes.contains(last.name())
+                    && Arrays.equals(shape(last), v.shape())
+                    && last.type().dtype() == t;
+            home = elementwise ? ctx.produced(last.name()) : Place.dense(ctx.scratch(t, v.shape()), 0, v.shape());
+        }
+        storeAll(home, v);
+        return home;
     }
 
     /** Pad: the whole result filled with the pad value, then the operand stored into its window. */

@@ -26,6 +26,18 @@ public interface LoweringTarget {
      */
     public Place heavy(Node n, Place out, KernelBuilder kb);
 
+    /**
+     * Whether an element expression with a costly function in it (exp, log, tanh, sigmoid, erf,
+     * sin, cos, pow) that a reduction reads and a later node of the same kernel reads again is
+     * stored once rather than computed in both loops (softmax's {@code exp(x - max)}, read by the
+     * sum and by the division). Worth it where such a function costs more than one more pass over
+     * data in cache (the CPU); not where recomputing is cheaper than a round trip through memory (a
+     * GPU).
+     */
+    default boolean storesCostlyReductionInputs() {
+        return false;
+    }
+
     /** The dense place of a plan buffer as the kernel that writes it stores it. */
     default Place produced(String buffer) {
         Place p = place(buffer);

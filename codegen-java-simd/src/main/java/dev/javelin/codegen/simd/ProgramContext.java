@@ -63,6 +63,12 @@ final class ProgramContext implements LoweringTarget {
     }
 
     /** A new scratch array field of {@code numel(shape)} elements. */
+    /** On the CPU an exp costs more than a second pass over a row in cache: see the interface. */
+    @Override
+    public boolean storesCostlyReductionInputs() {
+        return true;
+    }
+
     @Override
     public Ref scratch(DType t, long[] shape) {
         long n = Arrays.stream(shape).reduce(1, Math::multiplyExact);

@@ -8,13 +8,22 @@ import static dev.javelin.compiler.KernelKinds.pointwise;
 import static dev.javelin.compiler.KernelKinds.reduce;
 import static dev.javelin.compiler.KernelKinds.softmax;
 import static dev.javelin.compiler.KernelKinds.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.javelin.codegen.simd.CpuCodegen;
 import dev.javelin.compiler.KernelKinds;
 import dev.javelin.compiler.KernelKinds.Case;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.GraphBuilder;
+import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.interp.Interpreter;
+import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.Layout;
+import dev.javelin.ir.op.ReduceFn;
+import dev.javelin.ir.op.UnaryFn;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
@@ -26,6 +35,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -52,6 +62,7 @@ class CpuKernelKindsTest {
                 out.add(new Case("reduce inner " + a + "x" + b, reduce(a, b, 1)));
                 out.add(new Case("reduce outer " + a + "x" + b, reduce(a, b, 0)));
                 out.add(new Case("softmax " + b + "x" + a, softmax(b, a)));
+                out.add(new Case("exp summed and transposed " + b + "x" + a, expSummedAndTransposed(b, a)));
                 out.add(new Case("matmul " + a + "x" + b + "x" + (a + b), matmul(a, b, a + b, a % 2 == 0)));
                 out.add(new Case("gather/scatter " + a + "x" + b, gatherScatter(a, b)));
                 out.add(new Case("update " + a + "x" + b, update(a, b)));
@@ -80,5 +91,36 @@ class CpuKernelKindsTest {
             want.updatedParameters()
                     .forEach((name, v) -> KernelKinds.compare(name, v, ex, "parameter", name, 1e-4, where));
         }
+    }
+
+    /**
+     * {@code exp(x)} read by a row sum and by a transpose: stored once (the sum's input is costly)
+     * into scratch, as its last reader is not elementwise.
+     */
+    static Graph expSummedAndTransposed(long rows, long cols) {
+        GraphBuilder g = new GraphBuilder("exp_reuse");
+        Value x = g.input("x", TensorType.of(DType.F32, rows, cols));
+        Value e = g.unary(UnaryFn.EXP, x);
+        g.output("s", g.reduce(ReduceFn.SUM, e, true, 1));
+        g.output("t", g.binary(BinaryFn.MUL, g.permute(e, 1, 0), g.scalar(DType.F32, 2)));
+        return g.build();
+    }
+
+    @Test
+    void fusedSoftmaxComputesEachExponentialOnce() {
+        var plan = Pipeline.compile(softmax(8, 100), Map.of(), PassOptions.defaults())
+                .plan();
+        assertEquals(1, plan.kernels().size(), plan.kernels().toString());
+        String src = CpuCodegen.generate(plan, "p", "SoftmaxOnce").source();
+        assertEquals(1, count(src, "VectorOperators.EXP"), src);
+        assertEquals(1, count(src, "Math.exp("), src);
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 }
