@@ -1,5 +1,6 @@
 package dev.javelin.benchmarks;
 
+import dev.javelin.compiler.cli.PointwiseBench;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;
 import dev.javelin.ir.graph.Node;
@@ -29,19 +30,7 @@ public final class KernelGraphs {
      * add, max, subtract, square, negate, add, min): fused it reads x and s and writes y once.
      */
     public static Graph pointwiseChain(long n) {
-        GraphBuilder b = new GraphBuilder("pointwise_chain");
-        Value x = b.input("x", f32(n));
-        Value s = b.input("s", f32(n));
-        Value t = b.binary(BinaryFn.MUL, x, b.scalar(DType.F32, 1.5));
-        t = b.binary(BinaryFn.ADD, t, s);
-        t = b.binary(BinaryFn.MAX, t, b.scalar(DType.F32, 0));
-        t = b.binary(BinaryFn.SUB, t, b.scalar(DType.F32, 0.25));
-        t = b.binary(BinaryFn.MUL, t, t);
-        t = b.unary(UnaryFn.NEG, t);
-        t = b.binary(BinaryFn.ADD, t, x);
-        t = b.binary(BinaryFn.MIN, t, b.scalar(DType.F32, 4));
-        b.output("y", t);
-        return b.build();
+        return PointwiseBench.chain(n);
     }
 
     /** Numerically stable softmax of each row: {@code exp(x - max) / sum(exp(x - max))}. */

@@ -27,7 +27,7 @@ import java.util.Map;
  * the same run ({@code System.arraycopy} of as many bytes as the fused kernel moves). Bandwidth is
  * the bytes a kernel must move over its median time.
  */
-final class PointwiseBench {
+public final class PointwiseBench {
     private final long n;
     private final int runs;
     private final int warmup;
@@ -44,7 +44,8 @@ final class PointwiseBench {
         this.out = out;
     }
 
-    static dev.javelin.ir.graph.Graph chain(long n) {
+    /** The chain over {@code n} elements: inputs x and s, output y (also a JMH benchmark's graph). */
+    public static dev.javelin.ir.graph.Graph chain(long n) {
         GraphBuilder b = new GraphBuilder("pointwise_chain");
         Value x = b.input("x", TensorType.of(DType.F32, n));
         Value s = b.input("s", TensorType.of(DType.F32, n));

@@ -94,17 +94,12 @@ public final class Charts {
         long[] unfused = MemoryTimeline.liveBytes(run.unfused().plan());
         data.addSeries(series("fused (" + run.fused().plan().kernels().size() + " kernels)", fused));
         data.addSeries(series("unfused (" + run.unfused().plan().kernels().size() + " kernels)", unfused));
-        JFreeChart chart = ChartFactory.createXYLineChart(
+        JFreeChart chart = xyChart(
                 "Live arena memory over the kernel order: " + run.what(),
                 "kernel (plan order; the last step is the copy-out)",
                 "live MB",
-                data,
-                PlotOrientation.VERTICAL,
-                true,
-                false,
-                false);
+                data);
         XYPlot plot = chart.getXYPlot();
-        style(plot);
         XYStepRenderer r = new XYStepRenderer();
         r.setSeriesPaint(0, FUSED);
         r.setSeriesPaint(1, UNFUSED);
@@ -158,17 +153,9 @@ public final class Charts {
         data.addSeries(roof);
         data.addSeries(fused);
         data.addSeries(unfused);
-        JFreeChart chart = ChartFactory.createXYLineChart(
-                "Roofline: " + run.what(),
-                "arithmetic intensity (FLOPs per byte moved)",
-                "achieved GFLOP/s",
-                data,
-                PlotOrientation.VERTICAL,
-                true,
-                false,
-                false);
+        JFreeChart chart = xyChart(
+                "Roofline: " + run.what(), "arithmetic intensity (FLOPs per byte moved)", "achieved GFLOP/s", data);
         XYPlot plot = chart.getXYPlot();
-        style(plot);
         LogAxis x = new LogAxis("arithmetic intensity (FLOPs per byte moved)");
         x.setSmallestValue(1e-4);
         x.setRange(lo, hi);
@@ -237,7 +224,15 @@ public final class Charts {
         return s.isEmpty() ? Double.MAX_VALUE : s.getMinY();
     }
 
-    static void style(XYPlot p) {
+    /** A line chart with a legend on a white, grey-gridded plot. */
+    static JFreeChart xyChart(String title, String x, String y, XYSeriesCollection data) {
+        JFreeChart chart =
+                ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart.getXYPlot());
+        return chart;
+    }
+
+    private static void style(XYPlot p) {
         p.setBackgroundPaint(Color.WHITE);
         p.setDomainGridlinePaint(Color.LIGHT_GRAY);
         p.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -2,11 +2,9 @@ package dev.javelin.compiler.report;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -44,10 +42,8 @@ public final class TrainingChart {
 
     /** The loss on the left axis and, where recorded, the test accuracy on the right. */
     public JFreeChart chart(String title) {
-        JFreeChart chart = ChartFactory.createXYLineChart(
-                title, "step", "loss", new XYSeriesCollection(loss), PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = Charts.xyChart(title, "step", "loss", new XYSeriesCollection(loss));
         XYPlot plot = chart.getXYPlot();
-        Charts.style(plot);
         if (!accuracy.isEmpty()) {
             NumberAxis axis = new NumberAxis("test accuracy");
             axis.setRange(0, 1);
