@@ -137,4 +137,24 @@ class HtmlReportTest {
         }
         return n;
     }
+
+    @Test
+    void anUnwritableReportFailsBeforeAnyWorkNamingTheOption() throws Exception {
+        Run folder = run("bench", "--model", "mnist-mlp", "--html", tmp.toString());
+        assertEquals(1, folder.code(), folder.out() + folder.err());
+        assertEquals("javelin: cannot write --html " + tmp + ": it is a folder\n", folder.err());
+        assertTrue(folder.out().isEmpty(), "nothing measured: " + folder.out());
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Run under = run(
+                "train",
+                "--model",
+                "two-layer-net",
+                "--steps",
+                "1",
+                "--plot",
+                file.resolve("c.png").toString());
+        assertEquals(1, under.code(), under.out() + under.err());
+        assertTrue(under.err().startsWith("javelin: cannot write --plot " + file.resolve("c.png")), under.err());
+        assertTrue(under.out().isEmpty(), "nothing trained: " + under.out());
+    }
 }

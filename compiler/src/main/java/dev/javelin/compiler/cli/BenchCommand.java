@@ -181,6 +181,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException("--html reports the CPU backend (--backend simd or all); on CUDA, --profile gives"
                     + " the device time of every kernel from CUDA events");
         }
+        Outputs.writable(json, "--json");
+        Outputs.writable(html, "--html");
         List<String> names = allModels ? Models.names() : model == null ? List.of() : List.of(model);
         names.forEach(Models::create); // an unknown name fails here, before any measuring
         if (!models) {

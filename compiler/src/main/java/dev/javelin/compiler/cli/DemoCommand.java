@@ -97,6 +97,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new CliException("--epochs must be >= 0, found " + epochs);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (epochs > 0) {
+            Outputs.writable(report, "--report");
+        }
         Graph g = classifier();
         Verifier.verify(g);
         out.println("== The graph (IR text form, verified) ==");

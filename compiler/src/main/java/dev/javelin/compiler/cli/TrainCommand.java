@@ -123,6 +123,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--lr must be > 0, --batch and --epochs >= 1, --steps >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
+        Outputs.writable(lossCsv, "--loss-csv");
+        Outputs.writable(plot, "--plot");
+        Outputs.writable(html, "--html");
         TrainingModel m = Models.create(model);
         Map<String, NdArray> initial = init == null ? null : Checkpoint.loadNpyFolder(init);
         Data d = data();
@@ -141,26 +144,30 @@ final class TrainCommand implements Callable<Integer> {
                 if (tb != null) {
                     out.println("TensorBoard scalars written to " + tb.file());
                 }
-                if (plot != null) {
-                    chart.write(plot, chartTitle, 900, 500);
-                    out.println("training curves drawn to " + plot);
-                }
-                if (html != null) {
-                    new HtmlReport("Javelin training: " + model)
-                            .note("javelin train "
-                                    + String.join(
-                                            " ",
-                                            spec.commandLine().getParseResult().originalArgs()))
-                            .note(Version.describe())
-                            .training(chart, chartTitle, summary)
-                            .write(html);
-                    out.println("HTML report written to " + html.toAbsolutePath());
-                }
             }
             save(trainer, out);
+            curves(out);
         }
         out.flush();
         return 0;
+    }
+
+    /** The curves as a PNG and in an HTML report, where asked (after the checkpoint, which matters more). */
+    private void curves(PrintWriter out) throws IOException {
+        if (plot != null) {
+            chart.write(plot, chartTitle, 900, 500);
+            out.println("training curves drawn to " + plot);
+        }
+        if (html != null) {
+            new HtmlReport("Javelin training: " + model)
+                    .note("javelin train "
+                            + String.join(
+                                    " ", spec.commandLine().getParseResult().originalArgs()))
+                    .note(Version.describe())
+                    .training(chart, chartTitle, summary)
+                    .write(html);
+            out.println("HTML report written to " + html.toAbsolutePath());
+        }
     }
 
     TrainingChart chart() {
