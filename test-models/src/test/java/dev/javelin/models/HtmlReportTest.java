@@ -157,4 +157,36 @@ class HtmlReportTest {
         assertTrue(under.err().startsWith("javelin: cannot write --plot " + file.resolve("c.png")), under.err());
         assertTrue(under.out().isEmpty(), "nothing trained: " + under.out());
     }
+
+    @Test
+    void theDemoKeepsItsBenchmarkInTheReportWhenTrainingCannotStart() throws Exception {
+        // A Javelin home without MNIST and without scripts/fetch-mnist: fetching fails after the bench.
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path html = tmp.resolve("demo.html");
+        String before = System.getProperty("javelin.home");
+        System.setProperty("javelin.home", home.toString());
+        Run r;
+        try {
+            r = run("demo", "--epochs", "1", "--report", html.toString());
+        } finally {
+            if (before == null) {
+                System.clearProperty("javelin.home");
+            } else {
+                System.setProperty("javelin.home", before);
+            }
+        }
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("fetch-mnist"), r.err());
+        assertTrue(
+                r.out().contains("training did not finish, so no curves) written to " + html.toAbsolutePath()),
+                r.out());
+        String page = Files.readString(html);
+        Document doc = HtmlChecks.parse(page);
+        HtmlChecks.selfContained(page, doc);
+        Set<String> sections = HtmlChecks.sections(doc);
+        assertTrue(
+                sections.containsAll(Set.of("machine", "bench", "graph-0", "memory-0", "roofline-0", "profile-0")),
+                sections.toString());
+        assertTrue(!sections.contains("training"), sections.toString());
+    }
 }

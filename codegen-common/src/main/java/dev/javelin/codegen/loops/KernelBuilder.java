@@ -33,7 +33,9 @@ import java.util.Set;
  * stored only where it must be: a write of the kernel (into its buffer), a reduction (into a
  * scratch array of its result's size), a heavy node (matmul, convolution, pooling, gather, scatter,
  * arg-max: the backend's {@link LoweringTarget#heavy}), or the operand of a view that affine indices cannot express. Stores
- * over the same loop nest share one stage, so the writes of a fused group cost one pass.
+ * over the same loop nest share one stage, so the writes of a fused group cost one pass. Where the
+ * target asks ({@link LoweringTarget#storesCostlyReductionInputs}), a costly lazy value a reduction
+ * reads is stored once in a buffer the kernel writes anyway ({@link #storeOnce}).
  */
 public final class KernelBuilder {
     private final LoweringTarget ctx;
@@ -42,6 +44,8 @@ public final class KernelBuilder {
     private final Map<String, Place> stored = new HashMap<>();
     private final List<Stage> stages = new ArrayList<>();
     private final Set<String> writes;
+    /** Kernel writes whose buffers already hold a costly reduction input ({@link #storeOnce}). */
+    private final Set<String> homes = new java.util.HashSet<>();
 
     public KernelBuilder(LoweringTarget ctx, Kernel kernel) {
         this.ctx = ctx;
@@ -73,6 +77,7 @@ public final class KernelBuilder {
         env.clear();
         stored.clear();
         stages.clear();
+        homes.clear();
         return build(overwritten);
     }
 
@@ -270,9 +275,12 @@ public final class KernelBuilder {
     private Val reduce(Node n, Reduce r, long[] shape, DType t) {
         Val x = in(n, 0);
         String input = n.inputs().get(0);
-        if (x instanceof Val.Lazy && ctx.storesCostlyReductionInputs() && costly(x) && readAfter(input, n)) {
-            x = new Val.Placed(storeOnce(input, x));
-            env.put(input, x);
+        if (x instanceof Val.Lazy && ctx.storesCostlyReductionInputs() && costly(x)) {
+            Place home = storeOnce(input, n, x);
+            if (home != null) {
+                x = new Val.Placed(home);
+                env.put(input, x);
+            }
         }
         long[] loop = x.shape();
         boolean[] reduced = new boolean[loop.length];
@@ -321,47 +329,37 @@ public final class KernelBuilder {
         return false;
     }
 
-    /** Whether a body node after {@code n} reads {@code name}, or the kernel writes it. */
-    private boolean readAfter(String name, Node n) {
-        List<Node> body = kernel.body();
-        for (int i = body.indexOf(n) + 1; i < body.size(); i++) {
-            if (body.get(i).inputs().contains(name)) {
-                return true;
-            }
-        }
-        return writes.contains(name);
-    }
-
     /**
-     * Stores the lazy value of node {@code name} once, where it costs no extra memory when it can:
-     * its own buffer when the kernel writes it; else the buffer of its last reader when that is an
-     * elementwise node of the same shape and dtype written by this kernel (which then reads each
-     * element where it writes it); else scratch.
+     * Stores the lazy value of node {@code name}, which reduction {@code n} reads, once where that
+     * costs no memory, and returns where it is; {@code null} leaves it lazy (computed again by each
+     * reader). Where the kernel wrote it already, that buffer. Otherwise the buffer of its last
+     * reader, when every other reader is a reduction (whose results are stored, so nothing lazy
+     * still reads it) and the last reader is an elementwise node of the same shape and dtype that
+     * the kernel writes: that node then reads each element where it writes it (softmax's division
+     * over {@code exp(x - max)}). A buffer holds one such value at a time.
      */
-    private Place storeOnce(String name, Val v) {
+    private Place storeOnce(String name, Node n, Val v) {
         Place done = stored.get(name);
         if (done != null) {
-            return done; // the kernel wrote it already
+            return done;
         }
+        List<Node> readers = kernel.body().stream()
+                .filter(b -> b != n && b.inputs().contains(name))
+                .toList();
+        if (readers.isEmpty()) {
+            return null; // only reductions of one loop read it: they share its computation already
+        }
+        Node last = readers.getLast();
         DType t = v.at(Val.identity(v.shape().length), v.shape().length).dtype();
-        Place home;
-        if (writes.contains(name)) {
-            home = ctx.produced(name);
-            stored.put(name, home);
-        } else {
-            Node last = null;
-            for (Node b : kernel.body()) {
-                if (b.inputs().contains(name)) {
-                    last = b;
-                }
-            }
-            boolean elementwise = last != null
-                    && (last.op() instanceof Binary || last.op() instanceof Unary)
-                    && writes.contains(last.name())
-                    && Arrays.equals(shape(last), v.shape())
-                    && last.type().dtype() == t;
-            home = elementwise ? ctx.produced(last.name()) : Place.dense(ctx.scratch(t, v.shape()), 0, v.shape());
+        boolean elementwise = (last.op() instanceof Binary || last.op() instanceof Unary)
+                && writes.contains(last.name())
+                && Arrays.equals(shape(last), v.shape())
+                && last.type().dtype() == t
+                && readers.stream().allMatch(r -> r == last || r.op() instanceof Reduce);
+        if (!elementwise || !homes.add(last.name())) {
+            return null;
         }
+        Place home = ctx.produced(last.name());
         storeAll(home, v);
         return home;
     }

@@ -62,13 +62,13 @@ final class ProgramContext implements LoweringTarget {
         return Place.dense(Refs.memory(t), memory.byteOffset(buffer) / JavaTypes.size(t), shape);
     }
 
-    /** A new scratch array field of {@code numel(shape)} elements. */
     /** On the CPU an exp costs more than a second pass over a row in cache: see the interface. */
     @Override
     public boolean storesCostlyReductionInputs() {
         return true;
     }
 
+    /** A new scratch array field of {@code numel(shape)} elements. */
     @Override
     public Ref scratch(DType t, long[] shape) {
         long n = Arrays.stream(shape).reduce(1, Math::multiplyExact);

@@ -135,8 +135,8 @@ final class CudaBench {
             List<BenchRun.KernelTime> pf = BenchCommand.kernelTimes(fused.plan(), kf, runs);
             List<BenchRun.KernelTime> pu = BenchCommand.kernelTimes(unfused.plan(), ku, runs);
             if (profile) {
-                double mf = BenchCommand.Timing.median(df) / 1e6;
-                double mu = BenchCommand.Timing.median(du) / 1e6;
+                double mf = BenchCommand.Timing.median(wf) / 1e6; // the whole step, as on the CPU
+                double mu = BenchCommand.Timing.median(wu) / 1e6;
                 BenchCommand.printProfile(out, "fused", mf, pf, Integer.MAX_VALUE, null);
                 BenchCommand.printProfile(out, "unfused", mu, pu, 12, null);
             }

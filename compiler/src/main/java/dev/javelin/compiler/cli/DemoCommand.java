@@ -187,32 +187,47 @@ final class DemoCommand implements Callable<Integer> {
         BenchCommand bench = new BenchCommand();
         bench.forReport = true;
         sub(bench, "--model", "mnist-mlp", "--train", "--batch", "128", "--runs", "20", "--warmup", "150");
-        fetchMnist(out);
-        out.printf("%n== Training mnist-mlp on MNIST on the CPU backend ==%n");
-        out.flush();
         TrainCommand training = new TrainCommand();
-        sub(
-                training,
-                "--model",
-                "mnist-mlp",
-                "--data",
-                "mnist",
-                "--epochs",
-                Integer.toString(epochs),
-                "--optimizer",
-                "adam",
-                "--lr",
-                "1e-3",
-                "--batch",
-                "128",
-                "--backend",
-                "simd");
+        RuntimeException failed = null;
+        try {
+            fetchMnist(out);
+            out.printf("%n== Training mnist-mlp on MNIST on the CPU backend ==%n");
+            out.flush();
+            sub(
+                    training,
+                    "--model",
+                    "mnist-mlp",
+                    "--data",
+                    "mnist",
+                    "--epochs",
+                    Integer.toString(epochs),
+                    "--optimizer",
+                    "adam",
+                    "--lr",
+                    "1e-3",
+                    "--batch",
+                    "128",
+                    "--backend",
+                    "simd");
+        } catch (RuntimeException e) {
+            failed = e; // the benchmark's results still go into the report
+        }
+        report(out, bench, failed == null ? training : null);
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** The HTML report: the benchmark, and the training curves when training finished. */
+    private void report(PrintWriter out, BenchCommand bench, TrainCommand training) {
         HtmlReport html = new HtmlReport("Javelin demo: mnist-mlp on the CPU backend")
                 .note("javelin demo: the mnist-mlp training step fused against unfused, then training on MNIST")
                 .note(Version.describe())
                 .ceilings(bench.ceilings());
         bench.results().forEach(html::bench);
-        html.training(training.chart(), training.chartTitle(), training.summary());
+        if (training != null) {
+            html.training(training.chart(), training.chartTitle(), training.summary());
+        }
         try {
             html.write(report);
         } catch (IOException e) {
@@ -220,7 +235,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.printf(
                 "%n== Report ==%nHTML report (graphs before and after fusion, memory timeline, roofline, kernel"
-                        + " profile, fused against unfused, training curves) written to %s%n",
+                        + " profile, fused against unfused%s) written to %s%n",
+                training != null ? ", training curves" : "; training did not finish, so no curves",
                 report.toAbsolutePath());
     }
 

@@ -126,6 +126,11 @@ final class TrainCommand implements Callable<Integer> {
         Outputs.writable(lossCsv, "--loss-csv");
         Outputs.writable(plot, "--plot");
         Outputs.writable(html, "--html");
+        if (save != null && save.toString().endsWith(".safetensors")) {
+            Outputs.writable(save, "--save");
+        } else {
+            Outputs.writableFolder(save, "--save");
+        }
         TrainingModel m = Models.create(model);
         Map<String, NdArray> initial = init == null ? null : Checkpoint.loadNpyFolder(init);
         Data d = data();

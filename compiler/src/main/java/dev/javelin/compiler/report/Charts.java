@@ -190,10 +190,15 @@ public final class Charts {
         return chart;
     }
 
+    /** Whether a kernel has a place on the log-log roofline: FLOPs, bytes and a measured time. */
+    static boolean onRoofline(BenchRun.KernelTime k) {
+        return k.flops() > 0 && k.bytes() > 0 && k.ms() > 0;
+    }
+
     private static XYSeries points(String name, List<BenchRun.KernelTime> profile) {
         XYSeries s = new XYSeries(name, false, true);
         for (BenchRun.KernelTime k : profile) {
-            if (k.flops() > 0 && k.bytes() > 0 && k.ms() > 0) {
+            if (onRoofline(k)) {
                 s.add(k.intensity(), k.gflops());
             }
         }

@@ -41,7 +41,6 @@ public final class GraphSvg {
 
     /** A box to place: its text lines, fill, outline, and the boxes it depends on. */
     private static final class Box {
-        final String id;
         final List<String> lines;
         final String fill;
         final String stroke;
@@ -53,8 +52,7 @@ public final class GraphSvg {
         double x;
         double y;
 
-        Box(String id, List<String> lines, String fill, String stroke, boolean group) {
-            this.id = id;
+        Box(List<String> lines, String fill, String stroke, boolean group) {
             this.lines = lines;
             this.fill = fill;
             this.stroke = stroke;
@@ -75,7 +73,6 @@ public final class GraphSvg {
                 continue;
             }
             Box b = new Box(
-                    n.name(),
                     List.of(
                             n.op().mnemonic() + "  %" + shorten(n.name(), 16),
                             shorten(n.type().toString(), 26)),
@@ -103,7 +100,6 @@ public final class GraphSvg {
         for (Binding b : plan.bindings()) {
             if (b.role() == Binding.Role.INPUT || b.role() == Binding.Role.PARAMETER) {
                 Box box = new Box(
-                        "buf:" + b.buffer(),
                         List.of(b.role().text() + " " + shorten(b.name(), 20), shortType(plan, b.buffer())),
                         b.role() == Binding.Role.INPUT ? "#dbe9f6" : "#e2f0d9",
                         "#666666",
@@ -128,7 +124,7 @@ public final class GraphSvg {
             if (shown < body.size()) {
                 lines.add("... and " + (body.size() - shown) + " more nodes");
             }
-            Box box = new Box("k:" + k.name(), lines, "#ffffff", kindColor(k.kind()), true);
+            Box box = new Box(lines, "#ffffff", kindColor(k.kind()), true);
             box.tip = k.name() + " (" + k.kind().text() + "): "
                     + String.join(", ", body.stream().map(Node::name).toList());
             for (String r : k.reads()) {
@@ -155,7 +151,8 @@ public final class GraphSvg {
             case CONTRACTION -> "#ff7f0e";
             case CONVOLUTION -> "#d62728";
             case POOLING -> "#8c564b";
-            case GATHER, SCATTER -> "#17becf";
+            case GATHER -> "#17becf";
+            case SCATTER -> "#bcbd22";
             case MULTI_TENSOR -> "#2ca02c";
         };
     }

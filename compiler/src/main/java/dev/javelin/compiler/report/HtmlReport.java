@@ -229,14 +229,16 @@ public final class HtmlReport {
         } else {
             image(h, Charts.pngData(Charts.roofline(r, ceilings), 900, 520), r.model() + " roofline");
             long still = r.fused().profile().stream()
-                            .filter(k -> k.flops() == 0)
+                            .filter(k -> !Charts.onRoofline(k))
                             .count()
-                    + r.unfused().profile().stream().filter(k -> k.flops() == 0).count();
+                    + r.unfused().profile().stream()
+                            .filter(k -> !Charts.onRoofline(k))
+                            .count();
             h.append("<p>")
                     .append(Html.escape(fmt(
                             "Each point is a kernel at its FLOPs per byte moved and its achieved rate; the line is"
                                     + " the roofline of this machine (%.1f GB/s copy bandwidth up to %.1f GFLOP/s)."
-                                    + " %d kernels that only move data (no FLOPs) have no place on it. The copy"
+                                    + " %d kernels that only move data (no FLOPs, or too fast to time) have no place on it. The copy"
                                     + " bandwidth is measured on data far larger than the caches: a kernel whose"
                                     + " buffers stay in cache can run above it, and a matrix product of another shape"
                                     + " can beat the peak measured on one size.",
@@ -283,7 +285,7 @@ public final class HtmlReport {
                     k.name(),
                     k.kind(),
                     fmt("%.4f", k.ms()),
-                    fmt("%.1f%%", 100 * k.ms() / total),
+                    fmt("%.1f%%", total > 0 ? 100 * k.ms() / total : 0),
                     fmt("%.2f", k.gflops()),
                     fmt("%.2f", k.gbps()),
                     fmt("%.3f", k.intensity()),

@@ -21,6 +21,7 @@ import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.op.ReduceFn;
+import dev.javelin.ir.op.Slice;
 import dev.javelin.ir.op.UnaryFn;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.TensorType;
@@ -63,6 +64,9 @@ class CpuKernelKindsTest {
                 out.add(new Case("reduce outer " + a + "x" + b, reduce(a, b, 0)));
                 out.add(new Case("softmax " + b + "x" + a, softmax(b, a)));
                 out.add(new Case("exp summed and transposed " + b + "x" + a, expSummedAndTransposed(b, a)));
+                out.add(new Case("two costly sums, one product " + b + "x" + a, twoCostlySums(b, a)));
+                out.add(new Case("exp read lazily after the division " + b + "x" + a, readAfterDivision(b, a)));
+                out.add(new Case("exp divided by its own first column " + b + "x" + a, dividedByOwnColumn(b, a)));
                 out.add(new Case("matmul " + a + "x" + b + "x" + (a + b), matmul(a, b, a + b, a % 2 == 0)));
                 out.add(new Case("gather/scatter " + a + "x" + b, gatherScatter(a, b)));
                 out.add(new Case("update " + a + "x" + b, update(a, b)));
@@ -94,8 +98,8 @@ class CpuKernelKindsTest {
     }
 
     /**
-     * {@code exp(x)} read by a row sum and by a transpose: stored once (the sum's input is costly)
-     * into scratch, as its last reader is not elementwise.
+     * {@code exp(x)} read by a row sum and by a transpose: the transpose is no reduction, so the
+     * exponential stays lazy (computed by both loops).
      */
     static Graph expSummedAndTransposed(long rows, long cols) {
         GraphBuilder g = new GraphBuilder("exp_reuse");
@@ -103,6 +107,42 @@ class CpuKernelKindsTest {
         Value e = g.unary(UnaryFn.EXP, x);
         g.output("s", g.reduce(ReduceFn.SUM, e, true, 1));
         g.output("t", g.binary(BinaryFn.MUL, g.permute(e, 1, 0), g.scalar(DType.F32, 2)));
+        return g.build();
+    }
+
+    /** {@code exp(x)} and {@code tanh(x)}, each summed, both read by one product: one home only. */
+    static Graph twoCostlySums(long rows, long cols) {
+        GraphBuilder g = new GraphBuilder("two_costly");
+        Value x = g.input("x", TensorType.of(DType.F32, rows, cols));
+        Value a = g.unary(UnaryFn.EXP, x);
+        Value b = g.unary(UnaryFn.TANH, x);
+        g.output("sa", g.reduce(ReduceFn.SUM, a, true, 1));
+        g.output("sb", g.reduce(ReduceFn.SUM, b, true, 1));
+        g.output("y", g.binary(BinaryFn.MUL, a, b));
+        return g.build();
+    }
+
+    /** {@code g = e + 1} stays lazy past the division that overwrites its home: e must not live there. */
+    static Graph readAfterDivision(long rows, long cols) {
+        GraphBuilder gb = new GraphBuilder("read_after");
+        Value x = gb.input("x", TensorType.of(DType.F32, rows, cols));
+        Value e = gb.unary(UnaryFn.EXP, x);
+        Value s = gb.reduce(ReduceFn.SUM, e, true, 1);
+        Value g = gb.binary(BinaryFn.ADD, e, gb.scalar(DType.F32, 1));
+        Value d = gb.binary(BinaryFn.DIV, e, s);
+        gb.output("d", d);
+        gb.output("out", gb.binary(BinaryFn.MUL, g, d));
+        return gb.build();
+    }
+
+    /** {@code e / e[:, 0:1]}: the division reads its home at another index than it writes. */
+    static Graph dividedByOwnColumn(long rows, long cols) {
+        GraphBuilder g = new GraphBuilder("own_column");
+        Value x = g.input("x", TensorType.of(DType.F32, rows, cols));
+        Value e = g.unary(UnaryFn.EXP, x);
+        g.output("s", g.reduce(ReduceFn.SUM, e, true, 1));
+        Value first = g.add(new Slice(List.of(new Slice.Range(1, 0, 1, 1))), e);
+        g.output("d", g.binary(BinaryFn.DIV, e, first));
         return g.build();
     }
 
