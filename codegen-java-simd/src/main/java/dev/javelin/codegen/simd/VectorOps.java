@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The vector table: f32 expressions varying along the innermost loop as {@code FloatVector}s
  * ({@code F} is the preferred species), bools as {@code VectorMask<Float>}. Invariant operands are
- * scalars broadcast once. What has no vector form here (erf, sign, floor, integer math, pow with
- * C99 special cases) keeps the loop scalar.
+ * scalars broadcast once. What has no vector form here (sign, floor, integer math, pow with C99
+ * special cases) keeps the loop scalar; erf calls {@code CpuMath.erf(FloatVector)}.
  */
 final class VectorOps {
     private final StringBuilder out;
@@ -41,7 +41,7 @@ final class VectorOps {
             case Expr.Literal l -> true;
             case Expr.Unary u ->
                 switch (u.fn()) {
-                    case NEG, ABS, EXP, EXPM1, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, TANH, SIGMOID, SIN, COS ->
+                    case NEG, ABS, EXP, EXPM1, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, TANH, SIGMOID, ERF, SIN, COS ->
                         u.dtype() == DType.F32;
                     case NOT -> u.dtype() == DType.BOOL;
                     default -> false;
@@ -111,6 +111,7 @@ final class VectorOps {
             case RSQRT -> "ONE.div(" + x + ".sqrt())";
             case RECIPROCAL -> "ONE.div(" + x + ")";
             case SIGMOID -> "ONE.div(ONE.add(" + x + ".neg().lanewise(VectorOperators.EXP)))";
+            case ERF -> "CpuMath.erf(" + x + ")";
             case NOT -> x + ".not()";
             default -> x + ".lanewise(VectorOperators." + u.fn().name() + ")";
         };

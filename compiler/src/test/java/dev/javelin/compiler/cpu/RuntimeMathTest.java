@@ -11,8 +11,11 @@ import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.runtime.cpu.CpuMath;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 /** The runtime's copies of reference functions (it may not depend on the IR) agree with the IR's. */
@@ -53,6 +56,45 @@ class RuntimeMathTest {
             assertTrue(
                     Math.abs(want.get(i) - got) <= 1e-14 * Math.abs(want.get(i)) + 1e-16,
                     xs[i] + ": interpreter " + want.get(i) + ", runtime " + got);
+        }
+    }
+
+    @Test
+    void floatErfIsWithinAFewUlpsOfTheDoubleOneInBothForms() {
+        List<Float> xs = new java.util.ArrayList<>(
+                List.of(0f, -0f, 1e-30f, -1e-30f, 1e-6f, 0.4999999f, 0.5f, 0.5000001f, -0.5f, 3.9f, 6f, 9f, -9f, 100f));
+        for (int i = 0; i <= 20_000; i++) {
+            xs.add(-7f + i * 0.0007f);
+        }
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        float[] in = new float[xs.size() + species.length()];
+        for (int i = 0; i < xs.size(); i++) {
+            in[i] = xs.get(i);
+        }
+        float[] vector = new float[in.length];
+        for (int i = 0; i + species.length() <= in.length; i += species.length()) {
+            CpuMath.erf(FloatVector.fromArray(species, in, i)).intoArray(vector, i);
+        }
+        for (int i = 0; i < xs.size(); i++) {
+            float x = in[i];
+            double want = CpuMath.erf((double) x);
+            float scalar = CpuMath.erf(x);
+            assertTrue(
+                    Math.abs(scalar - want) <= 4e-7 * Math.abs(want) + 1e-37,
+                    "erf(" + x + "): double " + want + ", float " + scalar);
+            assertTrue(
+                    Math.abs(vector[i] - scalar) <= 2.5e-7 * Math.abs(scalar) + 1e-37,
+                    "erf(" + x + "): scalar " + scalar + ", vector " + vector[i]);
+            assertEquals(Math.copySign(1f, x), Math.copySign(1f, scalar), "odd: erf(" + x + ")");
+        }
+        for (float special : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] lanes = new float[species.length()];
+            java.util.Arrays.fill(lanes, special);
+            float v = CpuMath.erf(FloatVector.fromArray(species, lanes, 0)).lane(0);
+            float s = CpuMath.erf(special);
+            assertEquals(
+                    Float.isNaN(special) ? Float.NaN : Math.copySign(1f, special), s, "scalar erf(" + special + ")");
+            assertEquals(s, v, "vector erf(" + special + ")");
         }
     }
 }
