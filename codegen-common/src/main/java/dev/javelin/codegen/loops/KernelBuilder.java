@@ -333,7 +333,7 @@ public final class KernelBuilder {
      * Stores the lazy value of node {@code name}, which reduction {@code n} reads, once where that
      * costs no memory, and returns where it is; {@code null} leaves it lazy (computed again by each
      * reader). Where the kernel wrote it already, that buffer. Otherwise the buffer of its last
-     * reader, when every other reader is a reduction (whose results are stored, so nothing lazy
+     * reader, when that comes after {@code n}, every other reader is a reduction (whose results are stored, so nothing lazy
      * still reads it) and the last reader is an elementwise node of the same shape and dtype that
      * the kernel writes: that node then reads each element where it writes it (softmax's division
      * over {@code exp(x - max)}). A buffer holds one such value at a time.
@@ -343,11 +343,11 @@ public final class KernelBuilder {
         if (done != null) {
             return done;
         }
-        List<Node> readers = kernel.body().stream()
-                .filter(b -> b != n && b.inputs().contains(name))
-                .toList();
-        if (readers.isEmpty()) {
-            return null; // only reductions of one loop read it: they share its computation already
+        List<Node> body = kernel.body();
+        List<Node> readers =
+                body.stream().filter(b -> b != n && b.inputs().contains(name)).toList();
+        if (readers.isEmpty() || body.indexOf(readers.getLast()) < body.indexOf(n)) {
+            return null; // no reader after this reduction: nothing to share
         }
         Node last = readers.getLast();
         DType t = v.at(Val.identity(v.shape().length), v.shape().length).dtype();

@@ -67,6 +67,7 @@ class CpuKernelKindsTest {
                 out.add(new Case("two costly sums, one product " + b + "x" + a, twoCostlySums(b, a)));
                 out.add(new Case("exp read lazily after the division " + b + "x" + a, readAfterDivision(b, a)));
                 out.add(new Case("exp divided by its own first column " + b + "x" + a, dividedByOwnColumn(b, a)));
+                out.add(new Case("exp written doubled before its sum " + b + "x" + a, writtenBeforeTheSum(b, a)));
                 out.add(new Case("matmul " + a + "x" + b + "x" + (a + b), matmul(a, b, a + b, a % 2 == 0)));
                 out.add(new Case("gather/scatter " + a + "x" + b, gatherScatter(a, b)));
                 out.add(new Case("update " + a + "x" + b, update(a, b)));
@@ -143,6 +144,16 @@ class CpuKernelKindsTest {
         g.output("s", g.reduce(ReduceFn.SUM, e, true, 1));
         Value first = g.add(new Slice(List.of(new Slice.Range(1, 0, 1, 1))), e);
         g.output("d", g.binary(BinaryFn.DIV, e, first));
+        return g.build();
+    }
+
+    /** {@code y = 2 exp(x)} written before {@code sum(exp(x))}: y's buffer is no home for exp(x). */
+    static Graph writtenBeforeTheSum(long rows, long cols) {
+        GraphBuilder g = new GraphBuilder("written_before");
+        Value x = g.input("x", TensorType.of(DType.F32, rows, cols));
+        Value e = g.unary(UnaryFn.EXP, x);
+        g.output("y", g.binary(BinaryFn.MUL, e, g.scalar(DType.F32, 2)));
+        g.output("s", g.reduce(ReduceFn.SUM, e, true, 1));
         return g.build();
     }
 
