@@ -125,7 +125,6 @@ final class BenchCommand implements Callable<Integer> {
     boolean forReport;
 
     private Ceilings ceilings;
-    private int poolThreads;
     private final List<BenchRun> results = new ArrayList<>();
 
     @Spec
@@ -267,7 +266,6 @@ final class BenchCommand implements Callable<Integer> {
             if (allModels) {
                 table(out);
             }
-            poolThreads = pool.threads();
         }
     }
 
@@ -347,7 +345,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("backend", "simd");
-        j.put("threads", poolThreads);
+        j.put("threads", results.get(0).threads());
         j.put("train", train);
         j.put("batch", batch);
         j.put("runs", runs);
@@ -562,14 +560,9 @@ final class BenchCommand implements Callable<Integer> {
                     k.gflops(),
                     k.gbps(),
                     k.intensity(),
-                    c == null || k.bytes() == 0
+                    c == null || Double.isNaN(c.ofRoof(k))
                             ? ""
-                            : String.format(
-                                    Locale.ROOT,
-                                    " %7.0f%%",
-                                    k.flops() == 0
-                                            ? 100 * k.gbps() / c.copyGbps()
-                                            : 100 * k.gflops() / c.roof(k.intensity())));
+                            : String.format(Locale.ROOT, " %7.0f%%", 100 * c.ofRoof(k)));
         }
         if (sorted.size() > limit) {
             out.printf(Locale.ROOT, "  ... and %d more kernels (--profile lists them all)%n", sorted.size() - limit);

@@ -51,23 +51,54 @@ final class CpuCeilings {
     }
 
     private static double copyGbps(CpuPool pool) {
-        long bytes = COPY_MB * 1024L * 1024L;
-        int chunks = pool.threads() * 8;
-        long chunk = bytes / chunks;
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment src = arena.allocate(bytes, 64);
-            MemorySegment dst = arena.allocate(bytes, 64);
-            src.fill((byte) 1);
-            dst.fill((byte) 0);
+        try (Copy copy = new Copy(pool, COPY_MB * 1024L * 1024L)) {
             long[] t = new long[RUNS];
             for (int i = -WARMUP; i < RUNS; i++) {
                 long t0 = System.nanoTime();
-                pool.parallelFor(chunks, (c, thread) -> MemorySegment.copy(src, c * chunk, dst, c * chunk, chunk));
+                copy.run();
                 if (i >= 0) {
                     t[i] = System.nanoTime() - t0;
                 }
             }
-            return 2.0 * chunk * chunks / BenchCommand.Timing.median(t);
+            return copy.moved() / BenchCommand.Timing.median(t);
+        }
+    }
+
+    /**
+     * A parallel copy between two off-heap buffers of about {@code bytes} each, split into chunks
+     * that the pool's threads take (as generated kernels are): the copy-bandwidth ceiling of the
+     * CPU benches. {@link #moved} counts bytes read plus bytes written, as kernel bytes are counted.
+     */
+    static final class Copy implements AutoCloseable {
+        private final CpuPool pool;
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment src;
+        private final MemorySegment dst;
+        private final int chunks;
+        private final long chunk;
+
+        Copy(CpuPool pool, long bytes) {
+            this.pool = pool;
+            this.chunks = pool.threads() * 8;
+            this.chunk = Math.max(1, bytes / chunks);
+            src = arena.allocate(chunk * chunks, 64);
+            dst = arena.allocate(chunk * chunks, 64);
+            src.fill((byte) 1);
+            dst.fill((byte) 0);
+        }
+
+        void run() {
+            pool.parallelFor(chunks, (c, thread) -> MemorySegment.copy(src, c * chunk, dst, c * chunk, chunk));
+        }
+
+        /** Bytes read plus bytes written by one {@link #run}. */
+        long moved() {
+            return 2 * chunk * chunks;
+        }
+
+        @Override
+        public void close() {
+            arena.close();
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.Map;
  * {@code javelin bench --pointwise N}: a chain of eight pointwise ops over N floats ({@link
  * #chain}: multiply, add, max, subtract, square, negate, add, min), fused (one pass: read x and s,
  * write y) and unfused (eight passes), against the copy bandwidth this machine shows in
- * the same run ({@code System.arraycopy} of as many bytes as the fused kernel moves). Bandwidth is
+ * the same run (a parallel copy of as many bytes as the fused kernel moves, {@link CpuCeilings.Copy}:
+ * the ceiling {@code javelin bench --model} measures too). Bandwidth is
  * the bytes a kernel must move over its median time.
  */
 public final class PointwiseBench {
@@ -73,31 +74,32 @@ public final class PointwiseBench {
         try (CpuPool pool = threads == null ? CpuPool.forMachine() : new CpuPool(threads)) {
             CpuExecutor fused = executor(g, PassOptions.defaults(), pool, data);
             CpuExecutor unfused = executor(g, PassOptions.defaults().withDisabled(Pipeline.FUSE), pool, data);
-            // Copy as many bytes as the fused kernel moves: two arrays read, one written.
-            float[] src = new float[(int) n * 3 / 2];
-            float[] dst = new float[src.length];
-            for (int i = 0; i < warmup; i++) {
-                fused.run();
-                unfused.run();
-                System.arraycopy(src, 0, dst, 0, src.length);
-            }
+            double copyBytes;
             long[] tf = new long[runs];
             long[] tu = new long[runs];
             long[] tc = new long[runs];
-            for (int i = 0; i < runs; i++) {
-                long t0 = System.nanoTime();
-                fused.run();
-                long t1 = System.nanoTime();
-                unfused.run();
-                long t2 = System.nanoTime();
-                System.arraycopy(src, 0, dst, 0, src.length);
-                long t3 = System.nanoTime();
-                tf[i] = t1 - t0;
-                tu[i] = t2 - t1;
-                tc[i] = t3 - t2;
+            // A copy moving as many bytes as the fused kernel (two arrays read, one written: 12n).
+            try (CpuCeilings.Copy copy = new CpuCeilings.Copy(pool, 6 * n)) {
+                for (int i = 0; i < warmup; i++) {
+                    fused.run();
+                    unfused.run();
+                    copy.run();
+                }
+                for (int i = 0; i < runs; i++) {
+                    long t0 = System.nanoTime();
+                    fused.run();
+                    long t1 = System.nanoTime();
+                    unfused.run();
+                    long t2 = System.nanoTime();
+                    copy.run();
+                    long t3 = System.nanoTime();
+                    tf[i] = t1 - t0;
+                    tu[i] = t2 - t1;
+                    tc[i] = t3 - t2;
+                }
+                copyBytes = copy.moved();
             }
             double bytes = 12.0 * n;
-            double copyBytes = 8.0 * src.length;
             double copy = copyBytes / BenchCommand.Timing.median(tc);
             double f = bytes / BenchCommand.Timing.median(tf);
             double u = bytes / BenchCommand.Timing.median(tu);
@@ -110,7 +112,7 @@ public final class PointwiseBench {
                     warmup);
             out.printf(
                     Locale.ROOT,
-                    "  copy     %8.3f ms  %6.2f GB/s (System.arraycopy, same bytes)%n",
+                    "  copy     %8.3f ms  %6.2f GB/s (a parallel copy of the same bytes, the pool's threads)%n",
                     BenchCommand.Timing.median(tc) / 1e6,
                     copy);
             out.printf(

@@ -19,4 +19,16 @@ public record Ceilings(double copyGbps, double gemmGflops, String how) {
     public double ridge() {
         return gemmGflops / copyGbps;
     }
+
+    /**
+     * How close {@code k} came to its roof, as a fraction: its GFLOP/s against the roof at its
+     * intensity, or (a kernel without FLOPs) its GB/s against the copy bandwidth; NaN for a kernel
+     * that moves no bytes.
+     */
+    public double ofRoof(BenchRun.KernelTime k) {
+        if (k.bytes() == 0) {
+            return Double.NaN;
+        }
+        return k.flops() == 0 ? k.gbps() / copyGbps : k.gflops() / roof(k.intensity());
+    }
 }

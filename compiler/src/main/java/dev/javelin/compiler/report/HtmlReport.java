@@ -294,14 +294,10 @@ public final class HtmlReport {
         h.append("</table>\n");
     }
 
-    /** How close a kernel came to its roof; a kernel without FLOPs against the copy bandwidth. */
+    /** How close a kernel came to its roof ({@link Ceilings#ofRoof}); empty where it has none. */
     private String ofRoof(BenchRun.KernelTime k) {
-        if (ceilings == null || k.bytes() == 0) {
-            return "";
-        }
-        return k.flops() == 0
-                ? fmt("%.0f%% of copy", 100 * k.gbps() / ceilings.copyGbps())
-                : fmt("%.0f%%", 100 * k.gflops() / ceilings.roof(k.intensity()));
+        double f = ceilings == null ? Double.NaN : ceilings.ofRoof(k);
+        return Double.isNaN(f) ? "" : fmt(k.flops() == 0 ? "%.0f%% of copy" : "%.0f%%", 100 * f);
     }
 
     private void training(StringBuilder h) {

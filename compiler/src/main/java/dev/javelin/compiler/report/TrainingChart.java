@@ -35,11 +35,6 @@ public final class TrainingChart {
         ChartUtils.saveChartAsPNG(png.toFile(), chart(title), width, height);
     }
 
-    /** Whether no loss was recorded yet. */
-    public boolean isEmpty() {
-        return loss.isEmpty();
-    }
-
     /** The loss on the left axis and, where recorded, the test accuracy on the right. */
     public JFreeChart chart(String title) {
         JFreeChart chart = Charts.xyChart(title, "step", "loss", new XYSeriesCollection(loss));

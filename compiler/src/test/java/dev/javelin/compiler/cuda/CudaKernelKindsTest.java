@@ -85,16 +85,21 @@ class CudaKernelKindsTest {
         return g.build();
     }
 
+    /** {@code g} compiled (verifying) to CUDA and run by the host-execution harness. */
+    private static CudaExecutor onHost(Graph g) {
+        var plan = Pipeline.compile(g, Map.of(), PassOptions.verifying()).plan();
+        CudaProgram program = CudaCodegen.generate(plan, HOST_GRID);
+        return new CudaExecutor(
+                program,
+                HostHarness.compile(program.source()).runner(program.layout().memoryBytes()));
+    }
+
     @Test
     void aBadGatherIndexIsAnErrorNamingTheNodeNotASilentRead() {
         Graph g = KernelKinds.gatherScatter(17, 3);
         Map<String, NdArray> feeds = KernelKinds.feeds(g, 1);
         feeds.get("idx").setLong(2, 99);
-        var plan = Pipeline.compile(g, Map.of(), PassOptions.verifying()).plan();
-        CudaProgram program = CudaCodegen.generate(plan, HOST_GRID);
-        try (CudaExecutor ex = new CudaExecutor(
-                program,
-                HostHarness.compile(program.source()).runner(program.layout().memoryBytes()))) {
+        try (CudaExecutor ex = onHost(g)) {
             Feeds.setAll(ex, g, feeds);
             var e = assertThrows(IndexOutOfBoundsException.class, ex::run);
             assertTrue(e.getMessage().contains("an index out of range"), e.getMessage());
@@ -108,11 +113,7 @@ class CudaKernelKindsTest {
         Graph g = c.graph();
         Map<String, NdArray> feeds = KernelKinds.feeds(g, c.name().hashCode());
         Interpreter.Result want = Interpreter.run(g, feeds);
-        var plan = Pipeline.compile(g, Map.of(), PassOptions.verifying()).plan();
-        CudaProgram program = CudaCodegen.generate(plan, HOST_GRID);
-        try (CudaExecutor ex = new CudaExecutor(
-                program,
-                HostHarness.compile(program.source()).runner(program.layout().memoryBytes()))) {
+        try (CudaExecutor ex = onHost(g)) {
             Feeds.setAll(ex, g, feeds);
             ex.run();
             String where = "cuda (host harness) " + c.name();
