@@ -42,6 +42,16 @@ public final class LeNet5 implements TrainingModel {
     }
 
     @Override
+    public String description() {
+        return "LeNet-5: two convolutions with pooling and three dense layers, for MNIST digits";
+    }
+
+    @Override
+    public Defaults defaults() {
+        return new Defaults("adam", 1e-3, 128);
+    }
+
+    @Override
     public Traced trace(Net net) {
         net.module(network);
         Tensor x = net.input("image", DType.F32, "batch", 784);

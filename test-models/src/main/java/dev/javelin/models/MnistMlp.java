@@ -33,6 +33,16 @@ public final class MnistMlp implements TrainingModel {
     }
 
     @Override
+    public String description() {
+        return "a 784 -> 512 -> 256 -> 10 multilayer perceptron for MNIST digits, cross-entropy";
+    }
+
+    @Override
+    public Defaults defaults() {
+        return new Defaults("adam", 1e-3, 128);
+    }
+
+    @Override
     public Traced trace(Net net) {
         net.module(network);
         Tensor x = net.input("image", DType.F32, "batch", 784);

@@ -61,6 +61,16 @@ public final class TransformerBlock implements TrainingModel {
     }
 
     @Override
+    public String description() {
+        return "one transformer block (4-head attention + MLP, layer norms), dim 32, sequence 8";
+    }
+
+    @Override
+    public Defaults defaults() {
+        return new Defaults("adam", 1e-3, 64);
+    }
+
+    @Override
     public Traced trace(Net net) {
         net.module(block);
         Tensor x = net.input("x", DType.F32, "batch", SEQ, DIM);

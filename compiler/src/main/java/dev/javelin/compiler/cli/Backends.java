@@ -23,7 +23,8 @@ final class Backends {
                 if (a.available()) {
                     yield named("cuda", log);
                 }
-                log.accept("no usable GPU (" + a.reason() + "): running on the CPU backend");
+                // one short line: the long driver detail is what --device gpu reports when it fails
+                log.accept("no usable GPU: running on the CPU backend (--device gpu says why)");
                 yield named("simd", log);
             }
             default -> throw new CliException("unknown --device '" + device + "' (expected auto, cpu, gpu or cuda)");

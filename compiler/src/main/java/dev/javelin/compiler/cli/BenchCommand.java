@@ -147,13 +147,26 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    private static void atLeast(String option, long value, long least) {
+        if (value < least) {
+            throw new CliException(option + " must be >= " + least + ", found " + value);
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         if (!List.of("simd", "cuda", "all").contains(backend)) {
             throw new CliException("unknown --backend '" + backend + "' (expected simd, cuda or all)");
         }
-        if (batch < 1 || runs < 1 || warmup < 0) {
-            throw new CliException("--batch and --runs must be >= 1, --warmup >= 0");
+        atLeast("--batch", batch, 1);
+        atLeast("--runs", runs, 1);
+        atLeast("--warmup", warmup, 0);
+        if (threads != null) {
+            int most = 4 * Runtime.getRuntime().availableProcessors();
+            if (threads < 1 || threads > most) {
+                throw new CliException("--threads must be between 1 and " + most + " (4 per processor of this machine,"
+                        + " which has " + Runtime.getRuntime().availableProcessors() + "), found " + threads);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         int modes = (model == null ? 0 : 1)
@@ -287,6 +300,7 @@ final class BenchCommand implements Callable<Integer> {
                 TrainingModel m = Models.create(name);
                 Trainer t = new Trainer(m, Models.optimizer(optimizer), 0, null, Backend.INTERPRETER);
                 Graph g = train ? t.trainGraph() : t.evalGraph();
+                TrainChecks.checkMemory(g, t.batchInputs(), batch, false);
                 Map<String, NdArray> feeds = new HashMap<>(t.state());
                 feeds.putAll(m.syntheticBatch(batch, 1));
                 feeds.put("lr", NdArray.scalar(DType.F32, 1e-4));
@@ -372,6 +386,7 @@ final class BenchCommand implements Callable<Integer> {
         Optimizer opt = Models.optimizer(optimizer);
         Trainer t = new Trainer(m, opt, 0, null, Backend.INTERPRETER);
         Graph g = train ? t.trainGraph() : t.evalGraph();
+        TrainChecks.checkMemory(g, t.batchInputs(), batch, false);
         Map<String, NdArray> feeds = new HashMap<>(t.state());
         feeds.putAll(m.syntheticBatch(batch, 1));
         feeds.put("lr", NdArray.scalar(DType.F32, 1e-4));
@@ -398,8 +413,11 @@ final class BenchCommand implements Callable<Integer> {
                 pool.threads(),
                 runs,
                 warmup);
-        BenchRun.Variant vf = fused.result(Timing.of(f), profiled ? profile(fused) : List.of());
-        BenchRun.Variant vu = unfused.result(Timing.of(u), profiled ? profile(unfused) : List.of());
+        double[] profiledStepMs = new double[2];
+        BenchRun.Variant vf =
+                fused.result(Timing.of(f), profiled ? profile(fused, profiledStepMs, 0) : List.of());
+        BenchRun.Variant vu =
+                unfused.result(Timing.of(u), profiled ? profile(unfused, profiledStepMs, 1) : List.of());
         print(out, "fused", vf);
         print(out, "unfused", vu);
         String why = String.format(
@@ -412,9 +430,9 @@ final class BenchCommand implements Callable<Integer> {
                 vu.kernels() - vf.kernels());
         out.println(why);
         if (showProfile) {
-            printProfile(out, "fused", vf.medianMs(), vf.profile(), profile ? Integer.MAX_VALUE : 12, ceilings);
+            printProfile(out, "fused", profiledStepMs[0], vf.profile(), profile ? Integer.MAX_VALUE : 12, ceilings);
             if (profile) {
-                printProfile(out, "unfused", vu.medianMs(), vu.profile(), 12, ceilings);
+                printProfile(out, "unfused", profiledStepMs[1], vu.profile(), 12, ceilings);
             }
         }
         return new BenchRun(name, what, batch, pool.threads(), runs, fused.graph, vf, vu, why);
@@ -510,32 +528,39 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Time per kernel of one step: {@code runs} more runs with every kernel timed (nanosecond timers
-     * around each kernel), in plan order, load-time kernels left out.
+     * around each kernel), in plan order, load-time kernels left out. The mean wall time of those same
+     * runs goes to {@code stepMs[slot]}, so the kernels' share of the step is measured on one set of
+     * runs (the median of other runs can be shorter than these, timers and all).
      */
-    private List<BenchRun.KernelTime> profile(Compiled c) {
+    private List<BenchRun.KernelTime> profile(Compiled c, double[] stepMs, int slot) {
         c.ex.timeKernels(true);
         c.ex.resetTimes();
+        long wall = 0;
         for (int i = 0; i < runs; i++) {
-            c.ex.run();
+            wall += time(c.ex);
         }
+        stepMs[slot] = wall / 1e6 / runs;
         c.ex.timeKernels(false);
         return kernelTimes(c.plan, c.ex.kernelNanos(), runs);
     }
 
     /**
      * The {@code limit} kernels that take longest, with their rates and, given the ceilings, how
-     * close each came to its roof.
+     * close each came to its roof. {@code stepMs} is the mean wall time of the very runs the kernels
+     * were timed in, so the share inside kernels cannot pass 100%.
      */
     static void printProfile(
-            PrintWriter out, String name, double medianMs, List<BenchRun.KernelTime> profile, int limit, Ceilings c) {
+            PrintWriter out, String name, double stepMs, List<BenchRun.KernelTime> profile, int limit, Ceilings c) {
         double total = profile.stream().mapToDouble(BenchRun.KernelTime::ms).sum();
         out.printf(
                 Locale.ROOT,
-                "where the %s step's time goes (%.3f ms per step inside its %d kernels, %.1f%% of the median step):%n",
+                "where the %s step's time goes (%.3f ms per step inside its %d kernels, %.1f%% of the %.3f ms those"
+                        + " profiled steps took):%n",
                 name,
                 total,
                 profile.size(),
-                medianMs > 0 ? 100 * total / medianMs : 0);
+                stepMs > 0 ? 100 * total / stepMs : 0,
+                stepMs);
         out.printf(
                 Locale.ROOT,
                 "  %-44s %-12s %9s %6s %9s %8s %8s%s%n",

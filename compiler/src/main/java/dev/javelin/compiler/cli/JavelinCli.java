@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             IrCommand.class,
             CompileCommand.class,
             TrainCommand.class,
+            ModelsCommand.class,
             DemoCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
@@ -45,7 +46,16 @@ public final class JavelinCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter err = new PrintWriter(System.err, true);
+        try {
+            System.exit(run(args, new PrintWriter(System.out, true), err));
+        } catch (OutOfMemoryError e) {
+            // the checks that estimate memory up front missed a case: still one line, and the way out
+            err.println("javelin: out of memory (" + e.getMessage() + "; this JVM may use "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB): use a smaller --batch or model, or give"
+                    + " the JVM more with JAVA_OPTS=-Xmx...");
+            System.exit(EXIT_FAILURE);
+        }
     }
 
     /** Runs the CLI with the given streams and returns the exit status (for tests and embedding). */

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code javelin train}: trains a named model on synthetic data, a folder of .npy files, or MNIST. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model to train (see --list).")
+    @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model to train (javelin models lists them).")
     String model;
 
     @Option(
@@ -40,7 +40,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Training data (default: ${DEFAULT-VALUE}); DIR holds one .npy per model input.")
     String data;
 
-    @Option(names = "--init", paramLabel = "DIR", description = "Initial parameters: a .npy per parameter path.")
+    @Option(
+            names = "--init",
+            paramLabel = "DIR|FILE.safetensors",
+            description = "Start from a checkpoint (what --save writes, or a folder with a .npy per parameter path):"
+                    + " its parameters, optimizer state and step count.")
     Path init;
 
     @Option(names = "--steps", paramLabel = "N", description = "Number of steps (default 100 on synthetic data).")
@@ -49,14 +53,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Number of passes over the data (default 1).")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default 64; whole data set for DIR).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            description = "Batch size (default: the model's own; the whole data set for DIR).")
     Integer batch;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd, momentum, nesterov, adam or adamw.")
+    @Option(
+            names = "--optimizer",
+            description = "sgd, momentum, nesterov, adam or adamw (default: the model's own, see javelin models).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--lr", description = "Learning rate (default: the model's own, see javelin models).")
+    Double lr;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed for initialization and shuffling.")
     long seed;
@@ -99,7 +108,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Write a self-contained HTML report with the loss and accuracy curves.")
     Path html;
 
-    @Option(names = "--save", paramLabel = "DIR|FILE.safetensors", description = "Save parameters and optimizer state.")
+    @Option(
+            names = "--save",
+            paramLabel = "DIR|FILE.safetensors",
+            description = "Save parameters, optimizer state and step count: a new or empty folder, a checkpoint Javelin"
+                    + " wrote, or a .safetensors file (never replaces a file Javelin did not write).")
     Path save;
 
     @Option(names = "--mnist-cache", paramLabel = "DIR", description = "Where scripts/fetch-mnist put MNIST.")
@@ -119,28 +132,26 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null && epochs != null) {
             throw new CliException("give --steps or --epochs, not both");
         }
-        if (lr <= 0 || (batch != null && batch < 1) || (steps != null && steps < 0) || (epochs != null && epochs < 1)) {
-            throw new CliException("--lr must be > 0, --batch and --epochs >= 1, --steps >= 0");
-        }
+        checkOptions();
         PrintWriter out = spec.commandLine().getOut();
         Outputs.writable(lossCsv, "--loss-csv");
         Outputs.writable(plot, "--plot");
         Outputs.writable(html, "--html");
-        if (save != null && save.toString().endsWith(".safetensors")) {
-            Outputs.writable(save, "--save");
-        } else {
-            Outputs.writableFolder(save, "--save");
-        }
         TrainingModel m = Models.create(model);
-        Map<String, NdArray> initial = init == null ? null : Checkpoint.loadNpyFolder(init);
-        Data d = data();
+        TrainingModel.Defaults defaults = m.defaults();
+        optimizer = optimizer != null ? optimizer : defaults.optimizer();
+        lr = lr != null ? lr : defaults.lr();
+        Checkpoint.Contents initial = init == null ? null : readInit();
+        Data d = data(defaults);
         Backend chosen = Backends.choose(backend, device, out::println);
         backend = chosen.name();
         try (Backends.Closer closer = new Backends.Closer(chosen);
-                Trainer trainer = new Trainer(m, Models.optimizer(optimizer), seed, initial, chosen)) {
-            if (d.train() != null) {
-                checkColumns(trainer, d.train());
+                Trainer trainer = new Trainer(
+                        m, Models.optimizer(optimizer), seed, initial == null ? null : initial.tensors(), chosen)) {
+            if (initial != null) {
+                trainer.resumeAt(initialSteps(initial));
             }
+            checkBeforeTraining(trainer, d);
             try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv);
                     TensorBoardEvents tb = tensorboard == null ? null : new TensorBoardEvents(tensorboard)) {
                 chart = new TrainingChart();
@@ -150,7 +161,9 @@ final class TrainCommand implements Callable<Integer> {
                     out.println("TensorBoard scalars written to " + tb.file());
                 }
             }
-            save(trainer, out);
+            if (save != null) {
+                TrainChecks.save(save, trainer.state(), saveMetadata(trainer), ownFiles(), model, out);
+            }
             curves(out);
         }
         out.flush();
@@ -188,11 +201,79 @@ final class TrainCommand implements Callable<Integer> {
         return List.copyOf(summary);
     }
 
-    private void save(Trainer trainer, PrintWriter out) throws IOException {
-        if (save != null) {
-            Checkpoint.save(save, trainer.state());
-            out.println("saved " + trainer.state().size() + " tensors to " + save);
+    /** Every numeric option in its range, each error naming the option and the value given. */
+    private void checkOptions() {
+        if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
+            throw new CliException("--lr must be a finite number > 0, found " + lr);
         }
+        if (batch != null && batch < 1) {
+            throw new CliException("--batch must be >= 1, found " + batch);
+        }
+        if (steps != null && steps < 0) {
+            throw new CliException("--steps must be >= 0, found " + steps);
+        }
+        if (epochs != null && epochs < 1) {
+            throw new CliException("--epochs must be >= 1, found " + epochs);
+        }
+    }
+
+    /** The --init checkpoint, in any format --save writes, with every float value finite. */
+    private Checkpoint.Contents readInit() {
+        Checkpoint.Contents c = Checkpoint.read(init);
+        TrainChecks.checkFinite(c.tensors(), "checkpoint --init " + init);
+        return c;
+    }
+
+    private long initialSteps(Checkpoint.Contents c) {
+        String s = c.metadata().get(Checkpoint.STEPS);
+        if (s == null) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CliException("checkpoint --init " + init + ": its metadata " + Checkpoint.STEPS + " is '" + s
+                + "', expected a step count >= 0");
+    }
+
+    /**
+     * Everything that can refuse the run, before the first step: the data against the model, finite
+     * values, memory for the batch, and every way the --save target could be refused.
+     */
+    private void checkBeforeTraining(Trainer trainer, Data d) {
+        if (d.train() != null) {
+            checkColumns(trainer, d.train());
+            TrainChecks.checkFinite(d.train(), "data " + data);
+        }
+        TrainChecks.checkMemory(
+                trainer.trainGraph(), trainer.batchInputs(), d.batch(), backend.equals("interpreter"));
+        if (save != null) {
+            try {
+                dev.javelin.dsl.checkpoint.SaveTarget.check(save, Checkpoint.types(trainer.state()), ownFiles());
+            } catch (dev.javelin.dsl.checkpoint.CheckpointException e) {
+                throw new CliException("--save " + save + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The files this run writes itself, which may sit in the --save folder. */
+    private java.util.Set<Path> ownFiles() {
+        java.util.Set<Path> own = new java.util.HashSet<>();
+        for (Path p : new Path[] {lossCsv, plot, html, tensorboard}) {
+            if (p != null) {
+                own.add(p);
+            }
+        }
+        return own;
+    }
+
+    private Map<String, String> saveMetadata(Trainer trainer) {
+        return Map.of(Checkpoint.STEPS, Long.toString(trainer.steps()), "javelin.model", model);
     }
 
     /** The data must hold a column of the right type for every input of the model. */
@@ -219,13 +300,13 @@ final class TrainCommand implements Callable<Integer> {
     /** Training and test data, with how many steps to run. */
     record Data(Dataset train, Dataset test, int batch, boolean shuffle, long totalSteps, TrainingModel synthetic) {}
 
-    private Data data() {
+    private Data data(TrainingModel.Defaults defaults) {
         if (data.equals("synthetic")) {
             if (epochs != null) {
                 throw new CliException("--epochs needs a data set (synthetic data has no epochs); use --steps N");
             }
             long n = steps != null ? steps : 100;
-            return new Data(null, null, batch == null ? 64 : batch, false, n, Models.create(model));
+            return new Data(null, null, batch == null ? defaults.batch() : batch, false, n, Models.create(model));
         }
         Dataset train;
         Dataset test = null;
@@ -236,7 +317,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             train = NpyFolderDataset.load(Path.of(data));
         }
-        int b = batch != null ? batch : data.equals("mnist") ? 64 : train.size();
+        int b = batch != null ? batch : data.equals("mnist") ? defaults.batch() : train.size();
         boolean fullBatch = b >= train.size();
         int perEpoch = Math.max(1, fullBatch ? 1 : train.size() / b);
         long n = steps != null ? steps : (long) (epochs != null ? epochs : 1) * perEpoch;
@@ -283,7 +364,8 @@ final class TrainCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             if (d.synthetic() != null) {
                 for (long s = 0; s < d.totalSteps(); s++) {
-                    step(s, d.synthetic().syntheticBatch(d.batch(), seed * 1_000_003L + s));
+                    // seeded by the step's number since the start, so a resumed run continues the same stream
+                    step(s, d.synthetic().syntheticBatch(d.batch(), seed * 1_000_003L + trainer.steps()));
                 }
             } else {
                 runEpochs();
@@ -320,30 +402,36 @@ final class TrainCommand implements Callable<Integer> {
                         }
                     }
                     if (d.test() != null && whole && s < d.totalSteps()) {
-                        out.printf(Locale.ROOT, "epoch %d: %s%n", epoch + 1, accuracy(d.test(), s));
+                        out.printf(Locale.ROOT, "epoch %d: %s%n", epoch + 1, accuracy(d.test(), trainer.steps()));
                     }
                 }
             }
             if (d.test() != null) {
-                String last = "final " + accuracy(d.test(), s);
+                String last = "final " + accuracy(d.test(), trainer.steps());
                 out.println(last);
                 summary.add(last);
             }
         }
 
+        /**
+         * Runs the {@code s}-th step of this run (from 0). Steps are numbered from 1 in every output,
+         * counting the steps of the checkpoint a run resumed from.
+         */
         private void step(long s, Map<String, NdArray> batch) throws IOException {
             double loss = trainer.step(batch, lr);
+            long number = trainer.steps();
             if (csv != null) {
-                csv.write(s + "," + loss + "\n");
+                csv.write(number + "," + loss + "\n");
             }
             if (tb != null) {
-                tb.scalar("loss", s, loss);
+                tb.scalar("loss", number, loss);
             }
             if (Double.isFinite(loss)) {
-                chart.loss(s, loss);
+                chart.loss(number, loss);
             }
             if (!Double.isFinite(loss)) {
-                throw new CliException("the loss became " + loss + " at step " + s + "; try a smaller --lr");
+                throw new CliException("the loss became " + loss + " at step " + number + " (the data and the initial"
+                        + " parameters are finite, so the training diverged); try a smaller --lr than " + lr);
             }
             progress.update(s + 1, String.format(Locale.ROOT, "loss %.6g", loss));
         }

@@ -11,12 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Saves that either complete or change nothing: content goes to a hidden temporary sibling, is
  * forced to the disk, and then replaces the target by a rename. A crash or an exception mid-save
- * leaves the previous checkpoint as it was (plus, at worst, a hidden temporary file).
+ * leaves the previous checkpoint as it was (plus, at worst, a hidden temporary file, which the next
+ * save of the same target deletes once the process that wrote it is gone).
  */
 final class AtomicFiles {
     private AtomicFiles() {}
@@ -26,60 +29,35 @@ final class AtomicFiles {
         void write(WritableByteChannel out) throws IOException;
     }
 
-    /** Fills a fresh, empty folder. */
-    interface FolderWriter {
-        void write(Path dir) throws IOException;
+    /**
+     * Called between the steps of a save with the step's name; a test sets it to halt the JVM there,
+     * which is what a crash or a kill at that instant does.
+     */
+    static volatile java.util.function.Consumer<String> stepHook = step -> {};
+
+    static void step(String name) {
+        stepHook.accept(name);
     }
 
     static void writeFile(Path file, Writer writer) {
         Path parent = parent(file);
         Path tmp = null;
         try {
+            removeDeadTemporaries(parent, file.getFileName().toString());
             tmp = sibling(parent, file, "saving");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 writer.write(ch);
                 ch.force(true);
             }
+            step("temporary written");
             move(tmp, file);
+            forceFolder(parent);
+            step("renamed");
             tmp = null;
         } catch (IOException e) {
             throw new CheckpointException("cannot save " + file + " (nothing was changed): " + e, e);
         } finally {
             deleteQuietly(tmp);
-        }
-    }
-
-    /**
-     * Replaces folder {@code dir} (if it exists) with one filled by {@code writer}. The old folder is
-     * moved aside before the new one is renamed into place and deleted after, and moved back if the
-     * rename fails.
-     */
-    static void replaceFolder(Path dir, FolderWriter writer) {
-        Path parent = parent(dir);
-        Path tmp = null;
-        Path old = null;
-        try {
-            tmp = Files.createDirectory(sibling(parent, dir, "saving"));
-            writer.write(tmp);
-            if (Files.exists(dir)) {
-                old = sibling(parent, dir, "old");
-                move(dir, old);
-                try {
-                    move(tmp, dir);
-                } catch (IOException e) {
-                    move(old, dir);
-                    old = null;
-                    throw e;
-                }
-            } else {
-                move(tmp, dir);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new CheckpointException("cannot save " + dir + " (nothing was changed): " + e, e);
-        } finally {
-            deleteQuietly(tmp);
-            deleteQuietly(old);
         }
     }
 
@@ -95,11 +73,49 @@ final class AtomicFiles {
     }
 
     /**
-     * A fresh hidden name beside {@code target}. Not {@code Files.createTemp*}: those make files only
-     * their owner may read, and a checkpoint should get the permissions any other new file gets.
+     * A fresh hidden name beside {@code target}, tagged with this process's id so that a later save
+     * can tell a dead process's leftover from a temporary another live process is writing. Not
+     * {@code Files.createTemp*}: those make files only their owner may read, and a checkpoint should
+     * get the permissions any other new file gets.
      */
     static Path sibling(Path parent, Path target, String purpose) {
-        return parent.resolve("." + target.getFileName() + "." + purpose + "-" + UUID.randomUUID());
+        return parent.resolve("." + target.getFileName() + "." + purpose + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID());
+    }
+
+    /** Whether {@code p} is a temporary of a save of {@code target} by a process that no longer runs. */
+    static boolean isDeadTemporary(Path p, String target) {
+        Matcher m = TEMPORARY.matcher(p.getFileName().toString());
+        if (!m.matches() || !m.group(1).equals(target)) {
+            return false;
+        }
+        long pid = Long.parseLong(m.group(2));
+        return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    }
+
+    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.saving-(\\d{1,19})-[0-9a-f-]{36}");
+
+    /** Deletes the temporaries that crashed saves of {@code target} left in {@code parent}. */
+    static void removeDeadTemporaries(Path parent, String target) throws IOException {
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.toList()) {
+                if (isDeadTemporary(p, target)) {
+                    deleteQuietly(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Forces a folder's entries (a rename, a new file) to the disk, where the platform allows opening
+     * a folder; without it a power loss could undo a rename that already returned.
+     */
+    static void forceFolder(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows cannot open a folder as a channel; its renames are durable when they return
+        }
     }
 
     private static Path parent(Path p) {

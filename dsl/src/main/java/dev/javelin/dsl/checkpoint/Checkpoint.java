@@ -1,7 +1,5 @@
 package dev.javelin.dsl.checkpoint;
 
-import dev.javelin.ir.npy.Npy;
-import dev.javelin.ir.npy.NpyException;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
@@ -14,70 +12,119 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Saves and loads named tensors: parameters by their path ({@code encoder.fc1.weight}) and
- * optimizer state by whatever names the optimizer gives it ({@code adam.m.fc1.weight}); this
- * class only stores names. Two formats:
+ * optimizer state by whatever names the optimizer gives it ({@code adam.m.fc1.weight}), with string
+ * metadata beside them (the trainer's step count). Two formats, both written crash-safely:
  *
  * <ul>
- *   <li>a folder of {@code .npy} files, one per tensor, named by the tensor ({@code
- *       encoder.fc1.weight.npy}): readable by NumPy and by eye, but bf16 has no {@code .npy} dtype;
+ *   <li>a checkpoint folder ({@link CheckpointFolder}): a manifest naming a sub-folder of plain
+ *       {@code .npy} files, one per tensor, readable by NumPy and by eye; bf16 has no {@code .npy}
+ *       dtype;
  *   <li>one {@code .safetensors} file (see {@link Safetensors}): every dtype, and the format other
- *       frameworks load.
+ *       frameworks load; replaced by one atomic rename.
  * </ul>
  *
- * Every save is atomic: it completes, or the previous checkpoint stays as it was.
+ * Loading also accepts a plain folder of {@code .npy} files (made by hand or by NumPy). A save never
+ * removes or replaces a file Javelin did not write: {@link SaveTarget} states the rules.
  */
 public final class Checkpoint {
     /** File-name-safe names: no separators, and no leading dot, so no tensor becomes a hidden or special file. */
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]*");
 
+    /** The metadata key under which a trainer records how many steps produced the checkpoint. */
+    public static final String STEPS = "javelin.steps";
+
+    /** The metadata key every checkpoint Javelin writes carries, with the value {@code checkpoint}. */
+    public static final String WRITER = "javelin";
+
     private Checkpoint() {}
 
-    /**
-     * Saves to {@code path}: one safetensors file if its name ends in {@code .safetensors}, else a
-     * folder of {@code .npy} files.
-     */
-    public static void save(Path path, Map<String, NdArray> tensors) {
-        if (path.getFileName().toString().endsWith(".safetensors")) {
-            saveSafetensors(path, tensors, Map.of());
-        } else {
-            saveNpyFolder(path, tensors);
+    /** What a checkpoint holds: its tensors by name, and its metadata. */
+    public record Contents(SortedMap<String, NdArray> tensors, SortedMap<String, String> metadata) {
+        public Contents(Map<String, NdArray> tensors, Map<String, String> metadata) {
+            this(
+                    Collections.unmodifiableSortedMap(new TreeMap<>(tensors)),
+                    Collections.unmodifiableSortedMap(new TreeMap<>(metadata)));
         }
     }
 
-    /** Loads what {@link #save} wrote: a folder of {@code .npy} files or a {@code .safetensors} file. */
-    public static SortedMap<String, NdArray> load(Path path) {
+    /** Whether {@code path} names a single-file checkpoint (by its {@code .safetensors} name) rather than a folder. */
+    public static boolean isFile(Path path) {
+        return path.getFileName() != null && path.getFileName().toString().endsWith(".safetensors");
+    }
+
+    /** Saves {@code tensors} with no metadata of the caller's; see {@link #save(Path, Map, Map)}. */
+    public static void save(Path path, Map<String, NdArray> tensors) {
+        save(path, tensors, Map.of());
+    }
+
+    /**
+     * Saves to {@code path}: one safetensors file if its name ends in {@code .safetensors}, else a
+     * checkpoint folder. The target must pass {@link SaveTarget#check}; the previous checkpoint there
+     * is replaced crash-safely.
+     */
+    public static void save(Path path, Map<String, NdArray> tensors, Map<String, String> metadata) {
+        save(path, tensors, metadata, Set.of());
+    }
+
+    /**
+     * As {@link #save(Path, Map, Map)}, where {@code ownFiles} are files the caller wrote into a new
+     * target folder itself (a loss CSV beside the checkpoint), which do not make the folder foreign.
+     */
+    public static void save(Path path, Map<String, NdArray> tensors, Map<String, String> metadata, Set<Path> ownFiles) {
+        SaveTarget.check(path, types(tensors), ownFiles);
+        Map<String, String> md = new TreeMap<>(metadata);
+        md.put(WRITER, "checkpoint");
+        if (isFile(path)) {
+            Safetensors.write(path, tensors, md);
+        } else {
+            CheckpointFolder.save(path, tensors, md);
+        }
+    }
+
+    /**
+     * Reads any checkpoint {@link #save} writes (a {@code .safetensors} file or a checkpoint folder)
+     * and plain folders of {@code .npy} files.
+     */
+    public static Contents read(Path path) {
         if (Files.isDirectory(path)) {
-            return loadNpyFolder(path);
+            if (CheckpointFolder.isCheckpoint(path)) {
+                return CheckpointFolder.read(path);
+            }
+            return new Contents(loadNpyFolder(path), Map.of());
         }
         if (!Files.exists(path)) {
             throw new CheckpointException("checkpoint " + path + " does not exist");
         }
-        return loadSafetensors(path);
+        Safetensors.Contents c = Safetensors.read(path);
+        return new Contents(c.tensors(), c.metadata());
     }
 
-    public static void saveSafetensors(Path file, Map<String, NdArray> tensors, Map<String, String> metadata) {
-        Safetensors.write(file, tensors, metadata);
+    /** The types of {@code tensors}, by name. */
+    public static SortedMap<String, TensorType> types(Map<String, NdArray> tensors) {
+        SortedMap<String, TensorType> types = new TreeMap<>();
+        tensors.forEach((k, v) -> types.put(k, v.type()));
+        return types;
     }
 
-    public static SortedMap<String, NdArray> loadSafetensors(Path file) {
-        return Safetensors.read(file).tensors();
+    /** The tensors of {@link #read}. */
+    public static SortedMap<String, NdArray> load(Path path) {
+        return read(path).tensors();
     }
 
     /**
-     * Saves each tensor as {@code dir/NAME.npy}, replacing the folder as a whole so that no tensor of
-     * an older checkpoint lingers. To protect other files, it refuses a folder that holds anything
-     * but {@code .npy} files.
+     * Refuses tensors a checkpoint folder cannot hold as one {@code .npy} file each: names that are not
+     * file names (or collide on case-insensitive file systems) and bf16 tensors.
      */
-    public static void saveNpyFolder(Path dir, Map<String, NdArray> tensors) {
+    static void checkFolderNames(Path dir, Map<String, TensorType> tensors) {
         Map<String, String> lowerCase = new HashMap<>();
-        for (Map.Entry<String, NdArray> e : new TreeMap<>(tensors).entrySet()) {
+        for (Map.Entry<String, TensorType> e : new TreeMap<>(tensors).entrySet()) {
             String name = e.getKey();
             if (!FILE_NAME.matcher(name).matches()) {
                 throw new CheckpointException("tensor name '" + name + "' cannot be a file name in " + dir + ": use"
@@ -89,34 +136,9 @@ public final class Checkpoint {
                         + " files would collide on case-insensitive file systems; save a .safetensors file instead");
             }
             if (e.getValue().dtype() == DType.BF16) {
-                throw new CheckpointException(
-                        "tensor '" + name + "' is " + e.getValue().type() + ", and .npy has no bf16"
-                                + " dtype; save a .safetensors file, or cast it to f32");
+                throw new CheckpointException("tensor '" + name + "' is " + e.getValue() + ", and .npy has no bf16"
+                        + " dtype; save a .safetensors file, or cast it to f32");
             }
-        }
-        if (Files.exists(dir)) {
-            checkOnlyNpy(dir);
-        }
-        AtomicFiles.replaceFolder(dir, tmp -> {
-            for (Map.Entry<String, NdArray> e : tensors.entrySet()) {
-                AtomicFiles.writeBytes(tmp.resolve(e.getKey() + ".npy"), Npy.toBytes(e.getValue()));
-            }
-        });
-    }
-
-    private static void checkOnlyNpy(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new CheckpointException("cannot save a checkpoint folder at " + dir + ": a file is there");
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.sorted().toList()) {
-                if (!p.getFileName().toString().endsWith(".npy") || !Files.isRegularFile(p)) {
-                    throw new CheckpointException("cannot replace checkpoint folder " + dir + ": it holds " + p
-                            + ", which is not a .npy file of a checkpoint; move it away or save elsewhere");
-                }
-            }
-        } catch (IOException e) {
-            throw new CheckpointException("cannot list " + dir + ": " + e, e);
         }
     }
 
@@ -126,20 +148,11 @@ public final class Checkpoint {
             throw new CheckpointException(
                     "checkpoint folder " + dir + (Files.exists(dir) ? " is a file, not a folder" : " does not exist"));
         }
-        SortedMap<String, NdArray> out = new TreeMap<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.sorted().toList()) {
-                String n = p.getFileName().toString();
-                if (n.endsWith(".npy") && !n.startsWith(".") && Files.isRegularFile(p)) {
-                    out.put(n.substring(0, n.length() - 4), Npy.read(p));
-                }
-            }
-        } catch (NpyException e) {
-            throw new CheckpointException(e.getMessage(), e);
+        try {
+            return Collections.unmodifiableSortedMap(CheckpointFolder.loadFolder(dir));
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint folder " + dir + ": " + e, e);
         }
-        return Collections.unmodifiableSortedMap(out);
     }
 
     /**

@@ -91,28 +91,39 @@ public final class Safetensors {
     }
 
     public static Contents read(Path file) {
+        return withFile(file, src -> read(src, file.toString()));
+    }
+
+    /** The {@code __metadata__} of a file, read from its header alone (the tensors are not read). */
+    public static SortedMap<String, String> metadata(Path file) {
+        return withFile(file, src -> header(src, file.toString()).header().metadata());
+    }
+
+    private interface Reading<T> {
+        T read(Source src) throws IOException;
+    }
+
+    private static <T> T withFile(Path file, Reading<T> reading) {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(
                     "checkpoint file " + file + (Files.exists(file) ? " is a folder, not a file" : " does not exist"));
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(
-                    new Source() {
-                        @Override
-                        public long size() throws IOException {
-                            return ch.size();
-                        }
+            return reading.read(new Source() {
+                @Override
+                public long size() throws IOException {
+                    return ch.size();
+                }
 
-                        @Override
-                        public void read(long offset, ByteBuffer dst) throws IOException {
-                            while (dst.hasRemaining()) {
-                                if (ch.read(dst, offset + dst.position()) < 0) {
-                                    throw new IOException(file + " ended early; did it change while being read?");
-                                }
-                            }
+                @Override
+                public void read(long offset, ByteBuffer dst) throws IOException {
+                    while (dst.hasRemaining()) {
+                        if (ch.read(dst, offset + dst.position()) < 0) {
+                            throw new IOException(file + " ended early; did it change while being read?");
                         }
-                    },
-                    file.toString());
+                    }
+                }
+            });
         } catch (IOException e) {
             throw new CheckpointException("cannot read checkpoint " + file + ": " + e, e);
         }
@@ -120,45 +131,52 @@ public final class Safetensors {
 
     private static Contents read(Source src, String source) {
         try {
-            long size = src.size();
-            if (size < 8) {
-                throw new CheckpointException(source + ": not a safetensors file (" + size
-                        + " bytes, shorter than the 8-byte header length)");
-            }
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            src.read(0, lengthBytes);
-            long n = lengthBytes.getLong(0);
-            if (n < 0 || n > size - 8) {
-                throw new CheckpointException(source + ": the safetensors header length says "
-                        + Long.toUnsignedString(n) + " bytes, but the file has only " + (size - 8)
-                        + " after the 8-byte length (is this a safetensors file?)");
-            }
-            if (n > MAX_HEADER) {
-                throw new CheckpointException(source + ": the safetensors header length says " + n
-                        + " bytes; headers over " + MAX_HEADER + " bytes are not plausible");
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
-            src.read(8, headerBytes);
-            String json;
-            try {
-                json = StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(headerBytes.flip())
-                        .toString();
-            } catch (CharacterCodingException e) {
-                throw new CheckpointException(source + ": the safetensors header is not valid UTF-8", e);
-            }
-            SafetensorsHeader h = SafetensorsHeader.parse(json, size - 8 - n, source);
+            Parsed p = header(src, source);
             Map<String, NdArray> tensors = new LinkedHashMap<>();
-            for (Entry t : h.entries()) {
-                tensors.put(t.name(), decode(src, 8 + n, t));
+            for (Entry t : p.header().entries()) {
+                tensors.put(t.name(), decode(src, p.dataStart(), t));
             }
-            return new Contents(new TreeMap<>(tensors), h.metadata());
+            return new Contents(new TreeMap<>(tensors), p.header().metadata());
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + source + ": " + e, e);
         }
+    }
+
+    /** A parsed header and where the data after it starts. */
+    private record Parsed(SafetensorsHeader header, long dataStart) {}
+
+    private static Parsed header(Source src, String source) throws IOException {
+        long size = src.size();
+        if (size < 8) {
+            throw new CheckpointException(
+                    source + ": not a safetensors file (" + size + " bytes, shorter than the 8-byte header length)");
+        }
+        ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        src.read(0, lengthBytes);
+        long n = lengthBytes.getLong(0);
+        if (n < 0 || n > size - 8) {
+            throw new CheckpointException(source + ": the safetensors header length says " + Long.toUnsignedString(n)
+                    + " bytes, but the file has only " + (size - 8)
+                    + " after the 8-byte length (is this a safetensors file?)");
+        }
+        if (n > MAX_HEADER) {
+            throw new CheckpointException(source + ": the safetensors header length says " + n
+                    + " bytes; headers over " + MAX_HEADER + " bytes are not plausible");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
+        src.read(8, headerBytes);
+        String json;
+        try {
+            json = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(headerBytes.flip())
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(source + ": the safetensors header is not valid UTF-8", e);
+        }
+        return new Parsed(SafetensorsHeader.parse(json, size - 8 - n, source), 8 + n);
     }
 
     /** Decodes one tensor chunk by chunk, so a large tensor is never held twice in memory. */

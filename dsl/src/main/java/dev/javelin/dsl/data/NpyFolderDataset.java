@@ -58,6 +58,11 @@ public final class NpyFolderDataset {
                     .append(')'));
             throw new DataException(b.toString());
         }
+        if (first == 0) {
+            Map.Entry<String, NdArray> e = columns.entrySet().iterator().next();
+            throw new DataException("data folder " + dir + " holds 0 examples (" + e.getKey() + ".npy is "
+                    + e.getValue().type() + "); training needs at least one");
+        }
         return new ArrayDataset(columns);
     }
 

@@ -145,8 +145,20 @@ public final class Trainer implements AutoCloseable {
         return right;
     }
 
+    /** The steps taken, counting those of the checkpoint this trainer resumed from. */
     public long steps() {
         return steps;
+    }
+
+    /**
+     * Continues the step count of a checkpoint that was saved after {@code steps} steps, so that
+     * optimizers that count steps (Adam's bias correction) resume where they stopped.
+     */
+    public void resumeAt(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("a step count is >= 0, found " + steps);
+        }
+        this.steps = steps;
     }
 
     /** Runs one training step on {@code batch} (the model's inputs by name) and returns its loss. */

@@ -16,6 +16,26 @@ public interface TrainingModel {
     /** Records the model into {@code net}. */
     Traced trace(Net net);
 
+    /** One line that says what the model is, for {@code javelin models}. */
+    default String description() {
+        return "";
+    }
+
+    /** The optimizer, learning rate and batch size the model trains well with, used where a run names none. */
+    default Defaults defaults() {
+        return new Defaults("sgd", 0.01, 64);
+    }
+
+    /** Training settings that suit a model. */
+    record Defaults(String optimizer, double lr, int batch) {
+        public Defaults {
+            if (!(lr > 0) || batch < 1) {
+                throw new IllegalArgumentException("defaults need lr > 0 and batch >= 1, found lr " + lr + ", batch "
+                        + batch);
+            }
+        }
+    }
+
     /** A seeded batch of made-up inputs of the right shapes and ranges ({@code --data synthetic}). */
     java.util.Map<String, dev.javelin.ir.value.NdArray> syntheticBatch(int batch, long seed);
 

@@ -1,5 +1,6 @@
 package dev.javelin.dsl.checkpoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,15 +36,18 @@ class CheckpointTest {
     }
 
     @Test
-    void npyFolderRoundTripsWithAFilePerTensor() throws IOException {
+    void folderRoundTripsWithAFilePerTensorAndItsMetadata() throws IOException {
         Path ckpt = dir.resolve("step-12");
-        Checkpoint.save(ckpt, state());
-        assertEquals(state(), Checkpoint.load(ckpt));
+        Checkpoint.save(ckpt, state(), Map.of(Checkpoint.STEPS, "12"));
+        Checkpoint.Contents c = Checkpoint.read(ckpt);
+        assertEquals(state(), c.tensors());
+        assertEquals("12", c.metadata().get(Checkpoint.STEPS));
+        assertEquals(List.of(".lock", "javelin-checkpoint.json", "tensors.1"), list(ckpt));
         assertEquals(
                 NdArray.of(DType.F32, new long[] {2, 3}, 1, 2, 3, 4, 5, 6),
-                Npy.read(ckpt.resolve("encoder.fc1.weight.npy")),
+                Npy.read(ckpt.resolve("tensors.1/encoder.fc1.weight.npy")),
                 "each file is a plain .npy that NumPy reads");
-        assertEquals(state().size(), list(ckpt).size());
+        assertEquals(state().size(), list(ckpt.resolve("tensors.1")).size());
     }
 
     @Test
@@ -51,34 +55,32 @@ class CheckpointTest {
         Path ckpt = dir.resolve("model.safetensors");
         Map<String, NdArray> all = new TreeMap<>(state());
         all.put("bf16", SafetensorsTest.everyDtype().get("bf16"));
-        Checkpoint.save(ckpt, all);
+        Checkpoint.save(ckpt, all, Map.of(Checkpoint.STEPS, "7"));
         assertTrue(Files.isRegularFile(ckpt));
         assertEquals(all, Checkpoint.load(ckpt));
+        assertEquals("7", Checkpoint.read(ckpt).metadata().get(Checkpoint.STEPS));
+    }
+
+    @Test
+    void loadsAPlainFolderOfNpyFiles() throws IOException {
+        Path plain = Files.createDirectory(dir.resolve("numpy"));
+        Npy.write(plain.resolve("w.npy"), NdArray.zeros(DType.F32, 2));
+        assertEquals(Map.of("w", NdArray.zeros(DType.F32, 2)), Checkpoint.load(plain));
     }
 
     @Test
     void savingAFolderAgainReplacesItWhole() throws IOException {
         Path ckpt = dir.resolve("latest");
-        Checkpoint.saveNpyFolder(ckpt, state());
+        Checkpoint.save(ckpt, state());
         Map<String, NdArray> smaller = Map.of("w", NdArray.zeros(DType.F64, 2));
-        Checkpoint.saveNpyFolder(ckpt, smaller);
-        assertEquals(smaller, Checkpoint.loadNpyFolder(ckpt), "no tensor of the older checkpoint lingers");
-        assertEquals(List.of("latest"), list(dir), "no temporary or old folder is left behind");
+        Checkpoint.save(ckpt, smaller);
+        assertEquals(smaller, Checkpoint.load(ckpt), "no tensor of the older checkpoint lingers");
+        assertEquals(List.of(".lock", "javelin-checkpoint.json", "tensors.2"), list(ckpt), "the old tensors are gone");
+        assertEquals(List.of("latest"), list(dir), "no temporary is left behind");
     }
 
     @Test
     void aFailedSaveLeavesThePreviousCheckpointIntact() throws IOException {
-        Path ckpt = dir.resolve("latest");
-        Checkpoint.saveNpyFolder(ckpt, state());
-        CheckpointException e = assertThrows(
-                CheckpointException.class,
-                () -> AtomicFiles.replaceFolder(ckpt, tmp -> {
-                    AtomicFiles.writeBytes(tmp.resolve("half.npy"), new byte[] {1});
-                    throw new IOException("disk full");
-                }));
-        assertEquals("cannot save " + ckpt + " (nothing was changed): java.io.IOException: disk full", e.getMessage());
-        assertEquals(state(), Checkpoint.loadNpyFolder(ckpt));
-
         Path file = dir.resolve("model.safetensors");
         Checkpoint.save(file, state());
         assertThrows(
@@ -88,7 +90,7 @@ class CheckpointTest {
                     throw new IOException("disk full");
                 }));
         assertEquals(state(), Checkpoint.load(file));
-        assertEquals(List.of("latest", "model.safetensors"), list(dir), "temporaries are cleaned up");
+        assertEquals(List.of("model.safetensors"), list(dir), "temporaries are cleaned up");
     }
 
     @Test
@@ -96,23 +98,21 @@ class CheckpointTest {
         Path ckpt = dir.resolve("c");
         assertEquals(
                 "tensor 'bf16' is bf16[3], and .npy has no bf16 dtype; save a .safetensors file, or cast it to f32",
-                assertThrows(
-                                CheckpointException.class,
-                                () -> Checkpoint.saveNpyFolder(ckpt, SafetensorsTest.everyDtype()))
+                assertThrows(CheckpointException.class, () -> Checkpoint.save(ckpt, SafetensorsTest.everyDtype()))
                         .getMessage());
         assertEquals(
                 "tensor name 'enc/fc1' cannot be a file name in " + ckpt + ": use letters, digits, '_', '-' and '.',"
                         + " not starting with '.' (or save a .safetensors file)",
                 assertThrows(
                                 CheckpointException.class,
-                                () -> Checkpoint.saveNpyFolder(ckpt, Map.of("enc/fc1", NdArray.zeros(DType.F32, 1))))
+                                () -> Checkpoint.save(ckpt, Map.of("enc/fc1", NdArray.zeros(DType.F32, 1))))
                         .getMessage());
         assertEquals(
                 "tensors 'W' and 'w' differ only in case, so their files would collide on case-insensitive file"
                         + " systems; save a .safetensors file instead",
                 assertThrows(
                                 CheckpointException.class,
-                                () -> Checkpoint.saveNpyFolder(
+                                () -> Checkpoint.save(
                                         ckpt,
                                         Map.of("w", NdArray.zeros(DType.F32, 1), "W", NdArray.zeros(DType.F32, 1))))
                         .getMessage());
@@ -120,15 +120,64 @@ class CheckpointTest {
     }
 
     @Test
-    void refusesToReplaceAFolderThatHoldsOtherFiles() throws IOException {
-        Path ckpt = Files.createDirectory(dir.resolve("work"));
-        Files.writeString(ckpt.resolve("notes.txt"), "precious");
+    void neverReplacesAFolderOfDataItDidNotWrite() throws IOException {
+        Path data = Files.createDirectory(dir.resolve("digits"));
+        Npy.write(data.resolve("image.npy"), NdArray.zeros(DType.F32, 4, 3));
+        Files.writeString(data.resolve("notes.txt"), "precious");
+        byte[] image = Files.readAllBytes(data.resolve("image.npy"));
         assertEquals(
-                "cannot replace checkpoint folder " + ckpt + ": it holds " + ckpt.resolve("notes.txt")
-                        + ", which is not" + " a .npy file of a checkpoint; move it away or save elsewhere",
-                assertThrows(CheckpointException.class, () -> Checkpoint.saveNpyFolder(ckpt, state()))
+                "cannot save checkpoint folder " + data + ": it holds image.npy, notes.txt, and is not a checkpoint"
+                        + " Javelin wrote (no javelin-checkpoint.json); a save only goes into a new or empty folder or a"
+                        + " Javelin checkpoint, so that no file of yours is ever replaced: name a new folder",
+                assertThrows(CheckpointException.class, () -> Checkpoint.save(data, state()))
                         .getMessage());
-        assertEquals("precious", Files.readString(ckpt.resolve("notes.txt")));
+        assertArrayEquals(image, Files.readAllBytes(data.resolve("image.npy")));
+        assertEquals("precious", Files.readString(data.resolve("notes.txt")));
+        assertEquals(List.of("image.npy", "notes.txt"), list(data));
+    }
+
+    @Test
+    void leavesOtherFilesInACheckpointFolderAlone() throws IOException {
+        Path ckpt = dir.resolve("run");
+        Path csv = ckpt.resolve("loss.csv");
+        Files.createDirectories(ckpt);
+        Files.writeString(csv, "1,0.5\n");
+        Checkpoint.save(ckpt, state(), Map.of(), java.util.Set.of(csv));
+        Checkpoint.save(ckpt, state());
+        assertEquals("1,0.5\n", Files.readString(csv));
+        assertEquals(state(), Checkpoint.load(ckpt));
+    }
+
+    @Test
+    void neverReplacesASafetensorsFileItDidNotWrite() throws IOException {
+        Path foreign = dir.resolve("hf.safetensors");
+        Files.write(foreign, Safetensors.toBytes(state(), Map.of("format", "pt")));
+        byte[] before = Files.readAllBytes(foreign);
+        assertEquals(
+                "cannot save checkpoint " + foreign + ": a file is there that Javelin did not write (it has no"
+                        + " \"javelin\" metadata), and a save never replaces such a file; move it away or save elsewhere",
+                assertThrows(CheckpointException.class, () -> Checkpoint.save(foreign, state()))
+                        .getMessage());
+        assertArrayEquals(before, Files.readAllBytes(foreign));
+        Path junk = dir.resolve("junk.safetensors");
+        Files.writeString(junk, "not a checkpoint at all");
+        assertThrows(CheckpointException.class, () -> Checkpoint.save(junk, state()));
+        assertEquals("not a checkpoint at all", Files.readString(junk));
+    }
+
+    @Test
+    void refusesAFileWhereAFolderGoesAndTheOtherWayRound() throws IOException {
+        Path file = Files.writeString(dir.resolve("ckpt"), "mine");
+        assertEquals(
+                "cannot save checkpoint folder " + file + ": a file is there (a name ending in .safetensors saves one"
+                        + " file)",
+                assertThrows(CheckpointException.class, () -> Checkpoint.save(file, state()))
+                        .getMessage());
+        Path folder = Files.createDirectory(dir.resolve("x.safetensors"));
+        assertTrue(assertThrows(CheckpointException.class, () -> Checkpoint.save(folder, state()))
+                .getMessage()
+                .startsWith("cannot save checkpoint " + folder + ": it is a folder"));
+        assertEquals("mine", Files.readString(file));
     }
 
     @Test
