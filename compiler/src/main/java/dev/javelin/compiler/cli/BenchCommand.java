@@ -414,10 +414,8 @@ final class BenchCommand implements Callable<Integer> {
                 runs,
                 warmup);
         double[] profiledStepMs = new double[2];
-        BenchRun.Variant vf =
-                fused.result(Timing.of(f), profiled ? profile(fused, profiledStepMs, 0) : List.of());
-        BenchRun.Variant vu =
-                unfused.result(Timing.of(u), profiled ? profile(unfused, profiledStepMs, 1) : List.of());
+        BenchRun.Variant vf = fused.result(Timing.of(f), profiled ? profile(fused, profiledStepMs, 0) : List.of());
+        BenchRun.Variant vu = unfused.result(Timing.of(u), profiled ? profile(unfused, profiledStepMs, 1) : List.of());
         print(out, "fused", vf);
         print(out, "unfused", vu);
         String why = String.format(

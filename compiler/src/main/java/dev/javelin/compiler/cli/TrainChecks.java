@@ -36,7 +36,8 @@ final class TrainChecks {
         }
         double values = 0;
         for (Node n : step.nodes()) {
-            values += elements(n.type(), batch) * (interpreter ? 8 : n.type().dtype().byteSize());
+            values += elements(n.type(), batch)
+                    * (interpreter ? 8 : n.type().dtype().byteSize());
         }
         Runtime rt = Runtime.getRuntime();
         double available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -111,8 +112,9 @@ final class TrainChecks {
             try {
                 checkFinite(ds.batch(idx), what);
             } catch (CliException e) {
-                throw new CliException(e.getMessage().replaceFirst(" at index (\\d+)", " at index $1 of examples "
-                        + start + ".." + (start + n - 1)));
+                throw new CliException(e.getMessage()
+                        .replaceFirst(
+                                " at index (\\d+)", " at index $1 of examples " + start + ".." + (start + n - 1)));
             }
         }
     }

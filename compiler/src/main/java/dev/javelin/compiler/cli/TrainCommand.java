@@ -30,7 +30,11 @@ import picocli.CommandLine.Spec;
 /** {@code javelin train}: trains a named model on synthetic data, a folder of .npy files, or MNIST. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "NAME", description = "Model to train (javelin models lists them).")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "NAME",
+            description = "Model to train (javelin models lists them).")
     String model;
 
     @Option(
@@ -250,8 +254,7 @@ final class TrainCommand implements Callable<Integer> {
             checkColumns(trainer, d.train());
             TrainChecks.checkFinite(d.train(), "data " + data);
         }
-        TrainChecks.checkMemory(
-                trainer.trainGraph(), trainer.batchInputs(), d.batch(), backend.equals("interpreter"));
+        TrainChecks.checkMemory(trainer.trainGraph(), trainer.batchInputs(), d.batch(), backend.equals("interpreter"));
         if (save != null) {
             try {
                 dev.javelin.dsl.checkpoint.SaveTarget.check(save, Checkpoint.types(trainer.state()), ownFiles());

@@ -85,8 +85,7 @@ class BenchProfileTest {
         StringWriter text = new StringWriter();
         BenchCommand.printProfile(new PrintWriter(text, true), "fused", sumMs, times, 12, null);
         assertTrue(
-                text.toString().contains("inside its " + times.size() + " kernels, 100.0% of the "),
-                text.toString());
+                text.toString().contains("inside its " + times.size() + " kernels, 100.0% of the "), text.toString());
     }
 
     @Test

@@ -28,7 +28,8 @@ class LauncherBuildTest {
         Path root = Files.createDirectories(tmp.resolve("javelin"));
         Files.createDirectories(root.resolve("scripts"));
         Files.copy(LauncherScriptTest.LAUNCHER, root.resolve("javelin"));
-        Files.copy(LauncherScriptTest.LAUNCHER.resolveSibling("scripts/find-jdk.sh"), root.resolve("scripts/find-jdk.sh"));
+        Files.copy(
+                LauncherScriptTest.LAUNCHER.resolveSibling("scripts/find-jdk.sh"), root.resolve("scripts/find-jdk.sh"));
         Path bin = Files.createDirectories(tmp.resolve("jdk/bin"));
         script(bin.resolve("javac"), "exit 0");
         script(bin.resolve("java"), """

@@ -79,8 +79,8 @@ final class AtomicFiles {
      * get the permissions any other new file gets.
      */
     static Path sibling(Path parent, Path target, String purpose) {
-        return parent.resolve("." + target.getFileName() + "." + purpose + "-" + ProcessHandle.current().pid() + "-"
-                + UUID.randomUUID());
+        return parent.resolve("." + target.getFileName() + "." + purpose + "-"
+                + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
     }
 
     /** Whether {@code p} is a temporary of a save of {@code target} by a process that no longer runs. */

@@ -58,8 +58,8 @@ final class CheckpointFolder {
         } catch (IOException e) {
             throw new CheckpointException("cannot save " + dir + ": cannot create the folder (" + e + ")", e);
         }
-        try (FileChannel lockFile = FileChannel.open(
-                        dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel lockFile =
+                        FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = tryLock(lockFile, dir)) {
             String current = isCheckpoint(dir) ? manifest(dir).tensors() : null;
             removeLeftovers(dir, current);

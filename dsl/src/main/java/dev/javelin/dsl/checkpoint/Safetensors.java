@@ -160,8 +160,8 @@ public final class Safetensors {
                     + " after the 8-byte length (is this a safetensors file?)");
         }
         if (n > MAX_HEADER) {
-            throw new CheckpointException(source + ": the safetensors header length says " + n
-                    + " bytes; headers over " + MAX_HEADER + " bytes are not plausible");
+            throw new CheckpointException(source + ": the safetensors header length says " + n + " bytes; headers over "
+                    + MAX_HEADER + " bytes are not plausible");
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
         src.read(8, headerBytes);

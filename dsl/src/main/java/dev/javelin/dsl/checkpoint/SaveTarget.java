@@ -140,7 +140,8 @@ public final class SaveTarget {
     static long bytes(Map<String, TensorType> tensors) {
         long sum = 0;
         for (TensorType t : tensors.values()) {
-            sum = Math.addExact(sum, Math.multiplyExact(t.shape().staticProduct(), t.dtype().byteSize()) + 256);
+            sum = Math.addExact(
+                    sum, Math.multiplyExact(t.shape().staticProduct(), t.dtype().byteSize()) + 256);
         }
         return sum;
     }

@@ -30,8 +30,8 @@ public interface TrainingModel {
     record Defaults(String optimizer, double lr, int batch) {
         public Defaults {
             if (!(lr > 0) || batch < 1) {
-                throw new IllegalArgumentException("defaults need lr > 0 and batch >= 1, found lr " + lr + ", batch "
-                        + batch);
+                throw new IllegalArgumentException(
+                        "defaults need lr > 0 and batch >= 1, found lr " + lr + ", batch " + batch);
             }
         }
     }

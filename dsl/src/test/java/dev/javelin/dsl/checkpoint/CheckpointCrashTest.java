@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +26,8 @@ class CheckpointCrashTest {
             throws Exception {
         Path path = dir.resolve(name);
         assertEquals(0, save(path, 0, 1.0).exit(), "the first, complete save");
-        int steps = Integer.parseInt(save(dir.resolve("count-" + name), 0, 2.0).out().strip());
+        int steps = Integer.parseInt(
+                save(dir.resolve("count-" + name), 0, 2.0).out().strip());
         assertTrue(steps >= 2, "a save has several steps, found " + steps);
         List<String> outcomes = new ArrayList<>();
         for (int k = 1; k <= steps; k++) {
@@ -84,5 +84,4 @@ class CheckpointCrashTest {
         }
         return new Result(exit, out);
     }
-
 }

@@ -24,7 +24,9 @@ class AtomicWriteTest {
         AtomicWrite.write(written, new byte[] {4});
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written));
         try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(List.of("plain", "report.json"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("plain", "report.json"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 }
