@@ -96,7 +96,7 @@ class TrainBadInputTest {
                 ckpt.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(3, Files.readAllLines(csv).size());
-        assertTrue(Files.readAllLines(csv).get(0).startsWith("0,"));
+        assertTrue(Files.readAllLines(csv).get(0).startsWith("1,"), "steps count from 1");
         assertTrue(r.out().contains("saved "), r.out());
         assertTrue(Files.size(ckpt) > 0);
     }

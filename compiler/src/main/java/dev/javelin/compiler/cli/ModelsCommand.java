@@ -34,10 +34,15 @@ final class ModelsCommand implements Callable<Integer> {
                     name,
                     m.description(),
                     d.optimizer(),
-                    d.lr(),
+                    plain(d.lr()),
                     d.batch());
         }
         out.flush();
         return 0;
+    }
+
+    /** A number as a person writes it on a command line: 0.000001, not 1.0E-6. */
+    static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }

@@ -134,7 +134,7 @@ final class TrainChecks {
             Checkpoint.save(target, state, metadata, ownFiles);
             out.println("saved " + state.size() + " tensors to " + target);
         } catch (CheckpointException e) {
-            Path rescue = rescue(state, metadata, model);
+            Path rescue = rescue(target, state, metadata, model);
             throw new CliException("cannot save --save " + target + ": " + e.getMessage()
                     + (rescue != null
                             ? "\nthe trained parameters and optimizer state were saved to " + rescue
@@ -143,11 +143,22 @@ final class TrainChecks {
         }
     }
 
-    /** Writes the state to a fresh file in the working folder, else the temporary folder; null if neither works. */
-    private static Path rescue(Map<String, NdArray> state, Map<String, String> metadata, String model) {
+    /**
+     * Writes the state to a fresh file in the nearest existing folder above the target, else the
+     * working folder, else the temporary folder; null if none takes it.
+     */
+    static Path rescue(Path target, Map<String, NdArray> state, Map<String, String> metadata, String model) {
         String name = "javelin-rescue-" + model.replaceAll("[^A-Za-z0-9_-]", "_") + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".safetensors";
-        for (Path dir : new Path[] {Path.of("").toAbsolutePath(), Path.of(System.getProperty("java.io.tmpdir"))}) {
+        Path near = target.toAbsolutePath().getParent();
+        while (near != null && !java.nio.file.Files.isDirectory(near)) {
+            near = near.getParent();
+        }
+        for (Path dir :
+                new Path[] {near, Path.of("").toAbsolutePath(), Path.of(System.getProperty("java.io.tmpdir"))}) {
+            if (dir == null) {
+                continue;
+            }
             Path file = dir.resolve(name);
             try {
                 Checkpoint.save(file, state, metadata);

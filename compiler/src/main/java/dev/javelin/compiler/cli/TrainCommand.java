@@ -362,7 +362,7 @@ final class TrainCommand implements Callable<Integer> {
                     d.totalSteps(),
                     d.batch(),
                     optimizer,
-                    lr,
+                    ModelsCommand.plain(lr),
                     backend);
             long t0 = System.nanoTime();
             if (d.synthetic() != null) {

@@ -1,0 +1,60 @@
+package dev.javelin.compiler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.javelin.dsl.checkpoint.Checkpoint;
+import dev.javelin.dsl.checkpoint.SaveTarget;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.value.NdArray;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainChecksTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aSaveThatFailsAfterTrainingKeepsTheWeightsInARescueFile() throws Exception {
+        Map<String, NdArray> state = Map.of("w", NdArray.of(DType.F32, new long[] {2}, 1.5, -2));
+        Path run = Files.createDirectories(tmp.resolve("runs"));
+        Path target = run.resolve("ckpt.safetensors");
+        SaveTarget.check(target, Checkpoint.types(state), Set.of()); // passes before training
+        // ... and during training the folder is replaced by a file, so the save at the end cannot work
+        Files.delete(run);
+        Files.writeString(run, "not a folder any more");
+        CliException e = assertThrows(
+                CliException.class,
+                () -> TrainChecks.save(
+                        target,
+                        state,
+                        Map.of(Checkpoint.STEPS, "3"),
+                        Set.of(),
+                        "mnist-mlp",
+                        new PrintWriter(new StringWriter())));
+        List<Path> rescued;
+        try (Stream<Path> s = Files.list(tmp)) {
+            rescued = s.filter(p -> p.getFileName().toString().startsWith("javelin-rescue-mnist-mlp-"))
+                    .toList();
+        }
+        assertEquals(1, rescued.size(), "one rescue file beside the target's nearest existing folder");
+        assertTrue(e.getMessage().startsWith("cannot save --save " + target + ": "), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("\nthe trained parameters and optimizer state were saved to " + rescued.get(0)
+                                + " instead (continue from it with --init " + rescued.get(0) + ")"),
+                e.getMessage());
+        Checkpoint.Contents c = Checkpoint.read(rescued.get(0));
+        assertEquals(state, c.tensors());
+        assertEquals("3", c.metadata().get(Checkpoint.STEPS));
+    }
+}
