@@ -54,6 +54,16 @@ class HtmlReportTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("copy bandwidth") && r.out().contains("matrix product peak"), r.out());
         assertTrue(r.out().contains("where the unfused step's time goes"), r.out());
+        // the kernels' share of the step, both measured on the same runs, cannot pass 100%
+        java.util.regex.Matcher kernelShare = java.util.regex.Pattern.compile(
+                        "inside its \\d+ kernels, ([0-9.]+)% of the [0-9.]+ ms those profiled steps took")
+                .matcher(r.out());
+        int shares = 0;
+        while (kernelShare.find()) {
+            shares++;
+            assertTrue(Double.parseDouble(kernelShare.group(1)) <= 100.0, kernelShare.group());
+        }
+        assertEquals(2, shares, r.out());
         assertTrue(r.out().contains("HTML report written to " + html.toAbsolutePath()), r.out());
 
         String page = Files.readString(html);
