@@ -231,8 +231,8 @@ final class DslEvaluator {
             throw new EvalException(o, "anonymous classes are outside the DSL subset; " + SUBSET);
         }
         String name = o.getType().getNameWithScope();
-        TypeElement type =
-                names.type(name).orElseThrow(() -> new EvalException(o, "no class " + name + " is visible here"));
+        TypeElement type = names.type(name)
+                .orElseThrow(() -> new EvalException(o, "no class " + name + " is visible here; import it"));
         Class<?> c = statics.load(names, type)
                 .orElseThrow(() -> new EvalException(
                         o,

@@ -3,11 +3,14 @@ package dev.javelin.compiler.aot;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.ImportDeclaration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.ElementFilter;
@@ -16,8 +19,8 @@ import javax.lang.model.util.Elements;
 /**
  * Names in one source file as javac reads them, through javac's own element model: a type by simple
  * name (member types of the class and its enclosing classes, single-type imports, nested-class
- * imports, static imports of member types, the file's package, on-demand imports, {@code java.lang})
- * or by qualified name; the static fields and methods a simple name means (the class's own, then
+ * imports, static imports of member types, the file's package, on-demand imports, {@code java.lang},
+ * module imports) or by qualified name; the static fields and methods a simple name means (the class's own, then
  * static single imports, then static on-demand imports).
  */
 final class Names {
@@ -70,7 +73,7 @@ final class Names {
             }
         }
         for (ImportDeclaration i : imports) {
-            if (!i.isAsterisk() && i.getName().getIdentifier().equals(name)) {
+            if (!i.isAsterisk() && !i.isModule() && i.getName().getIdentifier().equals(name)) {
                 TypeElement t = i.isStatic()
                         ? owner(i).map(o -> memberType(o, name)).orElse(null)
                         : elements.getTypeElement(i.getNameAsString());
@@ -84,7 +87,7 @@ final class Names {
             return Optional.of(same);
         }
         for (ImportDeclaration i : imports) {
-            if (i.isAsterisk()) {
+            if (i.isAsterisk() && !i.isModule()) {
                 TypeElement t = i.isStatic()
                         ? Optional.ofNullable(elements.getTypeElement(i.getNameAsString()))
                                 .map(o -> memberType(o, name))
@@ -95,7 +98,41 @@ final class Names {
                 }
             }
         }
-        return Optional.ofNullable(elements.getTypeElement("java.lang." + name));
+        TypeElement lang = elements.getTypeElement("java.lang." + name);
+        if (lang != null) {
+            return Optional.of(lang);
+        }
+        for (ImportDeclaration i : imports) {
+            if (i.isModule()) {
+                TypeElement t = exported(elements.getModuleElement(i.getNameAsString()), name, new HashSet<>());
+                if (t != null) {
+                    return Optional.of(t);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A public type {@code name} of a package {@code module} (or a module it requires transitively) exports to all. */
+    private TypeElement exported(ModuleElement module, String name, Set<ModuleElement> seen) {
+        if (module == null || !seen.add(module)) {
+            return null;
+        }
+        for (ModuleElement.ExportsDirective e : ElementFilter.exportsIn(module.getDirectives())) {
+            if (e.getTargetModules() == null) {
+                TypeElement t = elements.getTypeElement(module, e.getPackage().getQualifiedName() + "." + name);
+                if (t != null && t.getModifiers().contains(Modifier.PUBLIC)) {
+                    return t;
+                }
+            }
+        }
+        for (ModuleElement.RequiresDirective r : ElementFilter.requiresIn(module.getDirectives())) {
+            TypeElement t = r.isTransitive() ? exported(r.getDependency(), name, seen) : null;
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** The class whose static members {@code name} means: this class (or an enclosing one), then static imports. */
@@ -119,7 +156,7 @@ final class Names {
         }
         List<TypeElement> onDemand = new ArrayList<>();
         for (ImportDeclaration i : imports) {
-            if (!i.isStatic()) {
+            if (!i.isStatic() || i.isModule()) {
                 continue;
             }
             if (i.isAsterisk()) {

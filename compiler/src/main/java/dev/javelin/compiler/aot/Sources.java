@@ -77,11 +77,11 @@ final class Sources {
             throw new UncheckedIOException(e);
         }
         ParseResult<CompilationUnit> result = new JavaParser(
-                        new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21))
+                        new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_25))
                 .parse(text);
         if (result.getResult().isEmpty() || !result.isSuccessful()) {
             throw new IllegalArgumentException("Javelin could not parse " + SourceClass.fileName(tree)
-                    + " (it reads model sources as Java 21 syntax): " + result.getProblems());
+                    + " (it reads model sources as Java 25 syntax): " + result.getProblems());
         }
         CompilationUnit unit = result.getResult().get();
         units.put(unit, tree);

@@ -75,10 +75,11 @@ class ModelNamesTest {
     }
 
     @Test
-    void nestedClassAndOnDemandImportsResolveAsInJava() throws Exception {
+    void nestedClassOnDemandAndModuleImportsResolveAsInJava() throws Exception {
         String source = """
                 package demo;
 
+                import module java.base;
                 import dev.javelin.annotations.*;
                 import dev.javelin.dsl.Net;
                 import dev.javelin.dsl.Tensor;
@@ -88,7 +89,7 @@ class ModelNamesTest {
                 @Model(inputs = @Input(name = "x", shape = {"batch", "1", "8", "8"}), batch = 2)
                 final class Pools {
                     static Tensor forward(Net nn, Tensor x) {
-                        Tensor h = nn.module("conv", new Conv2d(1, 2, 3)).forward(x).relu();
+                        Tensor h = nn.module("conv", new Conv2d(1, BigInteger.TWO.intValue(), 3)).forward(x).relu();
                         h = new MaxPool2d(2).forward(h);
                         h = new Pooling.AvgPool2d(1).forward(h);
                         return h.flatten(1);
