@@ -95,7 +95,13 @@ final class FacadeWriter {
                                                 "this.train = new $T(trainLayout(), $T::new, pool);\n",
                                                 EXECUTOR,
                                                 ClassName.get(pkg, simple + "TrainKernels")))
+                        // A facade that cannot start must not leave its pool's threads running.
+                        .beginControlFlow("try")
                         .addStatement("initialize()")
+                        .nextControlFlow("catch ($T e)", RuntimeException.class)
+                        .addStatement("pool.close()")
+                        .addStatement("throw e")
+                        .endControlFlow()
                         .build())
                 .addMethod(initialize(self, layout, init))
                 .addMethod(next())

@@ -2,6 +2,7 @@ package dev.javelin.compiler.aot;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.compiler.aot.AotJavac.Result;
@@ -14,6 +15,7 @@ import dev.javelin.ir.plan.PlanInterpreter;
 import dev.javelin.ir.plan.PlanParser;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -68,6 +70,23 @@ class FacadeInitTest {
     @Test
     void theSeedOfTheAnnotationChoosesTheInitialParameters() throws Exception {
         check(SOURCE.formatted(", seed = 7"), 7);
+    }
+
+    @Test
+    void aFacadeWithoutItsInitialValuesResourceFailsNamingIt() throws Exception {
+        Result r = AotJavac.compile(dir, Map.of("Fresh", SOURCE.formatted("")));
+        assertTrue(r.ok(), r.errors());
+        Files.delete(r.classes().resolve("demo/Fresh.init.f32"));
+        try (URLClassLoader loader = new URLClassLoader(
+                new URL[] {r.classes().toUri().toURL()}, getClass().getClassLoader())) {
+            var e = assertThrows(
+                    InvocationTargetException.class,
+                    () -> loader.loadClass("demo.FreshModel").getConstructor().newInstance());
+            assertEquals(
+                    "the resource Fresh.init.f32 (the initial parameters of FreshModel) is missing: package it next"
+                            + " to FreshModel.class",
+                    e.getCause().getMessage());
+        }
     }
 
     private void check(String source, long seed) throws Exception {
