@@ -31,7 +31,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +41,6 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.annotation.processing.SupportedOptions;
 import javax.lang.model.SourceVersion;
-import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
@@ -71,8 +68,7 @@ public final class ModelProcessor extends AbstractProcessor {
 
     private Trees trees;
     private Sources sources;
-    /** Each model name's class: the name names the generated resources, so two models cannot share it. */
-    private final Map<String, TypeElement> names = new HashMap<>();
+    private final ModelNames names = new ModelNames();
 
     /** An annotated class as the processor reads it: its source, its model method, its annotation. */
     private record Source(SourceClass cls, MethodDeclaration method, Model model) {
@@ -137,7 +133,7 @@ public final class ModelProcessor extends AbstractProcessor {
             return;
         }
         String name = model.name().isEmpty() ? type.getSimpleName().toString() : model.name();
-        if (!claim(name, type)) {
+        if (!names.claim(name, type, processingEnv.getMessager())) {
             return;
         }
         Net eval = new Net(name, Mode.EVAL);
@@ -264,33 +260,6 @@ public final class ModelProcessor extends AbstractProcessor {
             Positions.error(trees, at == null ? unit : at, type, ex.node(), ex.getMessage());
             return Optional.empty();
         }
-    }
-
-    /**
-     * Records {@code name} as {@code type}'s, or reports that another model has it: at this class's
-     * annotation, naming both classes, instead of the Filer refusing the second {@code <name>.plan}.
-     */
-    private boolean claim(String name, TypeElement type) {
-        TypeElement first = names.putIfAbsent(name, type);
-        if (first == null || first.equals(type)) {
-            return true;
-        }
-        String message = "model name '" + name + "' is already taken by @Model class " + first.getQualifiedName()
-                + "; the name names the generated files (" + name + ".plan, " + name + ".cu), so give "
-                + type.getQualifiedName() + " another one with @Model(name = ...)";
-        AnnotationMirror mirror = type.getAnnotationMirrors().stream()
-                .filter(a -> a.getAnnotationType().toString().equals(Model.class.getName()))
-                .findFirst()
-                .orElse(null);
-        AnnotationValue value = mirror == null
-                ? null
-                : mirror.getElementValues().entrySet().stream()
-                        .filter(e -> e.getKey().getSimpleName().contentEquals("name"))
-                        .map(Map.Entry::getValue)
-                        .findFirst()
-                        .orElse(null);
-        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, type, mirror, value);
-        return false;
     }
 
     private static Object[] dims(String[] shape) {
