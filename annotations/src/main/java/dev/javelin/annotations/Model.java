@@ -24,6 +24,12 @@ public @interface Model {
     /** One per tensor parameter of the method, by name. */
     Input[] inputs();
 
+    /**
+     * The seed of the parameters' initializers: the facade starts from the values the model's own
+     * initializers draw with it (per parameter path, as the JIT trainer's {@code --seed} does).
+     */
+    long seed() default 0;
+
     /** The size of every symbolic dimension ({@code "batch"}) the kernels are generated for. */
     long batch() default 1;
 

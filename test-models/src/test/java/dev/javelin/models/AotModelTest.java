@@ -89,6 +89,16 @@ class AotModelTest {
     }
 
     @Test
+    void aNewFacadeStartsFromTheWeightsTheJitTrainerStartsFromWithTheSameSeed() {
+        try (MnistMlpAotModel model = new MnistMlpAotModel();
+                Trainer t = new Trainer(new MnistMlp(), Optimizer.sgd(), 0, null, Backend.INTERPRETER)) {
+            for (ProgramLayout.Bind b : MnistMlpAotModel.layout().bindings("parameter")) {
+                assertTrue(Arrays.equals(floats(t.state().get(b.name())), model.parameter(b.name())), b.name());
+            }
+        }
+    }
+
+    @Test
     void theDeployableJarRunsWithTheRuntimeAloneAndLoadsACheckpoint() throws Exception {
         Map<String, NdArray> feeds = feeds();
         Path checkpoint = Files.createDirectories(dir.resolve("checkpoint"));
@@ -189,7 +199,10 @@ class AotModelTest {
         try (Stream<Path> s = Files.list(aot)) {
             s.filter(f -> {
                         String n = f.getFileName().toString();
-                        return n.startsWith("MnistMlpAot") && !n.equals("MnistMlpAot.class");
+                        // The facade, kernels and main, and the resources named after the model (its
+                        // initial parameters, plan, CUDA source), as the pom's deployable jar packs them.
+                        return (n.startsWith("MnistMlpAot") && !n.equals("MnistMlpAot.class"))
+                                || n.startsWith("mnist_mlp_aot.");
                     })
                     .forEach(files::add);
         }

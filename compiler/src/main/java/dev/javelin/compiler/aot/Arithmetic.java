@@ -125,6 +125,16 @@ final class Arithmetic {
         };
     }
 
+    /** A compile-time constant javac folded, in the evaluation's number types (int, long, double). */
+    static Object constant(Object v) {
+        return switch (v) {
+            case Float f -> (double) f;
+            case Short s -> (int) s;
+            case Byte b -> (int) b;
+            default -> v;
+        };
+    }
+
     static String describe(Object v) {
         return v == null ? "null" : v.getClass().getSimpleName() + " " + v;
     }

@@ -1,11 +1,8 @@
 package dev.javelin.compiler.aot;
 
-import com.github.javaparser.ast.CompilationUnit;
-import com.github.javaparser.ast.ImportDeclaration;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
-import com.github.javaparser.ast.body.TypeDeclaration;
 import com.github.javaparser.ast.expr.AssignExpr;
 import com.github.javaparser.ast.expr.BinaryExpr;
 import com.github.javaparser.ast.expr.BooleanLiteralExpr;
@@ -28,53 +25,42 @@ import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Executable;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import dev.javelin.compiler.aot.Sources.SourceClass;
+import dev.javelin.ir.graph.SourceLoc;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import javax.lang.model.element.TypeElement;
 
 /**
  * Evaluates a model's DSL method by calling the real DSL: the one semantics of the DSL, run on the
  * method's syntax tree instead of its bytecode (which does not exist yet inside javac). The subset:
  * local variables, assignments, fluent calls on DSL objects, {@code new} of DSL classes (layers),
- * static DSL calls ({@code F.softmax(...)}), static fields ({@code DType.F32}), literals, constant
- * arithmetic, {@code for} loops with constant bounds, calls to static helper methods of the same
- * class, {@code return}. Anything else is an {@link EvalException} at its node saying what is
- * supported; an exception the DSL throws (a shape error) becomes one at the call that threw it.
+ * static DSL calls ({@code F.softmax(...)}), static fields ({@code DType.F32}), compile-time
+ * constants of any class, literals, constant arithmetic, {@code for} loops with constant bounds,
+ * static helper methods of this class and of other classes compiled in the same javac run,
+ * {@code return}; names resolve as javac resolves them ({@link Names}). Anything else is an {@link
+ * EvalException} at its node saying what is supported; an exception the DSL throws (a shape error)
+ * becomes one at the call that threw it.
  */
 final class DslEvaluator {
     static final String SUBSET = "supported: local variables, assignments, calls and `new` of DSL classes, static DSL"
-            + " fields, literals, constant arithmetic and `?:`, `for` loops with constant bounds, static helper"
-            + " methods of this class, `return`";
+            + " fields, compile-time constants, literals, constant arithmetic and `?:`, `for` loops with constant"
+            + " bounds, static helper methods of classes compiled in this javac run, `return`";
 
-    private final CompilationUnit unit;
-    private final TypeDeclaration<?> type;
-    private final ClassLoader loader;
-    private final Map<String, String> imports = new HashMap<>();
-    private int depth;
+    private final Statics statics;
+    private final SourceClass cls;
+    private final Names names;
 
-    DslEvaluator(CompilationUnit unit, TypeDeclaration<?> type, ClassLoader loader) {
-        this.unit = unit;
-        this.type = type;
-        this.loader = loader;
-        for (ImportDeclaration i : unit.getImports()) {
-            if (!i.isStatic() && !i.isAsterisk()) {
-                imports.put(i.getName().getIdentifier(), i.getNameAsString());
-            }
-        }
+    DslEvaluator(Statics statics, SourceClass cls) {
+        this.statics = statics;
+        this.cls = cls;
+        this.names = new Names(statics.elements, cls.unit(), cls.element());
     }
 
     /** Runs {@code method} with its parameters bound to {@code args} (in order); returns what it returns. */
     Object call(MethodDeclaration method, List<Object> args) {
-        if (++depth > 64) {
-            throw new EvalException(method, "helper calls nest more than 64 deep (recursion is not supported)");
-        }
+        statics.enter(method);
         try {
             Scope locals = new Scope(null);
             List<Parameter> ps = method.getParameters();
@@ -88,7 +74,7 @@ final class DslEvaluator {
             Object result = block(body.get(), locals);
             return result == NONE ? null : result;
         } finally {
-            depth--;
+            statics.exit();
         }
     }
 
@@ -159,15 +145,7 @@ final class DslEvaluator {
                 yield null;
             }
             case AssignExpr a -> assign(a, locals);
-            case NameExpr n -> {
-                if (!locals.has(n.getNameAsString())) {
-                    throw new EvalException(
-                            n,
-                            "'" + n.getNameAsString() + "' is not a local variable or parameter"
-                                    + " of the model method (fields are not evaluated); " + SUBSET);
-                }
-                yield locals.get(n.getNameAsString());
-            }
+            case NameExpr n -> name(n, locals);
             case IntegerLiteralExpr i -> i.asNumber().intValue();
             case LongLiteralExpr l -> l.asNumber().longValue();
             case DoubleLiteralExpr d -> d.asDouble();
@@ -185,7 +163,7 @@ final class DslEvaluator {
             case UnaryExpr u -> unary(u, locals);
             case BinaryExpr b ->
                 Arithmetic.binary(b, expression(b.getLeft(), locals), expression(b.getRight(), locals));
-            case FieldAccessExpr f -> staticField(f);
+            case FieldAccessExpr f -> field(f, locals);
             case ObjectCreationExpr o -> construct(o, locals);
             case MethodCallExpr m -> call(m, locals);
             default ->
@@ -222,43 +200,88 @@ final class DslEvaluator {
         return Arithmetic.unary(u, expression(u.getExpression(), locals));
     }
 
-    private Object staticField(FieldAccessExpr f) {
-        Class<?> c = classOf(f.getScope(), f);
-        try {
-            var field = c.getField(f.getNameAsString());
-            if (!Modifier.isStatic(field.getModifiers())) {
-                throw new EvalException(f, f.getNameAsString() + " is not a static field of " + c.getSimpleName());
-            }
-            return field.get(null);
-        } catch (NoSuchFieldException | IllegalAccessException ex) {
-            throw new EvalException(f, c.getSimpleName() + " has no public static field " + f.getNameAsString());
+    private Object name(NameExpr n, Scope locals) {
+        String name = n.getNameAsString();
+        if (locals.has(name)) {
+            return locals.get(name);
         }
+        Optional<TypeElement> owner = names.staticFieldOwner(name);
+        if (owner.isPresent()) {
+            return statics.value(names, owner.get(), name, n);
+        }
+        throw new EvalException(
+                n,
+                "'" + name + "' is not a local variable, a parameter, or a static field of "
+                        + cls.element().getSimpleName() + " or of a static import; " + SUBSET);
+    }
+
+    private Object field(FieldAccessExpr f, Scope locals) {
+        Optional<TypeElement> owner = typeName(f.getScope(), locals);
+        if (owner.isEmpty()) {
+            throw new EvalException(
+                    f.getScope(),
+                    "'" + f.getScope() + "' is not a class visible here (the evaluation reads static fields of"
+                            + " classes, not fields of objects); " + SUBSET);
+        }
+        return statics.value(names, owner.get(), f.getNameAsString(), f);
     }
 
     private Object construct(ObjectCreationExpr o, Scope locals) {
         if (o.getAnonymousClassBody().isPresent()) {
             throw new EvalException(o, "anonymous classes are outside the DSL subset; " + SUBSET);
         }
-        Class<?> c = resolve(o.getType().getNameWithScope(), o);
+        String name = o.getType().getNameWithScope();
+        TypeElement type = names.type(name)
+                .orElseThrow(() -> new EvalException(o, "no class " + name + " is visible here; import it"));
+        Class<?> c = statics.load(names, type)
+                .orElseThrow(() -> new EvalException(
+                        o,
+                        type.getSimpleName() + " is compiled in this javac run, so it cannot be instantiated at compile"
+                                + " time; build the layers it holds in a static helper method (of any class compiled"
+                                + " here), or put the class in a library on the annotation processor path"));
         List<Object> args = arguments(o.getArguments(), locals);
-        return Invoke.construct(o, c, args);
+        return Invoke.construct(o, loc(o), c, args);
     }
 
     private Object call(MethodCallExpr m, Scope locals) {
         List<Object> args = arguments(m.getArguments(), locals);
+        String name = m.getNameAsString();
         if (m.getScope().isEmpty()) {
-            MethodDeclaration helper = helper(m, args.size());
-            return call(helper, args);
+            if (!cls.decl().getMethodsByName(name).isEmpty()) {
+                return call(helper(cls, m, args.size()), args);
+            }
+            TypeElement owner = names.staticMethodOwner(name)
+                    .orElseThrow(() -> new EvalException(
+                            m,
+                            "no static method " + name + " in " + cls.element().getSimpleName()
+                                    + " or in a static import"));
+            return staticCall(owner, m, args);
         }
         Expression scope = m.getScope().get();
-        if (isClassName(scope, locals)) {
-            return Invoke.call(m, classOf(scope, m), null, args);
+        Optional<TypeElement> owner = typeName(scope, locals);
+        if (owner.isPresent()) {
+            return staticCall(owner.get(), m, args);
         }
         Object target = expression(scope, locals);
         if (target == null) {
             throw new EvalException(scope, "this value is null");
         }
-        return Invoke.call(m, target.getClass(), target, args);
+        return Invoke.call(m, loc(m), target.getClass(), target, args);
+    }
+
+    /** A static call: a helper's source when its class is compiled in this run, else the loaded class. */
+    private Object staticCall(TypeElement owner, MethodCallExpr m, List<Object> args) {
+        Optional<SourceClass> source = statics.source(owner, m);
+        if (source.isPresent()) {
+            return new DslEvaluator(statics, source.get()).call(helper(source.get(), m, args.size()), args);
+        }
+        Class<?> c = statics.load(names, owner)
+                .orElseThrow(() -> new EvalException(
+                        m,
+                        owner.getSimpleName() + "." + m.getNameAsString() + " cannot be evaluated: "
+                                + owner.getSimpleName() + " is neither compiled in this javac run nor on the"
+                                + " annotation processor path; move the helper into a class compiled with the model"));
+        return Invoke.call(m, loc(m), c, null, args);
     }
 
     private List<Object> arguments(List<Expression> exprs, Scope locals) {
@@ -267,106 +290,49 @@ final class DslEvaluator {
         return out;
     }
 
-    private MethodDeclaration helper(MethodCallExpr m, int arity) {
-        List<MethodDeclaration> found = type.getMethodsByName(m.getNameAsString()).stream()
+    private static MethodDeclaration helper(SourceClass in, MethodCallExpr m, int arity) {
+        String where = in.element().getSimpleName().toString();
+        List<MethodDeclaration> found = in.decl().getMethodsByName(m.getNameAsString()).stream()
                 .filter(d -> d.isStatic() && d.getParameters().size() == arity)
                 .toList();
         if (found.size() != 1) {
             throw new EvalException(
                     m,
                     found.isEmpty()
-                            ? "no static method " + m.getNameAsString() + " with " + arity + " parameters in "
-                                    + type.getNameAsString()
-                                    + " (only this class's static helpers can be called unqualified)"
+                            ? "no static method " + m.getNameAsString() + " with " + arity + " parameters in " + where
+                                    + " (instance methods are not evaluated; make the helper static)"
                             : "several static methods " + m.getNameAsString() + " with " + arity + " parameters in "
-                                    + type.getNameAsString() + ": overloads by type are not supported");
+                                    + where + ": overloads by type are not supported; give them different names");
         }
         return found.getFirst();
     }
 
-    private boolean isClassName(Expression scope, Scope locals) {
+    /** The class {@code scope} names, or empty when it is a value (a local, a static field) or no class. */
+    private Optional<TypeElement> typeName(Expression scope, Scope locals) {
         if (scope instanceof NameExpr n) {
-            return !locals.has(n.getNameAsString())
-                    && Character.isUpperCase(n.getNameAsString().charAt(0));
+            String name = n.getNameAsString();
+            if (locals.has(name) || names.staticFieldOwner(name).isPresent()) {
+                return Optional.empty();
+            }
+            return names.type(name);
         }
-        // A qualified class name: dev.javelin.dsl.F (a package path, then a capitalized name).
-        return scope instanceof FieldAccessExpr f
-                && Character.isUpperCase(f.getNameAsString().charAt(0))
-                && Character.isLowerCase(f.toString().charAt(0));
+        if (scope instanceof FieldAccessExpr f && isQualifiedName(f) && !locals.has(leftmost(f))) {
+            return names.type(f.toString());
+        }
+        return Optional.empty();
     }
 
-    private Class<?> classOf(Expression scope, Node where) {
-        return resolve(scope.toString(), where);
+    private static boolean isQualifiedName(Expression e) {
+        return e instanceof NameExpr || (e instanceof FieldAccessExpr f && isQualifiedName(f.getScope()));
     }
 
-    /** A class by simple name (imports, the same package, java.lang) or by qualified name. */
-    private Class<?> resolve(String name, Node where) {
-        List<String> candidates = new ArrayList<>();
-        String head = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-        String tail = name.contains(".") ? name.substring(name.indexOf('.')) : "";
-        if (imports.containsKey(head)) {
-            candidates.add(imports.get(head) + tail.replace('.', '$'));
-        }
-        unit.getPackageDeclaration().ifPresent(p -> candidates.add(p.getNameAsString() + "." + name));
-        candidates.add("java.lang." + name);
-        candidates.add(name);
-        for (String c : candidates) {
-            try {
-                return Class.forName(c, true, loader);
-            } catch (ClassNotFoundException | LinkageError ignored) {
-                // Try the next reading of the name.
-            }
-        }
-        throw new EvalException(
-                where,
-                "class " + name + " is not available to the compile-time evaluation (import a"
-                        + " DSL class, or use a static helper of this class)");
+    private static String leftmost(Expression e) {
+        return e instanceof FieldAccessExpr f ? leftmost(f.getScope()) : e.toString();
     }
 
-    /** Reflection with Java's argument conversions (int to long or double, boxing, varargs). */
-    static final class Invoke {
-        private Invoke() {}
-
-        static Object call(MethodCallExpr m, Class<?> c, Object target, List<Object> args) {
-            for (Method method : c.getMethods()) {
-                if (method.getName().equals(m.getNameAsString())
-                        && (target != null || Modifier.isStatic(method.getModifiers()))) {
-                    Object[] a = Conversions.fit(method, args);
-                    if (a != null) {
-                        return run(m, method, () -> method.invoke(target, a));
-                    }
-                }
-            }
-            throw new EvalException(
-                    m,
-                    c.getSimpleName() + " has no public " + (target == null ? "static " : "") + "method "
-                            + m.getNameAsString() + " taking " + Conversions.describe(args));
-        }
-
-        static Object construct(ObjectCreationExpr o, Class<?> c, List<Object> args) {
-            for (Constructor<?> k : c.getConstructors()) {
-                Object[] a = Conversions.fit(k, args);
-                if (a != null) {
-                    return run(o, k, () -> k.newInstance(a));
-                }
-            }
-            throw new EvalException(
-                    o, c.getSimpleName() + " has no public constructor taking " + Conversions.describe(args));
-        }
-
-        interface Reflective {
-            Object run() throws ReflectiveOperationException;
-        }
-
-        private static Object run(Node at, Executable what, Reflective r) {
-            try {
-                return r.run();
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                throw new EvalException(at, cause.getMessage() == null ? cause.toString() : cause.getMessage());
-            } catch (ReflectiveOperationException e) {
-                throw new EvalException(at, "could not call " + what + ": " + e);
-            }
-        }
+    /** The user's line of a DSL call: where its method name is, as javac reports it. */
+    private SourceLoc loc(Node call) {
+        Node at = call instanceof MethodCallExpr m ? m.getName() : call;
+        return new SourceLoc(cls.fileName(), at.getBegin().map(p -> p.line).orElse(0));
     }
 }

@@ -1,12 +1,7 @@
 package dev.javelin.compiler.aot;
 
-import com.github.javaparser.JavaParser;
-import com.github.javaparser.ParseResult;
-import com.github.javaparser.ParserConfiguration;
-import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
-import com.github.javaparser.ast.body.TypeDeclaration;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.util.Trees;
 import dev.javelin.annotations.Input;
@@ -14,6 +9,7 @@ import dev.javelin.annotations.Model;
 import dev.javelin.codegen.cuda.CudaCodegen;
 import dev.javelin.codegen.simd.CpuCodegen;
 import dev.javelin.codegen.simd.GeneratedProgram;
+import dev.javelin.compiler.aot.Sources.SourceClass;
 import dev.javelin.compiler.cuda.Manifest;
 import dev.javelin.dsl.Loss;
 import dev.javelin.dsl.Mode;
@@ -25,11 +21,14 @@ import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanPrinter;
 import dev.javelin.ir.type.DType;
+import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cuda.CudaProgram;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,20 +67,21 @@ public final class ModelProcessor extends AbstractProcessor {
     static final String DUMP = "javelin.dump";
 
     private Trees trees;
+    private Sources sources;
+    private final ModelNames names = new ModelNames();
 
-    /** An annotated class as the processor reads it: javac's element and tree, JavaParser's tree. */
-    private record Source(
-            TypeElement type,
-            CompilationUnitTree unit,
-            CompilationUnit cu,
-            TypeDeclaration<?> decl,
-            MethodDeclaration method,
-            Model model) {}
+    /** An annotated class as the processor reads it: its source, its model method, its annotation. */
+    private record Source(SourceClass cls, MethodDeclaration method, Model model) {
+        TypeElement type() {
+            return cls.element();
+        }
+    }
 
     @Override
     public synchronized void init(ProcessingEnvironment env) {
         super.init(env);
         trees = Trees.instance(env);
+        sources = new Sources(trees);
     }
 
     @Override
@@ -111,24 +111,18 @@ public final class ModelProcessor extends AbstractProcessor {
     private void compile(TypeElement type) throws IOException {
         long t0 = System.nanoTime();
         Model model = type.getAnnotation(Model.class);
-        CompilationUnitTree unit = trees.getPath(type).getCompilationUnit();
-        String source = unit.getSourceFile().getCharContent(true).toString();
-        ParseResult<CompilationUnit> parsed = new JavaParser(
-                        new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21))
-                .parse(source);
-        if (parsed.getResult().isEmpty() || !parsed.isSuccessful()) {
-            error(type, "Javelin could not parse " + unit.getSourceFile().getName() + ": " + parsed.getProblems());
+        Optional<SourceClass> cls;
+        try {
+            cls = sources.of(type);
+        } catch (IllegalArgumentException e) {
+            error(type, e.getMessage());
             return;
         }
-        CompilationUnit cu = parsed.getResult().get();
-        Optional<TypeDeclaration<?>> decl = cu.findFirst(
-                        TypeDeclaration.class, t -> t.getNameAsString().contentEquals(type.getSimpleName()))
-                .map(t -> (TypeDeclaration<?>) t);
-        if (decl.isEmpty()) {
-            error(type, "Javelin found no declaration of " + type.getSimpleName() + " in its source");
+        if (cls.isEmpty()) {
+            error(type, "Javelin found no source of " + type.getSimpleName() + " in this javac run");
             return;
         }
-        Optional<MethodDeclaration> method = decl.get().getMethodsByName(model.method()).stream()
+        Optional<MethodDeclaration> method = cls.get().decl().getMethodsByName(model.method()).stream()
                 .filter(MethodDeclaration::isStatic)
                 .findFirst();
         if (method.isEmpty()) {
@@ -139,8 +133,11 @@ public final class ModelProcessor extends AbstractProcessor {
             return;
         }
         String name = model.name().isEmpty() ? type.getSimpleName().toString() : model.name();
+        if (!names.claim(name, type, processingEnv.getMessager())) {
+            return;
+        }
         Net eval = new Net(name, Mode.EVAL);
-        Source src = new Source(type, unit, cu, decl.get(), method.get(), model);
+        Source src = new Source(cls.get(), method.get(), model);
         Optional<Tensor> out = evaluate(src, eval);
         if (out.isEmpty()) {
             return;
@@ -169,7 +166,7 @@ public final class ModelProcessor extends AbstractProcessor {
             error(type, "Javelin could not compile model " + name + ": " + ex.getMessage());
             return;
         }
-        write(type, name, plan, trainPlan);
+        write(type, name, plan, trainPlan, eval.initialValues(model.seed()));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         processingEnv
                 .getMessager()
@@ -211,7 +208,7 @@ public final class ModelProcessor extends AbstractProcessor {
     /** The model method's result on {@code net}, or empty after reporting why at the offending node. */
     private Optional<Tensor> evaluate(Source src, Net net) {
         TypeElement type = src.type();
-        CompilationUnitTree unit = src.unit();
+        CompilationUnitTree unit = src.cls().tree();
         MethodDeclaration method = src.method();
         Model model = src.model();
         List<Parameter> params = method.getParameters();
@@ -245,8 +242,9 @@ public final class ModelProcessor extends AbstractProcessor {
             }
         }
         try {
-            Object out =
-                    new DslEvaluator(src.cu(), src.decl(), ModelProcessor.class.getClassLoader()).call(method, args);
+            Statics statics =
+                    new Statics(processingEnv.getElementUtils(), sources, ModelProcessor.class.getClassLoader());
+            Object out = new DslEvaluator(statics, src.cls()).call(method, args);
             if (!(out instanceof Tensor t)) {
                 Positions.error(
                         trees,
@@ -258,7 +256,8 @@ public final class ModelProcessor extends AbstractProcessor {
             }
             return Optional.of(t);
         } catch (EvalException ex) {
-            Positions.error(trees, unit, type, ex.node(), ex.getMessage());
+            CompilationUnitTree at = sources.treeOf(ex.node());
+            Positions.error(trees, at == null ? unit : at, type, ex.node(), ex.getMessage());
             return Optional.empty();
         }
     }
@@ -272,7 +271,8 @@ public final class ModelProcessor extends AbstractProcessor {
         return out;
     }
 
-    private void write(TypeElement type, String name, Plan plan, Plan trainPlan) throws IOException {
+    private void write(TypeElement type, String name, Plan plan, Plan trainPlan, Map<String, NdArray> init)
+            throws IOException {
         PackageElement pkg = processingEnv.getElementUtils().getPackageOf(type);
         String p = pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString();
         String simple = type.getSimpleName().toString();
@@ -284,7 +284,10 @@ public final class ModelProcessor extends AbstractProcessor {
             writeSource(p, simple + "TrainKernels", trainKernels.source(), type);
             writeResource(p, name + "_train_step.plan", PlanPrinter.print(trainPlan), type);
         }
-        writeSource(p, simple + "Model", FacadeWriter.write(p, simple, name, kernels, trainKernels), type);
+        Model model = type.getAnnotation(Model.class);
+        FacadeWriter.Init initial = new FacadeWriter.Init(name + ".init.f32", model.seed());
+        writeResource(p, initial.resource(), FacadeWriter.initialValues(kernels.layout(), init), type);
+        writeSource(p, simple + "Model", FacadeWriter.write(p, simple, name, kernels, trainKernels, initial), type);
         writeResource(p, name + ".plan", PlanPrinter.print(plan), type);
         Set<String> targets = targets(type);
         if (targets.contains("cuda") || targets.contains("ptx")) {
@@ -347,27 +350,31 @@ public final class ModelProcessor extends AbstractProcessor {
         try (Writer w = processingEnv.getFiler().createSourceFile(fqn, origin).openWriter()) {
             w.write(text);
         }
-        dump(pkg, simple + ".java", text);
+        dump(pkg, simple + ".java", text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void dump(String pkg, String file, String text) throws IOException {
+    private void dump(String pkg, String file, byte[] bytes) throws IOException {
         String dir = processingEnv.getOptions().get(DUMP);
         if (dir == null || dir.isBlank()) {
             return;
         }
         java.nio.file.Path d = java.nio.file.Path.of(dir).resolve(pkg.replace('.', '/'));
         java.nio.file.Files.createDirectories(d);
-        java.nio.file.Files.writeString(d.resolve(file), text);
+        java.nio.file.Files.write(d.resolve(file), bytes);
     }
 
     private void writeResource(String pkg, String file, String text, Element origin) throws IOException {
-        try (Writer w = processingEnv
+        writeResource(pkg, file, text.getBytes(StandardCharsets.UTF_8), origin);
+    }
+
+    private void writeResource(String pkg, String file, byte[] bytes, Element origin) throws IOException {
+        try (OutputStream out = processingEnv
                 .getFiler()
                 .createResource(StandardLocation.CLASS_OUTPUT, pkg, file, origin)
-                .openWriter()) {
-            w.write(text);
+                .openOutputStream()) {
+            out.write(bytes);
         }
-        dump(pkg, file, text);
+        dump(pkg, file, bytes);
     }
 
     private void error(Element e, String message) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.javelin.compiler.aot.AotJavac.Result;
 import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanInterpreter;
@@ -14,21 +15,14 @@ import dev.javelin.runtime.ProgramLayout;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,61 +65,12 @@ class ModelProcessorTest {
             }
             """;
 
-    record Result(boolean ok, List<Diagnostic<? extends JavaFileObject>> diagnostics, Path classes) {
-        String errors() {
-            StringBuilder s = new StringBuilder();
-            for (var d : diagnostics) {
-                if (d.getKind() == Diagnostic.Kind.ERROR) {
-                    s.append(d.getLineNumber())
-                            .append(':')
-                            .append(d.getColumnNumber())
-                            .append(' ');
-                    s.append(d.getMessage(Locale.ROOT)).append('\n');
-                }
-            }
-            return s.toString();
-        }
-
-        Diagnostic<? extends JavaFileObject> onlyError() {
-            List<Diagnostic<? extends JavaFileObject>> errors = diagnostics.stream()
-                    .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-                    .toList();
-            assertEquals(1, errors.size(), "one error expected:\n" + errors());
-            return errors.getFirst();
-        }
-    }
-
     private Result compile(String className, String source, String... extra) throws Exception {
         return compileIn(dir, className, source, extra);
     }
 
-    private Result compileIn(Path dir, String className, String source, String... extra) throws Exception {
-        Path src = dir.resolve("src/demo");
-        Files.createDirectories(src);
-        Path file = src.resolve(className + ".java");
-        Files.writeString(file, source);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        Path generated = Files.createDirectories(dir.resolve("generated"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files =
-                javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-            List<String> options = new ArrayList<>(List.of(
-                    "-classpath",
-                    System.getProperty("java.class.path"),
-                    "-d",
-                    classes.toString(),
-                    "-s",
-                    generated.toString(),
-                    "--add-modules",
-                    "jdk.incubator.vector",
-                    "-Xlint:-incubating"));
-            options.addAll(List.of(extra));
-            var task = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(file.toFile()));
-            task.setProcessors(List.of(new ModelProcessor()));
-            boolean ok = task.call();
-            return new Result(ok, diagnostics.getDiagnostics(), classes);
-        }
+    private static Result compileIn(Path dir, String className, String source, String... extra) throws Exception {
+        return AotJavac.compile(dir, Map.of(className, source), extra);
     }
 
     @Test

@@ -9,6 +9,9 @@ import java.util.Set;
 public record SourceLoc(String file, int line) {
     public static final SourceLoc UNKNOWN = new SourceLoc("", 0);
 
+    /** Set by a front end that runs the DSL on the user's behalf, where the stack shows the front end. */
+    private static final ScopedValue<SourceLoc> CALL_SITE = ScopedValue.newInstance();
+
     public SourceLoc {
         if (file == null || line < 0) {
             throw new IllegalArgumentException("bad source location " + file + ":" + line);
@@ -27,6 +30,9 @@ public record SourceLoc(String file, int line) {
      * or {@link #UNKNOWN}. Frames of {@code java.} and {@code jdk.} are always skipped.
      */
     public static SourceLoc caller(Set<String> skipPrefixes) {
+        if (CALL_SITE.isBound()) {
+            return CALL_SITE.get();
+        }
         return StackWalker.getInstance()
                 .walk(frames -> frames.filter(f -> !skipped(f.getClassName(), skipPrefixes))
                         .findFirst()
@@ -34,6 +40,15 @@ public record SourceLoc(String file, int line) {
                                 f.getFileName() == null ? f.getClassName() : f.getFileName(),
                                 Math.max(0, f.getLineNumber())))
                         .orElse(UNKNOWN));
+    }
+
+    /**
+     * Runs {@code op} with {@link #caller} answering {@code loc}: the {@code @Model} processor
+     * evaluates the DSL by reflection inside javac, so the first frame outside the DSL is the
+     * evaluator's own, while the user's call is the line of the model's source being evaluated.
+     */
+    public static <T, X extends Throwable> T callAt(SourceLoc loc, ScopedValue.CallableOp<T, X> op) throws X {
+        return ScopedValue.where(CALL_SITE, loc).call(op);
     }
 
     private static boolean skipped(String cls, Set<String> prefixes) {
