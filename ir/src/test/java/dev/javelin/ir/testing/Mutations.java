@@ -219,9 +219,23 @@ public final class Mutations {
             s.write('1');
             s.writeBytes(String.valueOf(close).repeat(depth).getBytes(StandardCharsets.US_ASCII));
         }
-        int p = at(b);
+        int p = r.nextBoolean() ? afterOpener(b) : at(b);
         log.add("nest " + depth + " '" + open + "'" + (closed ? " closed" : "") + " at " + p);
         return splice(b, p, p, s.toByteArray());
+    }
+
+    /**
+     * A position just after an existing bracket, '=' or ':', where a value may start: nesting put
+     * there reaches the parser's recursion instead of failing at the first token.
+     */
+    private int afterOpener(byte[] b) {
+        List<Integer> places = new ArrayList<>();
+        for (int i = 0; i < b.length; i++) {
+            if (openers.indexOf(b[i]) >= 0 || b[i] == '=' || b[i] == ':') {
+                places.add(i + 1);
+            }
+        }
+        return places.isEmpty() ? at(b) : places.get(r.nextInt(places.size()));
     }
 
     private static byte[] splice(byte[] b, int from, int to, byte[] with) {
