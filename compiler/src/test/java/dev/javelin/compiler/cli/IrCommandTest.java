@@ -42,7 +42,9 @@ class IrCommandTest {
         Run r = run("ir", "print", nul.toString());
         assertEquals(1, r.code());
         assertTrue(
-                r.err().startsWith("javelin: " + nul + ":2:22: control character U+0000 (NUL) is not allowed in IR text\n"),
+                r.err()
+                        .startsWith("javelin: " + nul
+                                + ":2:22: control character U+0000 (NUL) is not allowed in IR text\n"),
                 r.err());
     }
 
@@ -76,9 +78,10 @@ class IrCommandTest {
         Run r = run("ir", "run", big.toString(), "--out", tmp.resolve("out").toString());
         assertEquals(1, r.code());
         assertTrue(
-                r.err().startsWith("javelin: node %c (constant): its value f32[1000000,1000000] needs 8000000000000"
-                        + " bytes (7.3 TiB: 1000000000000 elements of 8 bytes, as the interpreter holds every"
-                        + " dtype), but only "),
+                r.err()
+                        .startsWith("javelin: node %c (constant): its value f32[1000000,1000000] needs 8000000000000"
+                                + " bytes (7.3 TiB: 1000000000000 elements of 8 bytes, as the interpreter holds every"
+                                + " dtype), but only "),
                 r.err());
         assertTrue(r.err().endsWith(", set with java -Xmx)\n"), r.err());
         assertTrue(Files.notExists(tmp.resolve("out")), "nothing written");
@@ -93,8 +96,9 @@ class IrCommandTest {
         Run r = run("ir", "run", big.toString(), "--out", tmp.resolve("out").toString());
         assertEquals(1, r.code());
         assertTrue(
-                r.err().startsWith("javelin: node %i (iota): its value f32[1000000000,8] needs 64000000000 bytes"
-                        + " (59.6 GiB: 8000000000 elements"),
+                r.err()
+                        .startsWith("javelin: node %i (iota): its value f32[1000000000,8] needs 64000000000 bytes"
+                                + " (59.6 GiB: 8000000000 elements"),
                 r.err());
     }
 
@@ -106,8 +110,9 @@ class IrCommandTest {
         Run r = run("ir", "verify", big.toString());
         assertEquals(1, r.code());
         assertTrue(
-                r.err().startsWith("javelin: " + big + ":2:16: shape [9223372036854775807,2] has more elements than a"
-                        + " 64-bit count holds (over 2^63 - 1)\n"),
+                r.err()
+                        .startsWith("javelin: " + big + ":2:16: shape [9223372036854775807,2] has more elements than a"
+                                + " 64-bit count holds (over 2^63 - 1)\n"),
                 r.err());
     }
 }

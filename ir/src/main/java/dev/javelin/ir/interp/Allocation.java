@@ -26,7 +26,9 @@ final class Allocation {
 
     static void check(Node n, long[] shape) {
         String what = "its value " + n.type()
-                + (n.type().shape().isStatic() ? "" : " (here " + Arrays.toString(shape).replace(" ", "") + ")");
+                + (n.type().shape().isStatic()
+                        ? ""
+                        : " (here " + Arrays.toString(shape).replace(" ", "") + ")");
         long count = 1;
         try {
             for (long d : shape) {

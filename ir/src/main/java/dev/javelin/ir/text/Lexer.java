@@ -144,6 +144,9 @@ final class Lexer {
             return "the end of the input";
         }
         int cp = text.codePointAt(pos);
+        if (isForbidden(text.charAt(pos))) {
+            return String.format("control character U+%04X", cp);
+        }
         return cp == '\n' ? "a line break" : "'" + new String(Character.toChars(cp)) + "'";
     }
 

@@ -27,14 +27,12 @@ class AllocationTest {
 
     @Test
     void aTeraElementConstantIsRefusedWithItsBytes() {
-        String msg = error(
-                """
+        String msg = error("""
                 graph g {
                   %c = constant {values=[1.0]} : f32[1000000,1000000]
                   output c = %c
                 }
-                """,
-                Map.of());
+                """, Map.of());
         var m = REFUSED.matcher(msg);
         assertTrue(m.matches(), msg);
         assertEquals("c", m.group(1));
@@ -46,15 +44,13 @@ class AllocationTest {
 
     @Test
     void aSymbolicShapeIsRefusedAtItsBoundSize() {
-        String msg = error(
-                """
+        String msg = error("""
                 graph g {
                   %x = input : f32[n]
                   %b = broadcast(%x) {shape=[10000000000, n]} : f32[10000000000,n]
                   output b = %b
                 }
-                """,
-                Map.of("x", NdArray.zeros(dev.javelin.ir.type.DType.F32, 3)));
+                """, Map.of("x", NdArray.zeros(dev.javelin.ir.type.DType.F32, 3)));
         assertTrue(
                 msg.startsWith("node %b (broadcast): its value f32[10000000000,n] (here [10000000000,3]) needs"
                         + " 240000000000 bytes (223.5 GiB: 30000000000 elements of 8 bytes"),
@@ -63,15 +59,13 @@ class AllocationTest {
 
     @Test
     void countsBeyondALongAtRunTimeAreRefused() {
-        String msg = error(
-                """
+        String msg = error("""
                 graph g {
                   %x = input : f32[n]
                   %b = broadcast(%x) {shape=[4611686018427387904, n]} : f32[4611686018427387904,n]
                   output b = %b
                 }
-                """,
-                Map.of("x", NdArray.zeros(dev.javelin.ir.type.DType.F32, 3)));
+                """, Map.of("x", NdArray.zeros(dev.javelin.ir.type.DType.F32, 3)));
         assertEquals(
                 "node %b (broadcast): its value f32[4611686018427387904,n] (here [4611686018427387904,3]) has"
                         + " more elements than a 64-bit count holds",

@@ -90,8 +90,8 @@ public final class ParserFuzz {
             worker.shutdownNow();
         }
         if (!failures.isEmpty()) {
-            throw new AssertionError(failures.size() + " failing input(s) of " + name + ":\n\n"
-                    + String.join("\n\n", failures));
+            throw new AssertionError(
+                    failures.size() + " failing input(s) of " + name + ":\n\n" + String.join("\n\n", failures));
         }
         Summary s = new Summary(count, parsed);
         System.out.println(name + ": " + count + " mutated inputs from master seed " + master + " (rerun with"

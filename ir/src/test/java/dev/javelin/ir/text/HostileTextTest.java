@@ -34,13 +34,15 @@ class HostileTextTest {
                 "2:3: control character U+0000 (NUL) is not allowed in IR text",
                 error("graph g {\n  \0%x = input : f32[2]\n}"));
         // U+001C..U+001F count as whitespace for Character.isWhitespace; they are still refused.
-        assertEquals(
-                "1:8: control character U+001F is not allowed in IR text", error("graph g\u001F{\n}"));
-        assertEquals(
-                "3:16: control character U+001B is not allowed in IR text", inGraph("// a comment \u001B[31m"));
+        assertEquals("1:8: control character U+001F is not allowed in IR text", error("graph g\u001F{\n}"));
+        assertEquals("3:16: control character U+001B is not allowed in IR text", inGraph("// a comment \u001B[31m"));
         assertEquals(
                 "3:28: control character U+007F is not allowed in IR text",
                 inGraph("%y = neg(%x) : f32[2] @\"A\u007F.java\":3"));
+        // Never printed raw into a message.
+        assertEquals(
+                "3:3: expected a value name after '%', found control character U+0007",
+                inGraph("%\u0007 = neg(%x) : f32[2]"));
         // Tabs and CRLF line ends are whitespace.
         Parser.parse("graph g {\r\n\t%x = input : f32[2]\r\n\toutput x = %x\r\n}\r\n", "m.ir");
     }
@@ -123,8 +125,7 @@ class HostileTextTest {
             }
         };
         ParseException e = assertThrows(ParseException.class, () -> TextFile.read(spaces, "fifo", 100_000));
-        assertEquals(
-                "the input is longer than the 100000 bytes an IR text may have; stopped reading here", e.detail());
+        assertEquals("the input is longer than the 100000 bytes an IR text may have; stopped reading here", e.detail());
         assertTrue(e.column() > 1 && e.column() <= 100_001, e.getMessage());
     }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.ir.testing.ParserFuzz;
 import dev.javelin.ir.testing.RandomGraphs;
-import dev.javelin.ir.verify.VerifyException;
 import dev.javelin.ir.verify.Verifier;
+import dev.javelin.ir.verify.VerifyException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,8 @@ class TextFuzzTest {
     static List<byte[]> corpus() throws IOException {
         List<byte[]> seeds = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("..", "examples", "ir"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".ir")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".ir")).sorted().toList()) {
                 seeds.add(Files.readAllBytes(f));
             }
         }
