@@ -36,8 +36,9 @@ final class IrCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Strict UTF-8 with a size limit: a binary file or a device fails at its first bad byte, by position. */
     static Graph read(Path file) throws IOException {
-        return Parser.parse(Files.readString(file), file.toString());
+        return Parser.parse(file);
     }
 
     @Command(

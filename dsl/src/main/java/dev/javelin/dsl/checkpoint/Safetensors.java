@@ -12,8 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,17 +163,7 @@ public final class Safetensors {
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
         src.read(8, headerBytes);
-        String json;
-        try {
-            json = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(headerBytes.flip())
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new CheckpointException(source + ": the safetensors header is not valid UTF-8", e);
-        }
+        String json = SafetensorsHeader.decode(headerBytes.flip(), source);
         return new Parsed(SafetensorsHeader.parse(json, size - 8 - n, source), 8 + n);
     }
 

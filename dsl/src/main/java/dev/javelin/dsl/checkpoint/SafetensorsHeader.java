@@ -3,6 +3,11 @@ package dev.javelin.dsl.checkpoint;
 import dev.javelin.dsl.json.Json;
 import dev.javelin.dsl.json.JsonException;
 import dev.javelin.ir.type.DType;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,6 +78,28 @@ record SafetensorsHeader(List<Entry> entries, SortedMap<String, String> metadata
             case F64 -> 12;
             case I64 -> 13;
         };
+    }
+
+    /**
+     * The header's text; a malformed UTF-8 sequence is reported by its byte offset in the file (the
+     * header starts after the 8-byte length) and its bytes.
+     */
+    static String decode(ByteBuffer header, String source) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer out = CharBuffer.allocate(header.remaining());
+        CoderResult r = decoder.decode(header, out, true);
+        if (r.isError()) {
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < r.length(); i++) {
+                hex.append(String.format(" 0x%02X", header.get(header.position() + i) & 0xFF));
+            }
+            throw new CheckpointException(source + ": the safetensors header is not valid UTF-8: byte"
+                    + (r.length() == 1 ? "" : "s") + hex + " at offset " + (8 + header.position()) + " of the file");
+        }
+        return out.flip().toString();
     }
 
     /** Parses and checks a header against the {@code dataSize} bytes that follow it in the file. */

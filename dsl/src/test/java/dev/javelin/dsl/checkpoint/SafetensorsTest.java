@@ -164,7 +164,8 @@ class SafetensorsTest {
     void rejectsAHeaderThatIsNotUtf8() {
         byte[] f = file("{\"a\":1}", 0);
         f[10] = (byte) 0xC3; // a lead byte with no continuation
-        assertMalformed(f, "x.safetensors: the safetensors header is not valid UTF-8");
+        assertMalformed(
+                f, "x.safetensors: the safetensors header is not valid UTF-8: byte 0xC3 at offset 10 of the file");
     }
 
     @Test

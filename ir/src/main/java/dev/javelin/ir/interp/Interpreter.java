@@ -118,7 +118,7 @@ public final class Interpreter {
         Map<String, NdArray> updated = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             List<NdArray> args = n.inputs().stream().map(values::get).toList();
-            NdArray out = NdArray.zeros(n.type().dtype(), Feeds.shapeOf(n, symbols));
+            NdArray out = Allocation.zeros(n, Feeds.shapeOf(n, symbols));
             NdArray v = evaluate(n, args, out, feeds);
             if (v.dtype() != out.dtype() || !Arrays.equals(v.shape(), out.shape())) {
                 throw new IllegalStateException("interpreter bug: node %" + n.name() + " (" + n.op().mnemonic()
@@ -149,7 +149,7 @@ public final class Interpreter {
             throw InterpreterException.at(
                     n, "expected " + n.inputs().size() + " operand values, found " + operands.size());
         }
-        NdArray out = NdArray.zeros(n.type().dtype(), Feeds.shapeOf(n, symbols));
+        NdArray out = Allocation.zeros(n, Feeds.shapeOf(n, symbols));
         NdArray v = evaluate(n, operands, out, Map.of());
         if (v.dtype() != out.dtype() || !Arrays.equals(v.shape(), out.shape())) {
             throw InterpreterException.at(n, "expected a value of type " + out.type() + ", found " + v.type());

@@ -10,6 +10,8 @@ import java.util.Map;
  * False, 'shape': (2, 3), }}: a small parser for exactly that subset of Python literal syntax.
  */
 record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
+    /** numpy writes one level (the shape tuple); the bound keeps a hostile header from overflowing the stack. */
+    static final int MAX_NESTING = 32;
 
     static NpyHeader parse(String text, String source) {
         return new Reader(text, source).header();
@@ -41,7 +43,7 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
                 skip();
                 expect(':');
                 skip();
-                Object value = value();
+                Object value = value(1);
                 if (dict.put(key, value) != null) {
                     throw error("key '" + key + "' appears twice");
                 }
@@ -105,13 +107,16 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
             }
         }
 
-        private Object value() {
+        private Object value(int depth) {
             char c = peek();
             if (c == '\'' || c == '"') {
                 return string();
             }
             if (c == '(' || c == '[') {
-                return tuple(c == '(' ? ')' : ']');
+                if (depth > MAX_NESTING) {
+                    throw error("tuples nesting deeper than " + MAX_NESTING + " levels");
+                }
+                return tuple(c == '(' ? ')' : ']', depth);
             }
             if (s.startsWith("True", i)) {
                 i += 4;
@@ -138,12 +143,12 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
             throw error("expected a string, tuple, boolean or integer");
         }
 
-        private List<Object> tuple(char close) {
+        private List<Object> tuple(char close, int depth) {
             i++;
             List<Object> items = new ArrayList<>();
             skip();
             while (peek() != close) {
-                items.add(value());
+                items.add(value(depth + 1));
                 skip();
                 if (peek() == ',') {
                     i++;

@@ -51,6 +51,26 @@ final class Lexer {
         return new ParseException(source, text, l, col, detail);
     }
 
+    /**
+     * Control characters (NUL, ESC, DEL, ...) never belong in IR text, not even in a comment or a
+     * string: they are the mark of a binary or corrupt file. Tab, line feed and carriage return are
+     * whitespace.
+     */
+    static boolean isForbidden(char c) {
+        return Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r';
+    }
+
+    static String forbiddenDetail(char c) {
+        return String.format("control character U+%04X%s is not allowed in IR text", (int) c, c == 0 ? " (NUL)" : "");
+    }
+
+    /** Fails at {@code pos} if the character there is a control character. */
+    private void checkAllowed() {
+        if (isForbidden(text.charAt(pos))) {
+            throw error(line, pos - lineStart + 1, forbiddenDetail(text.charAt(pos)));
+        }
+    }
+
     private Token next() {
         skipSpaceAndComments();
         int col = pos - lineStart + 1;
@@ -71,6 +91,7 @@ final class Lexer {
         if (c == '"') {
             int start = ++pos;
             while (pos < text.length() && text.charAt(pos) != '"' && text.charAt(pos) != '\n') {
+                checkAllowed();
                 pos++;
             }
             if (pos >= text.length() || text.charAt(pos) != '"') {
@@ -123,6 +144,9 @@ final class Lexer {
             return "the end of the input";
         }
         int cp = text.codePointAt(pos);
+        if (isForbidden(text.charAt(pos))) {
+            return String.format("control character U+%04X", cp);
+        }
         return cp == '\n' ? "a line break" : "'" + new String(Character.toChars(cp)) + "'";
     }
 
@@ -136,6 +160,7 @@ final class Lexer {
 
     private void skipSpaceAndComments() {
         while (pos < text.length()) {
+            checkAllowed();
             char c = text.charAt(pos);
             if (c == '\n') {
                 pos++;
@@ -145,6 +170,7 @@ final class Lexer {
                 pos++;
             } else if (c == '/' && pos + 1 < text.length() && text.charAt(pos + 1) == '/') {
                 while (pos < text.length() && text.charAt(pos) != '\n') {
+                    checkAllowed();
                     pos++;
                 }
             } else {

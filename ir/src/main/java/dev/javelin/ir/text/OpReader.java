@@ -337,6 +337,7 @@ final class OpReader {
 
     private Shape shape(String name) {
         List<Dim> dims = new ArrayList<>();
+        Attr whole = attr(name);
         for (Attr a : list(name)) {
             Token t = scalarToken(a);
             if (t.kind() == Kind.IDENT && !t.text().contains(".")) {
@@ -349,6 +350,8 @@ final class OpReader {
                 dims.add(new Dim.Fixed(v));
             }
         }
-        return new Shape(dims);
+        Shape shape = new Shape(dims);
+        parser.checkCount(whole.at(), shape);
+        return shape;
     }
 }

@@ -11,6 +11,8 @@ import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,12 @@ import java.util.Map;
  * column, never another exception.
  */
 public final class Parser {
+    /**
+     * How deep attribute lists may nest. The printer writes at most one level; the bound keeps a
+     * hostile file from recursing the parser into a stack overflow.
+     */
+    static final int MAX_NESTING = 64;
+
     private final String text;
     private final String source;
     private final List<Token> tokens;
@@ -37,6 +45,14 @@ public final class Parser {
 
     public static Graph parse(String text) {
         return parse(text, "<input>");
+    }
+
+    /**
+     * Reads and parses an IR text file (strict UTF-8, at most {@link TextFile#MAX_BYTES}); every
+     * problem with its content is a {@link ParseException} naming the file, line and column.
+     */
+    public static Graph parse(Path file) throws IOException {
+        return parse(TextFile.read(file), file.toString());
     }
 
     /** Parses one graph; {@code sourceName} (a file name) prefixes error positions. */
@@ -172,7 +188,7 @@ public final class Parser {
             Token key = expect(Kind.IDENT, "an attribute name");
             expectPunct("=", "after attribute '" + key.text() + "'");
             // Positioned at the name: an unknown or misplaced attribute is reported where it is named.
-            Attr v = new Attr(key, value());
+            Attr v = new Attr(key, value(1));
             if (attrs.put(key.text(), v) != null) {
                 throw error(key, "attribute '" + key.text() + "' is given twice");
             }
@@ -181,16 +197,19 @@ public final class Parser {
     }
 
     /** A scalar token (NUMBER or IDENT) or a {@code List} of values. */
-    private Object value() {
+    private Object value(int depth) {
         Token t = next();
         if (t.kind() == Kind.NUMBER || t.kind() == Kind.IDENT) {
             return t;
         }
         if (t.kind() == Kind.PUNCT && t.text().equals("[")) {
+            if (depth > MAX_NESTING) {
+                throw error(t, "attribute lists nesting deeper than " + MAX_NESTING + " levels");
+            }
             List<Attr> items = new ArrayList<>();
             if (!isPunct("]")) {
                 do {
-                    items.add(new Attr(peek(), value()));
+                    items.add(new Attr(peek(), value(depth + 1)));
                 } while (accept(","));
             }
             expectPunct("]", "to close the list");
@@ -215,7 +234,21 @@ public final class Parser {
             } while (accept(","));
         }
         expectPunct("]", "to close the shape");
-        return new TensorType(dtype, new Shape(dims));
+        Shape shape = new Shape(dims);
+        checkCount(d, shape);
+        return new TensorType(dtype, shape);
+    }
+
+    /**
+     * A shape whose static sizes multiply beyond a long (even before a later 0) would break every
+     * size computation downstream ({@link Shape#numel} multiplies in the same order).
+     */
+    void checkCount(Token at, Shape shape) {
+        try {
+            shape.staticProduct();
+        } catch (ArithmeticException e) {
+            throw error(at, "shape " + shape + " has more elements than a 64-bit count holds (over 2^63 - 1)");
+        }
     }
 
     private Dim dim() {

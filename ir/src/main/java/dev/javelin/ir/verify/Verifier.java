@@ -131,8 +131,9 @@ public final class Verifier {
                     "node %" + n.name() + " (" + n.op().mnemonic() + " of " + types + "): " + e.getMessage(),
                     lines,
                     i));
-        } catch (ArithmeticException e) {
-            // Parsed text can hold sizes whose products overflow a long.
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            // Parsed text can hold sizes whose products or sums overflow a long (a sum wraps to a
+            // negative size, which Dim refuses with an IllegalArgumentException).
             out.add(problem(
                     "types",
                     n.name(),

@@ -170,6 +170,16 @@ class NpyTest {
     }
 
     @Test
+    void deeplyNestedHeaderTuplesAreAnErrorNotAStackOverflow() {
+        String deep = "{'descr': '<f4', 'fortran_order': False, 'shape': " + "(".repeat(100_000) + ")".repeat(100_000)
+                + ", }";
+        assertEquals(
+                "x.npy: malformed .npy header: tuples nesting deeper than 32 levels at character 82 of {'descr': '<f4',"
+                        + " 'fortran_order': False, 'shape': " + "(".repeat(70) + "...",
+                error(file(deep, 0), "x.npy"));
+    }
+
+    @Test
     void missingFileIsAnIoError(@TempDir Path tmp) {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> Npy.read(tmp.resolve("none.npy")));
     }
