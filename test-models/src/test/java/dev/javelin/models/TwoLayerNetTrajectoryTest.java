@@ -180,7 +180,7 @@ class TwoLayerNetTrajectoryTest {
         double worst = 0;
         for (int t = 0; t < STEPS; t++) {
             String[] parts = lines.get(t).split(",");
-            assertEquals(t, Integer.parseInt(parts[0]));
+            assertEquals(t + 1, Integer.parseInt(parts[0]), "steps are numbered from 1");
             double loss = Double.parseDouble(parts[1]);
             double rel = Math.abs(loss - expected[t]) / Math.abs(expected[t]);
             worst = Math.max(worst, rel);
