@@ -36,19 +36,4 @@ final class Outputs {
                     "cannot write " + option + " " + file + ": the folder " + parent + " is not writable");
         }
     }
-
-    /** A folder to write into: created when missing; fails naming the option when it cannot be. */
-    static void writableFolder(Path dir, String option) {
-        if (dir == null) {
-            return;
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException | RuntimeException e) {
-            throw new CliException("cannot write " + option + " " + dir + ": cannot create the folder (" + e + ")");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new CliException("cannot write " + option + " " + dir + ": the folder is not writable");
-        }
-    }
 }
