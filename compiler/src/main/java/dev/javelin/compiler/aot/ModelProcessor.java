@@ -102,6 +102,16 @@ public final class ModelProcessor extends AbstractProcessor {
                                     Diagnostic.Kind.ERROR,
                                     "Javelin could not compile model " + type.getSimpleName() + ": " + ex,
                                     type);
+                } catch (StackOverflowError ex) {
+                    // a javac that dies here takes the whole build down ("Fatal error compiling"): an error instead
+                    processingEnv
+                            .getMessager()
+                            .printMessage(
+                                    Diagnostic.Kind.ERROR,
+                                    "Javelin could not compile model " + type.getSimpleName() + ": its graph is"
+                                            + " too deep for this thread's stack (a bug in Javelin, which should"
+                                            + " not recurse that deep: please report it with the model)",
+                                    type);
                 }
             }
         }

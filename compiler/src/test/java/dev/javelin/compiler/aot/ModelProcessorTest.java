@@ -128,6 +128,28 @@ class ModelProcessorTest {
     }
 
     @Test
+    void aFiveHundredIterationLoopCompilesInsideJavac() throws Exception {
+        // 1,000 fused pointwise ops: once a StackOverflowError in the code generator that killed javac
+        String source = HEADER + """
+                @Model(inputs = @Input(name = "x", shape = {"batch", "12"}), batch = 2)
+                final class Deep {
+                    static Tensor forward(Net nn, Tensor x) {
+                        Tensor h = nn.module("fc", new Linear(12, 4)).forward(x);
+                        for (int i = 0; i < 500; i++) {
+                            h = h.tanh().mul(1.5);
+                        }
+                        return h;
+                    }
+                }
+                """;
+        Result r = compile("Deep", source);
+        assertTrue(r.ok(), r.errors());
+        assertTrue(Files.exists(r.classes().resolve("demo/DeepModel.class")));
+        Plan plan = PlanParser.parse(Files.readString(r.classes().resolve("demo/Deep.plan")));
+        assertTrue(plan.kernels().size() > 2, "the 1,000-op chain is split into capped kernels: " + plan.kernels().size());
+    }
+
+    @Test
     void theOutputIsByteIdenticalFromRunToRun() throws Exception {
         Result a = compileIn(dir.resolve("a"), "Mlp", MLP);
         Result b = compileIn(dir.resolve("b"), "Mlp", MLP);
