@@ -67,7 +67,7 @@ import java.util.TreeSet;
  * <p>Counters: {@code groups}, {@code folded-views}, {@code multi-tensor-updates} (assigns whose
  * update joined a multi-tensor kernel), {@code fused-pointwise}, {@code fused-reduction}, {@code
  * fused-epilogue} and {@code fused-prologue} (merges by the shape of the result), {@code
- * rejected-cycle} and {@code rejected-shape} (merges refused in the first sweep over the edges;
+ * rejected-cycle}, {@code rejected-shape} and {@code rejected-size} (merges refused in the first sweep over the edges;
  * later sweeps retry them), {@code sweeps}, {@code kept-for-load} (merges refused to keep load-time work apart, first sweep).
  */
 public final class Fusion {
@@ -90,8 +90,24 @@ public final class Fusion {
     private int sweeps;
     private boolean firstSweep;
 
+    /**
+     * Most nodes one greedy merge may put in a group. Code generators inline a fused group into one
+     * expression per loop (one Java method, one CUDA function) and walk it recursively; a cap keeps
+     * that expression's depth and the method's size bounded, so a chain of 100,000 pointwise ops
+     * becomes a run of kernels with their intermediates in buffers instead of one that no compiler
+     * can take. Far above the groups of real models (tens of nodes), whose plans it leaves alone.
+     */
+    public static final int MAX_GROUP_NODES = 256;
+
+    /**
+     * Longest chain of views a kernel recomputes as index maps: a view further down such a chain is
+     * no longer folded but computed by a kernel, for the same reason as {@link #MAX_GROUP_NODES}.
+     */
+    public static final int MAX_FOLDED_CHAIN = 64;
+
     private static final class Group {
         final BitSet members = new BitSet();
+        int size;
         boolean closed;
         boolean multiTensor;
     }
@@ -135,6 +151,7 @@ public final class Fusion {
             }
         }
         folded = new boolean[n];
+        int[] chain = new int[n];
         for (int i = 0; i < n; i++) {
             if (materialized[i]) {
                 continue;
@@ -143,11 +160,15 @@ public final class Fusion {
                 folded[i] = true;
             } else if (cls[i] == OpClass.VIEW || cls[i] == OpClass.GENERATOR) {
                 boolean reshape = nodes.get(i).op() instanceof Reshape;
-                folded[i] = direct.get(i).stream().allMatch(c -> switch (cls[c]) {
-                    case ELEMENTWISE, REDUCTION, VIEW -> true;
-                    case HEAVY -> reshape;
-                    default -> false;
-                });
+                for (int o : operands[i]) {
+                    chain[i] = Math.max(chain[i], folded[o] ? chain[o] + 1 : 1);
+                }
+                folded[i] = chain[i] <= MAX_FOLDED_CHAIN
+                        && direct.get(i).stream().allMatch(c -> switch (cls[c]) {
+                            case ELEMENTWISE, REDUCTION, VIEW -> true;
+                            case HEAVY -> reshape;
+                            default -> false;
+                        });
             }
         }
         // Effective edges between real (grouped) nodes: looking through folded nodes.
@@ -194,12 +215,18 @@ public final class Fusion {
         }
     }
 
+    /** The real nodes {@code i} reads, looking through folded ones (a worklist: view chains may be long). */
     private void collect(int i, Set<Integer> out) {
-        for (int o : operands[i]) {
-            if (folded[o]) {
-                collect(o, out);
-            } else if (real(o)) {
-                out.add(o);
+        ArrayList<Integer> todo = new ArrayList<>(List.of(i));
+        BitSet seen = new BitSet();
+        while (!todo.isEmpty()) {
+            for (int o : operands[todo.removeLast()]) {
+                if (folded[o] && !seen.get(o)) {
+                    seen.set(o);
+                    todo.add(o);
+                } else if (real(o)) {
+                    out.add(o);
+                }
             }
         }
     }
@@ -223,6 +250,7 @@ public final class Fusion {
             if (real(i)) {
                 Group grp = new Group();
                 grp.members.set(i);
+                grp.size = 1;
                 grp.closed = cls[i] == OpClass.CONSTANT;
                 groupOf[i] = groups.size();
                 groups.add(grp);
@@ -328,11 +356,19 @@ public final class Fusion {
         Group src = groups.get(from);
         src.members.stream().forEach(m -> groupOf[m] = to);
         groups.get(to).members.or(src.members);
+        groups.get(to).size += src.size;
         src.members.clear();
+        src.size = 0;
     }
 
     private boolean tryMerge(int p, int c) {
         if (p == c || groups.get(p).closed || groups.get(c).closed) {
+            return false;
+        }
+        if (groups.get(p).size + groups.get(c).size > MAX_GROUP_NODES) {
+            if (firstSweep) {
+                ctx.count("rejected-size");
+            }
             return false;
         }
         if (frozen(groups.get(p).members) != frozen(groups.get(c).members)) {
