@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 
 /**
  * Decides which nodes of a specialized, simplified graph run as one kernel. The result is a {@link
@@ -105,12 +106,26 @@ public final class Fusion {
      */
     public static final int MAX_FOLDED_CHAIN = 64;
 
+    /**
+     * A future kernel. Members are a list, not a bit set over the graph: merges then cost the size of
+     * the groups, not of the graph (a 100,000-node chain makes 100,000 merges).
+     */
     private static final class Group {
-        final BitSet members = new BitSet();
-        int size;
+        final List<Integer> members = new ArrayList<>();
+        int first = Integer.MAX_VALUE;
+        int last = -1;
         boolean closed;
         boolean multiTensor;
+
+        void add(List<Integer> ms, int lo, int hi) {
+            members.addAll(ms);
+            first = Math.min(first, lo);
+            last = Math.max(last, hi);
+        }
     }
+
+    /** The members of groups {@code p} and {@code c} together: a merge's candidate. */
+    private record Union(List<Integer> list, IntPredicate has) {}
 
     private Fusion(Graph g, PassContext ctx) {
         this.g = g;
@@ -249,8 +264,7 @@ public final class Fusion {
             }
             if (real(i)) {
                 Group grp = new Group();
-                grp.members.set(i);
-                grp.size = 1;
+                grp.add(List.of(i), i, i);
                 grp.closed = cls[i] == OpClass.CONSTANT;
                 groupOf[i] = groups.size();
                 groups.add(grp);
@@ -277,7 +291,7 @@ public final class Fusion {
         List<Partition.Group> out = new ArrayList<>();
         for (Group grp : live) {
             List<String> names = new ArrayList<>();
-            grp.members.stream().forEach(m -> names.add(nodes.get(m).name()));
+            grp.members.stream().sorted().forEach(m -> names.add(nodes.get(m).name()));
             out.add(new Partition.Group(names, grp.multiTensor));
         }
         return new Partition(out);
@@ -354,18 +368,16 @@ public final class Fusion {
             return;
         }
         Group src = groups.get(from);
-        src.members.stream().forEach(m -> groupOf[m] = to);
-        groups.get(to).members.or(src.members);
-        groups.get(to).size += src.size;
+        src.members.forEach(m -> groupOf[m] = to);
+        groups.get(to).add(src.members, src.first, src.last);
         src.members.clear();
-        src.size = 0;
     }
 
     private boolean tryMerge(int p, int c) {
         if (p == c || groups.get(p).closed || groups.get(c).closed) {
             return false;
         }
-        if (groups.get(p).size + groups.get(c).size > MAX_GROUP_NODES) {
+        if (groups.get(p).members.size() + groups.get(c).members.size() > MAX_GROUP_NODES) {
             if (firstSweep) {
                 ctx.count("rejected-size");
             }
@@ -377,9 +389,9 @@ public final class Fusion {
             }
             return false;
         }
-        BitSet union = (BitSet) groups.get(p).members.clone();
-        union.or(groups.get(c).members);
-        String shape = shape(union);
+        List<Integer> both = new ArrayList<>(groups.get(p).members);
+        both.addAll(groups.get(c).members);
+        String shape = shape(new Union(both, m -> groupOf[m] == p || groupOf[m] == c));
         if (shape == null) {
             if (firstSweep) {
                 ctx.count("rejected-shape");
@@ -404,24 +416,19 @@ public final class Fusion {
      * group reaches every member's users.
      */
     private boolean cycle(int p, int c) {
-        BitSet target = groups.get(c).members;
-        int lastOfC = target.length() - 1;
-        BitSet seen = new BitSet();
+        int lastOfC = groups.get(c).last;
+        Set<Integer> seen = new java.util.HashSet<>(List.of(p, c));
         ArrayList<Integer> stack = new ArrayList<>();
         stack.add(p);
-        seen.set(p);
-        seen.set(c);
         while (!stack.isEmpty()) {
             int gid = stack.removeLast();
-            BitSet members = groups.get(gid).members;
-            for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+            for (int m : groups.get(gid).members) {
                 for (int u : consumers[m]) {
                     int h = groupOf[u];
                     if (h == c && gid != p) {
                         return true;
                     }
-                    if (!seen.get(h) && groups.get(h).members.nextSetBit(0) < lastOfC) {
-                        seen.set(h);
+                    if (groups.get(h).first < lastOfC && seen.add(h)) {
                         stack.add(h);
                     }
                 }
@@ -431,8 +438,8 @@ public final class Fusion {
     }
 
     /** Whether every member depends only on parameters no assign changes (and constants). */
-    private boolean frozen(BitSet members) {
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+    private boolean frozen(List<Integer> members) {
+        for (int m : members) {
             if (!frozen[m]) {
                 return false;
             }
@@ -440,12 +447,12 @@ public final class Fusion {
         return true;
     }
 
-    private boolean written(int m, BitSet members) {
+    private boolean written(int m, Union members) {
         if (materialized[m]) {
             return true;
         }
         for (int u : consumers[m]) {
-            if (!members.get(u)) {
+            if (!members.has().test(u)) {
                 return true;
             }
         }
@@ -456,10 +463,10 @@ public final class Fusion {
      * The kind of kernel {@code members} would make ({@code "pointwise"}, {@code "reduction"},
      * {@code "epilogue"} or {@code "prologue"}), or null when no codegen shape holds them.
      */
-    private String shape(BitSet members) {
+    private String shape(Union members) {
         int heavy = -1;
         List<Integer> reductions = new ArrayList<>();
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             if (cls[m] == OpClass.HEAVY) {
                 if (heavy >= 0) {
                     return null;
@@ -476,10 +483,10 @@ public final class Fusion {
             return reduction(members, reductions);
         }
         long domain = 0;
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             domain = Math.max(domain, numel[m]);
         }
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             if (numel[m] != domain && written(m, members)) {
                 return null;
             }
@@ -487,7 +494,7 @@ public final class Fusion {
         return "pointwise";
     }
 
-    private String reduction(BitSet members, List<Integer> reductions) {
+    private String reduction(Union members, List<Integer> reductions) {
         Shape domain = null;
         Set<Integer> axes = null;
         for (int r : reductions) {
@@ -511,7 +518,7 @@ public final class Fusion {
             reduced *= domain.dim(a).size();
         }
         long kept = reduced == 0 ? 0 : full / reduced;
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             boolean atDomain = numel[m] == full || numel[m] == kept;
             if (!atDomain && (numel[m] != 1 || written(m, members))) {
                 return null;
@@ -520,14 +527,14 @@ public final class Fusion {
         return "reduction";
     }
 
-    private String contraction(BitSet members, int heavy) {
+    private String contraction(Union members, int heavy) {
         // Members the heavy op depends on inside the group: its prologue.
         BitSet before = new BitSet();
         ArrayList<Integer> stack = new ArrayList<>(List.of(heavy));
         while (!stack.isEmpty()) {
             int x = stack.removeLast();
             for (int p : producers[x]) {
-                if (members.get(p) && !before.get(p)) {
+                if (members.has().test(p) && !before.get(p)) {
                     before.set(p);
                     stack.add(p);
                 }
@@ -539,14 +546,14 @@ public final class Fusion {
         while (!stack.isEmpty()) {
             int x = stack.removeLast();
             for (int u : consumers[x]) {
-                if (members.get(u) && !after.get(u)) {
+                if (members.has().test(u) && !after.get(u)) {
                     after.set(u);
                     stack.add(u);
                 }
             }
         }
         long out = numel[heavy];
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             if (m == heavy) {
                 continue;
             }
@@ -555,7 +562,7 @@ public final class Fusion {
                     return null;
                 }
                 for (int u : consumers[m]) {
-                    if (members.get(u) && u != heavy && !before.get(u)) {
+                    if (members.has().test(u) && u != heavy && !before.get(u)) {
                         return null;
                     }
                 }
@@ -581,7 +588,7 @@ public final class Fusion {
             next.put(id, new TreeSet<>());
         }
         for (int id : ids) {
-            groups.get(id).members.stream().forEach(m -> {
+            groups.get(id).members.forEach(m -> {
                 for (int u : consumers[m]) {
                     int to = groupOf[u];
                     if (to != id && next.get(id).add(to)) {
@@ -591,7 +598,7 @@ public final class Fusion {
             });
         }
         PriorityQueue<Integer> ready = new PriorityQueue<>(
-                java.util.Comparator.comparingInt(id -> groups.get(id).members.nextSetBit(0)));
+                java.util.Comparator.comparingInt(id -> groups.get(id).first));
         ids.stream().filter(id -> indegree.get(id) == 0).forEach(ready::add);
         List<Group> out = new ArrayList<>();
         while (!ready.isEmpty()) {
@@ -609,6 +616,7 @@ public final class Fusion {
                 if (!out.contains(groups.get(id))) {
                     sb.append("\n  group ").append(id).append(": ");
                     groups.get(id).members.stream()
+                            .sorted()
                             .forEach(m -> sb.append(nodes.get(m).name()).append(' '));
                     sb.append(" -> ").append(next.get(id));
                 }
