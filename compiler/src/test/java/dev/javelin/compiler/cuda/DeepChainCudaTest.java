@@ -1,6 +1,7 @@
 package dev.javelin.compiler.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.codegen.cuda.CudaCodegen;
 import dev.javelin.codegen.cuda.host.HostHarness;
@@ -12,9 +13,14 @@ import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.fuse.Fusion;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
+import dev.javelin.runtime.cuda.CompiledModule;
+import dev.javelin.runtime.cuda.CudaCompilerUnavailableException;
 import dev.javelin.runtime.cuda.CudaExecutor;
+import dev.javelin.runtime.cuda.NvccCompiler;
 import dev.javelin.runtime.cuda.CudaProgram;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +56,21 @@ class DeepChainCudaTest {
             want.outputs()
                     .forEach((name, v) -> KernelKinds.compare(name, v, ex, "output", name, 1e-4, "1000 ops on the host"));
         }
+    }
+
+    @Test
+    void aChainOfAThousandOpsCompilesWithNvcc() {
+        NvccCompiler nvcc;
+        try {
+            nvcc = NvccCompiler.open(Optional.empty());
+        } catch (CudaCompilerUnavailableException e) {
+            Assumptions.abort("no nvcc here, the check is skipped: " + e.getMessage());
+            return;
+        }
+        var plan = Pipeline.compile(KernelKinds.chain(1_000), Map.of(), PassOptions.verifying())
+                .plan();
+        CompiledModule module = nvcc.compile(CudaCodegen.generate(plan).source(), "chain.cu", "sm_80", List.of("-Werror", "all-warnings"));
+        assertTrue(module.image().length > 0, "nvcc wrote an empty module:\n" + module.log());
     }
 
     private static int count(String s, String part) {

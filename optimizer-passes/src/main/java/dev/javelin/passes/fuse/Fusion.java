@@ -85,6 +85,8 @@ public final class Fusion {
     private final int[][] producers;
     private final int[][] consumers;
     private final int[] groupOf;
+    /** 1 for a real node, plus the views (not constants) it folds in, found by {@link #collect}. */
+    private final int[] weight;
     private final boolean[] frozen;
     private final List<Group> groups = new ArrayList<>();
     private final PassContext ctx;
@@ -92,11 +94,12 @@ public final class Fusion {
     private boolean firstSweep;
 
     /**
-     * Most nodes one greedy merge may put in a group. Code generators inline a fused group into one
-     * expression per loop (one Java method, one CUDA function) and walk it recursively; a cap keeps
-     * that expression's depth and the method's size bounded, so a chain of 100,000 pointwise ops
-     * becomes a run of kernels with their intermediates in buffers instead of one that no compiler
-     * can take. Far above the groups of real models (tens of nodes), whose plans it leaves alone.
+     * Most nodes one greedy merge may put in a group, counting the views its members fold in. Code
+     * generators inline a fused group into one expression per loop (one Java method, one CUDA
+     * function) and walk it recursively; a cap keeps that expression's depth and the method's size
+     * bounded, so a chain of 100,000 pointwise ops becomes a run of kernels with their intermediates
+     * in buffers instead of one that no compiler can take. Far above the groups of real models (tens
+     * of nodes), whose plans it leaves alone.
      */
     public static final int MAX_GROUP_NODES = 256;
 
@@ -112,6 +115,8 @@ public final class Fusion {
      */
     private static final class Group {
         final List<Integer> members = new ArrayList<>();
+        /** Members plus the views they fold in: what {@link #MAX_GROUP_NODES} bounds. */
+        int weight;
         int first = Integer.MAX_VALUE;
         int last = -1;
         boolean closed;
@@ -188,6 +193,7 @@ public final class Fusion {
         }
         // Effective edges between real (grouped) nodes: looking through folded nodes.
         producers = new int[n][];
+        weight = new int[n];
         List<List<Integer>> users = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             users.add(new ArrayList<>());
@@ -198,7 +204,7 @@ public final class Fusion {
                 continue;
             }
             TreeSet<Integer> ps = new TreeSet<>();
-            collect(i, ps);
+            weight[i] = 1 + collect(i, ps);
             producers[i] = ps.stream().mapToInt(Integer::intValue).toArray();
             for (int p : producers[i]) {
                 users.get(p).add(i);
@@ -230,20 +236,25 @@ public final class Fusion {
         }
     }
 
-    /** The real nodes {@code i} reads, looking through folded ones (a worklist: view chains may be long). */
-    private void collect(int i, Set<Integer> out) {
+    /**
+     * Adds the real nodes {@code i} reads to {@code out}, looking through folded ones (a worklist:
+     * view chains may be long), and returns how many folded views it went through.
+     */
+    private int collect(int i, Set<Integer> out) {
+        int views = 0;
         ArrayList<Integer> todo = new ArrayList<>(List.of(i));
-        BitSet seen = new BitSet();
+        Set<Integer> seen = new java.util.HashSet<>();
         while (!todo.isEmpty()) {
             for (int o : operands[todo.removeLast()]) {
-                if (folded[o] && !seen.get(o)) {
-                    seen.set(o);
+                if (folded[o] && seen.add(o)) {
                     todo.add(o);
+                    views += cls[o] == OpClass.CONSTANT ? 0 : 1;
                 } else if (real(o)) {
                     out.add(o);
                 }
             }
         }
+        return views;
     }
 
     /** A node that belongs to a group: computed by a kernel, not folded, not a buffer or binding. */
@@ -265,6 +276,7 @@ public final class Fusion {
             if (real(i)) {
                 Group grp = new Group();
                 grp.add(List.of(i), i, i);
+                grp.weight = weight[i];
                 grp.closed = cls[i] == OpClass.CONSTANT;
                 groupOf[i] = groups.size();
                 groups.add(grp);
@@ -370,14 +382,16 @@ public final class Fusion {
         Group src = groups.get(from);
         src.members.forEach(m -> groupOf[m] = to);
         groups.get(to).add(src.members, src.first, src.last);
+        groups.get(to).weight += src.weight;
         src.members.clear();
+        src.weight = 0;
     }
 
     private boolean tryMerge(int p, int c) {
         if (p == c || groups.get(p).closed || groups.get(c).closed) {
             return false;
         }
-        if (groups.get(p).members.size() + groups.get(c).members.size() > MAX_GROUP_NODES) {
+        if (groups.get(p).weight + groups.get(c).weight > MAX_GROUP_NODES) {
             if (firstSweep) {
                 ctx.count("rejected-size");
             }
