@@ -38,7 +38,9 @@ class DeepChainCpuTest {
         Map<String, NdArray> feeds = KernelKinds.feeds(g, length);
         Interpreter.Result want = Interpreter.run(g, feeds);
         var plan = Pipeline.compile(g, Map.of(), PassOptions.verifying()).plan();
-        assertEquals((length + Fusion.MAX_GROUP_NODES - 1) / Fusion.MAX_GROUP_NODES, plan.kernels().size());
+        assertEquals(
+                (length + Fusion.MAX_GROUP_NODES - 1) / Fusion.MAX_GROUP_NODES,
+                plan.kernels().size());
         CpuExecutor ex = CpuBackend.compile(plan, null, s -> {}).executor(POOL);
         Feeds.setAll(ex, g, feeds);
         ex.run();

@@ -39,7 +39,8 @@ class DslLoopCpuTest {
             CpuExecutor ex = CpuBackend.compile(plan, null, s -> {}).executor(pool);
             Feeds.setAll(ex, g, feeds);
             ex.run();
-            want.outputs().forEach((name, v) -> KernelKinds.compare(name, v, ex, "output", name, 1e-4, "500 iterations"));
+            want.outputs()
+                    .forEach((name, v) -> KernelKinds.compare(name, v, ex, "output", name, 1e-4, "500 iterations"));
         }
         assertEquals(4, plan.kernels().size(), "1,000 ops in kernels of at most " + Fusion.MAX_GROUP_NODES);
     }

@@ -16,8 +16,8 @@ import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cuda.CompiledModule;
 import dev.javelin.runtime.cuda.CudaCompilerUnavailableException;
 import dev.javelin.runtime.cuda.CudaExecutor;
-import dev.javelin.runtime.cuda.NvccCompiler;
 import dev.javelin.runtime.cuda.CudaProgram;
+import dev.javelin.runtime.cuda.NvccCompiler;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,11 +50,13 @@ class DeepChainCudaTest {
         var plan = Pipeline.compile(g, Map.of(), PassOptions.verifying()).plan();
         CudaProgram program = CudaCodegen.generate(plan, 8);
         try (CudaExecutor ex = new CudaExecutor(
-                program, HostHarness.compile(program.source()).runner(program.layout().memoryBytes()))) {
+                program,
+                HostHarness.compile(program.source()).runner(program.layout().memoryBytes()))) {
             Feeds.setAll(ex, g, feeds);
             ex.run();
             want.outputs()
-                    .forEach((name, v) -> KernelKinds.compare(name, v, ex, "output", name, 1e-4, "1000 ops on the host"));
+                    .forEach((name, v) ->
+                            KernelKinds.compare(name, v, ex, "output", name, 1e-4, "1000 ops on the host"));
         }
     }
 
@@ -69,7 +71,8 @@ class DeepChainCudaTest {
         }
         var plan = Pipeline.compile(KernelKinds.chain(1_000), Map.of(), PassOptions.verifying())
                 .plan();
-        CompiledModule module = nvcc.compile(CudaCodegen.generate(plan).source(), "chain.cu", "sm_80", List.of("-Werror", "all-warnings"));
+        CompiledModule module = nvcc.compile(
+                CudaCodegen.generate(plan).source(), "chain.cu", "sm_80", List.of("-Werror", "all-warnings"));
         assertTrue(module.image().length > 0, "nvcc wrote an empty module:\n" + module.log());
     }
 

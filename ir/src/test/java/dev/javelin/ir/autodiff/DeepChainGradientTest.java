@@ -43,7 +43,11 @@ class DeepChainGradientTest {
         b.output("dx", grads.get(0)).output("dp", grads.get(1));
         var out = Interpreter.run(
                         b.build(),
-                        Map.of("x", NdArray.of(DType.F64, new long[] {3}, X), "p", NdArray.of(DType.F64, new long[] {3}, P)))
+                        Map.of(
+                                "x",
+                                NdArray.of(DType.F64, new long[] {3}, X),
+                                "p",
+                                NdArray.of(DType.F64, new long[] {3}, P)))
                 .outputs();
         for (int j = 0; j < 3; j++) {
             double[] byHand = byHand(X[j], P[j]);

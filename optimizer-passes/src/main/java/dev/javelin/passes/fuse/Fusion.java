@@ -87,6 +87,7 @@ public final class Fusion {
     private final int[] groupOf;
     /** 1 for a real node, plus the views (not constants) it folds in, found by {@link #collect}. */
     private final int[] weight;
+
     private final boolean[] frozen;
     private final List<Group> groups = new ArrayList<>();
     private final PassContext ctx;
@@ -117,6 +118,7 @@ public final class Fusion {
         final List<Integer> members = new ArrayList<>();
         /** Members plus the views they fold in: what {@link #MAX_GROUP_NODES} bounds. */
         int weight;
+
         int first = Integer.MAX_VALUE;
         int last = -1;
         boolean closed;
@@ -611,8 +613,8 @@ public final class Fusion {
                 }
             });
         }
-        PriorityQueue<Integer> ready = new PriorityQueue<>(
-                java.util.Comparator.comparingInt(id -> groups.get(id).first));
+        PriorityQueue<Integer> ready =
+                new PriorityQueue<>(java.util.Comparator.comparingInt(id -> groups.get(id).first));
         ids.stream().filter(id -> indegree.get(id) == 0).forEach(ready::add);
         List<Group> out = new ArrayList<>();
         while (!ready.isEmpty()) {
