@@ -52,6 +52,25 @@ class DeepChainCpuTest {
     }
 
     /**
+     * The unfused plan of a long chain, one kernel per op: one {@code switch} over 7,000 kernels in
+     * {@code run} and {@code kernelName} was "code too large" for javac; they now dispatch through
+     * blocks of {@code ClassParts.DISPATCH_BLOCK} kernels.
+     */
+    @Test
+    void anUnfusedChainOfSevenThousandKernelsCompilesAndMatchesTheInterpreter() {
+        Graph g = KernelKinds.chain(7_000);
+        Map<String, NdArray> feeds = KernelKinds.feeds(g, 7);
+        Interpreter.Result want = Interpreter.run(g, feeds);
+        var plan = Pipeline.compile(g, Map.of(), PassOptions.defaults().withDisabled(Pipeline.FUSE))
+                .plan();
+        assertEquals(7_000, plan.kernels().size());
+        CpuExecutor ex = CpuBackend.compile(plan, null, s -> {}).executor(POOL);
+        Feeds.setAll(ex, g, feeds);
+        ex.run();
+        want.outputs().forEach((name, v) -> KernelKinds.compare(name, v, ex, "output", name, 1e-4, "unfused"));
+    }
+
+    /**
      * A transpose between every two tanh: each transpose is folded into the expression as an index
      * map, one more level of it, so the cap counts it and a kernel holds 128 of each.
      */
