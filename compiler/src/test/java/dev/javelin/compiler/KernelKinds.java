@@ -59,6 +59,26 @@ public final class KernelKinds {
         return g.build();
     }
 
+    /**
+     * A chain of {@code length} pointwise ops on a [4, 17] input: tanh, a scale by a constant and a
+     * row-broadcast parameter in turn (values stay within [-2, 2], so float32 error does not grow).
+     */
+    public static Graph chain(int length) {
+        GraphBuilder g = new GraphBuilder("chain" + length);
+        Value x = g.input("x", f32(4, 17));
+        Value p = g.parameter("p", f32(17));
+        Value v = x;
+        for (int i = 0; i < length; i++) {
+            v = switch (i % 3) {
+                case 0 -> g.unary(UnaryFn.TANH, v);
+                case 1 -> g.binary(BinaryFn.MUL, v, g.scalar(DType.F32, 0.9));
+                default -> g.binary(BinaryFn.ADD, v, p);
+            };
+        }
+        g.output("y", v);
+        return g.build();
+    }
+
     public static Graph reduce(long a, long b, int axis) {
         GraphBuilder g = new GraphBuilder("red");
         Value x = g.input("x", f32(a, b));

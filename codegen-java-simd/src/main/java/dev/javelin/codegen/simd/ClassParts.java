@@ -9,6 +9,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import javax.lang.model.element.Modifier;
 
 /** The fixed parts of every generated program class: fields, constructor, the kernel table. */
@@ -107,33 +108,65 @@ final class ClassParts {
                 .build();
     }
 
-    static MethodSpec kernelName(List<String> names) {
-        CodeBlock.Builder b = CodeBlock.builder().add("switch (k) {\n").indent();
-        for (int i = 0; i < names.size(); i++) {
-            b.add("case $L -> {\n$>return $S;\n$<}\n", i, names.get(i));
-        }
-        b.add("default -> throw new IndexOutOfBoundsException(k);\n").unindent().add("}\n");
-        return MethodSpec.methodBuilder("kernelName")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(String.class)
-                .addParameter(int.class, "k")
-                .addCode(b.build())
-                .build();
+    /**
+     * Kernels one dispatch method switches over: one {@code switch} over all of a plan's kernels
+     * passes the JVM's 64 KB method limit at about 6,000 (an unfused long chain), so larger plans
+     * dispatch through one method per block of this many.
+     */
+    static final int DISPATCH_BLOCK = 1024;
+
+    /** {@code kernelName(k)}: kernel {@code k}'s name, and its block methods where there are many. */
+    static List<MethodSpec> kernelName(List<String> names) {
+        return dispatch(
+                "kernelName",
+                TypeName.get(String.class),
+                names.size(),
+                i -> CodeBlock.of("case $L -> {\n$>return $S;\n$<}\n", i, names.get(i)));
     }
 
-    static MethodSpec run(List<String> names) {
-        CodeBlock.Builder b = CodeBlock.builder().add("switch (k) {\n").indent();
-        for (int i = 0; i < names.size(); i++) {
-            b.add("case $L -> $L();\n", i, names.get(i));
+    /** {@code run(k)}: runs kernel {@code k}, and its block methods where there are many. */
+    static List<MethodSpec> run(List<String> names) {
+        return dispatch("run", TypeName.VOID, names.size(), i -> CodeBlock.of("case $L -> $L();\n", i, names.get(i)));
+    }
+
+    /** The public method {@code name(int k)}, switching over {@code n} cases directly or through blocks. */
+    private static List<MethodSpec> dispatch(String name, TypeName returns, int n, IntFunction<CodeBlock> caseOf) {
+        if (n <= DISPATCH_BLOCK) {
+            return List.of(switchMethod(name, returns, "k", 0, n, caseOf)
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .build());
         }
-        b.add("default -> throw new IndexOutOfBoundsException(k);\n").unindent().add("}\n");
-        return MethodSpec.methodBuilder("run")
+        int blocks = (n + DISPATCH_BLOCK - 1) / DISPATCH_BLOCK;
+        String call =
+                returns.equals(TypeName.VOID) ? "case $L -> $L_$L(k);\n" : "case $L -> {\n$>return $L_$L(k);\n$<}\n";
+        List<MethodSpec> out = new ArrayList<>();
+        out.add(switchMethod(name, returns, "k / " + DISPATCH_BLOCK, 0, blocks, b -> CodeBlock.of(call, b, name, b))
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
+                .build());
+        for (int b = 0; b < blocks; b++) {
+            int lo = b * DISPATCH_BLOCK;
+            out.add(switchMethod(name + "_" + b, returns, "k", lo, Math.min(n, lo + DISPATCH_BLOCK), caseOf)
+                    .addModifiers(Modifier.PRIVATE)
+                    .build());
+        }
+        return out;
+    }
+
+    /** A method of {@code int k} that switches on {@code selector} over cases [lo, hi), else throws. */
+    private static MethodSpec.Builder switchMethod(
+            String name, TypeName returns, String selector, int lo, int hi, IntFunction<CodeBlock> caseOf) {
+        CodeBlock.Builder b =
+                CodeBlock.builder().add("switch ($L) {\n", selector).indent();
+        for (int i = lo; i < hi; i++) {
+            b.add(caseOf.apply(i));
+        }
+        b.add("default -> throw new IndexOutOfBoundsException(k);\n").unindent().add("}\n");
+        return MethodSpec.methodBuilder(name)
+                .returns(returns)
                 .addParameter(int.class, "k")
-                .addCode(b.build())
-                .build();
+                .addCode(b.build());
     }
 
     /** The source with the imports its raw text needs, after the package line. */

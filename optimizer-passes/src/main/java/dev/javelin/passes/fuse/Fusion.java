@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 
 /**
  * Decides which nodes of a specialized, simplified graph run as one kernel. The result is a {@link
@@ -67,7 +68,7 @@ import java.util.TreeSet;
  * <p>Counters: {@code groups}, {@code folded-views}, {@code multi-tensor-updates} (assigns whose
  * update joined a multi-tensor kernel), {@code fused-pointwise}, {@code fused-reduction}, {@code
  * fused-epilogue} and {@code fused-prologue} (merges by the shape of the result), {@code
- * rejected-cycle} and {@code rejected-shape} (merges refused in the first sweep over the edges;
+ * rejected-cycle}, {@code rejected-shape} and {@code rejected-size} (merges refused in the first sweep over the edges;
  * later sweeps retry them), {@code sweeps}, {@code kept-for-load} (merges refused to keep load-time work apart, first sweep).
  */
 public final class Fusion {
@@ -84,17 +85,54 @@ public final class Fusion {
     private final int[][] producers;
     private final int[][] consumers;
     private final int[] groupOf;
+    /** 1 for a real node, plus the views (not constants) it folds in, found by {@link #collect}. */
+    private final int[] weight;
+
     private final boolean[] frozen;
     private final List<Group> groups = new ArrayList<>();
     private final PassContext ctx;
     private int sweeps;
     private boolean firstSweep;
 
+    /**
+     * Most nodes one greedy merge may put in a group, counting the views its members fold in. Code
+     * generators inline a fused group into one expression per loop (one Java method, one CUDA
+     * function) and walk it recursively; a cap keeps that expression's depth and the method's size
+     * bounded, so a chain of 100,000 pointwise ops becomes a run of kernels with their intermediates
+     * in buffers instead of one that no compiler can take. Far above the groups of real models (tens
+     * of nodes), whose plans it leaves alone.
+     */
+    public static final int MAX_GROUP_NODES = 256;
+
+    /**
+     * Longest chain of views a kernel recomputes as index maps: a view further down such a chain is
+     * no longer folded but computed by a kernel, for the same reason as {@link #MAX_GROUP_NODES}.
+     */
+    public static final int MAX_FOLDED_CHAIN = 64;
+
+    /**
+     * A future kernel. Members are a list, not a bit set over the graph: merges then cost the size of
+     * the groups, not of the graph (a 100,000-node chain makes 100,000 merges).
+     */
     private static final class Group {
-        final BitSet members = new BitSet();
+        final List<Integer> members = new ArrayList<>();
+        /** Members plus the views they fold in: what {@link #MAX_GROUP_NODES} bounds. */
+        int weight;
+
+        int first = Integer.MAX_VALUE;
+        int last = -1;
         boolean closed;
         boolean multiTensor;
+
+        void add(List<Integer> ms, int lo, int hi) {
+            members.addAll(ms);
+            first = Math.min(first, lo);
+            last = Math.max(last, hi);
+        }
     }
+
+    /** The members of groups {@code p} and {@code c} together: a merge's candidate. */
+    private record Union(List<Integer> list, IntPredicate has) {}
 
     private Fusion(Graph g, PassContext ctx) {
         this.g = g;
@@ -135,6 +173,7 @@ public final class Fusion {
             }
         }
         folded = new boolean[n];
+        int[] chain = new int[n];
         for (int i = 0; i < n; i++) {
             if (materialized[i]) {
                 continue;
@@ -143,15 +182,20 @@ public final class Fusion {
                 folded[i] = true;
             } else if (cls[i] == OpClass.VIEW || cls[i] == OpClass.GENERATOR) {
                 boolean reshape = nodes.get(i).op() instanceof Reshape;
-                folded[i] = direct.get(i).stream().allMatch(c -> switch (cls[c]) {
-                    case ELEMENTWISE, REDUCTION, VIEW -> true;
-                    case HEAVY -> reshape;
-                    default -> false;
-                });
+                for (int o : operands[i]) {
+                    chain[i] = Math.max(chain[i], folded[o] ? chain[o] + 1 : 1);
+                }
+                folded[i] = chain[i] <= MAX_FOLDED_CHAIN
+                        && direct.get(i).stream().allMatch(c -> switch (cls[c]) {
+                            case ELEMENTWISE, REDUCTION, VIEW -> true;
+                            case HEAVY -> reshape;
+                            default -> false;
+                        });
             }
         }
         // Effective edges between real (grouped) nodes: looking through folded nodes.
         producers = new int[n][];
+        weight = new int[n];
         List<List<Integer>> users = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             users.add(new ArrayList<>());
@@ -162,7 +206,7 @@ public final class Fusion {
                 continue;
             }
             TreeSet<Integer> ps = new TreeSet<>();
-            collect(i, ps);
+            weight[i] = 1 + collect(i, ps);
             producers[i] = ps.stream().mapToInt(Integer::intValue).toArray();
             for (int p : producers[i]) {
                 users.get(p).add(i);
@@ -194,14 +238,25 @@ public final class Fusion {
         }
     }
 
-    private void collect(int i, Set<Integer> out) {
-        for (int o : operands[i]) {
-            if (folded[o]) {
-                collect(o, out);
-            } else if (real(o)) {
-                out.add(o);
+    /**
+     * Adds the real nodes {@code i} reads to {@code out}, looking through folded ones (a worklist:
+     * view chains may be long), and returns how many folded views it went through.
+     */
+    private int collect(int i, Set<Integer> out) {
+        int views = 0;
+        ArrayList<Integer> todo = new ArrayList<>(List.of(i));
+        Set<Integer> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            for (int o : operands[todo.removeLast()]) {
+                if (folded[o] && seen.add(o)) {
+                    todo.add(o);
+                    views += cls[o] == OpClass.CONSTANT ? 0 : 1;
+                } else if (real(o)) {
+                    out.add(o);
+                }
             }
         }
+        return views;
     }
 
     /** A node that belongs to a group: computed by a kernel, not folded, not a buffer or binding. */
@@ -222,7 +277,8 @@ public final class Fusion {
             }
             if (real(i)) {
                 Group grp = new Group();
-                grp.members.set(i);
+                grp.add(List.of(i), i, i);
+                grp.weight = weight[i];
                 grp.closed = cls[i] == OpClass.CONSTANT;
                 groupOf[i] = groups.size();
                 groups.add(grp);
@@ -249,7 +305,7 @@ public final class Fusion {
         List<Partition.Group> out = new ArrayList<>();
         for (Group grp : live) {
             List<String> names = new ArrayList<>();
-            grp.members.stream().forEach(m -> names.add(nodes.get(m).name()));
+            grp.members.stream().sorted().forEach(m -> names.add(nodes.get(m).name()));
             out.add(new Partition.Group(names, grp.multiTensor));
         }
         return new Partition(out);
@@ -326,13 +382,21 @@ public final class Fusion {
             return;
         }
         Group src = groups.get(from);
-        src.members.stream().forEach(m -> groupOf[m] = to);
-        groups.get(to).members.or(src.members);
+        src.members.forEach(m -> groupOf[m] = to);
+        groups.get(to).add(src.members, src.first, src.last);
+        groups.get(to).weight += src.weight;
         src.members.clear();
+        src.weight = 0;
     }
 
     private boolean tryMerge(int p, int c) {
         if (p == c || groups.get(p).closed || groups.get(c).closed) {
+            return false;
+        }
+        if (groups.get(p).weight + groups.get(c).weight > MAX_GROUP_NODES) {
+            if (firstSweep) {
+                ctx.count("rejected-size");
+            }
             return false;
         }
         if (frozen(groups.get(p).members) != frozen(groups.get(c).members)) {
@@ -341,9 +405,9 @@ public final class Fusion {
             }
             return false;
         }
-        BitSet union = (BitSet) groups.get(p).members.clone();
-        union.or(groups.get(c).members);
-        String shape = shape(union);
+        List<Integer> both = new ArrayList<>(groups.get(p).members);
+        both.addAll(groups.get(c).members);
+        String shape = shape(new Union(both, m -> groupOf[m] == p || groupOf[m] == c));
         if (shape == null) {
             if (firstSweep) {
                 ctx.count("rejected-shape");
@@ -368,24 +432,19 @@ public final class Fusion {
      * group reaches every member's users.
      */
     private boolean cycle(int p, int c) {
-        BitSet target = groups.get(c).members;
-        int lastOfC = target.length() - 1;
-        BitSet seen = new BitSet();
+        int lastOfC = groups.get(c).last;
+        Set<Integer> seen = new java.util.HashSet<>(List.of(p, c));
         ArrayList<Integer> stack = new ArrayList<>();
         stack.add(p);
-        seen.set(p);
-        seen.set(c);
         while (!stack.isEmpty()) {
             int gid = stack.removeLast();
-            BitSet members = groups.get(gid).members;
-            for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+            for (int m : groups.get(gid).members) {
                 for (int u : consumers[m]) {
                     int h = groupOf[u];
                     if (h == c && gid != p) {
                         return true;
                     }
-                    if (!seen.get(h) && groups.get(h).members.nextSetBit(0) < lastOfC) {
-                        seen.set(h);
+                    if (groups.get(h).first < lastOfC && seen.add(h)) {
                         stack.add(h);
                     }
                 }
@@ -395,8 +454,8 @@ public final class Fusion {
     }
 
     /** Whether every member depends only on parameters no assign changes (and constants). */
-    private boolean frozen(BitSet members) {
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+    private boolean frozen(List<Integer> members) {
+        for (int m : members) {
             if (!frozen[m]) {
                 return false;
             }
@@ -404,12 +463,12 @@ public final class Fusion {
         return true;
     }
 
-    private boolean written(int m, BitSet members) {
+    private boolean written(int m, Union members) {
         if (materialized[m]) {
             return true;
         }
         for (int u : consumers[m]) {
-            if (!members.get(u)) {
+            if (!members.has().test(u)) {
                 return true;
             }
         }
@@ -420,10 +479,10 @@ public final class Fusion {
      * The kind of kernel {@code members} would make ({@code "pointwise"}, {@code "reduction"},
      * {@code "epilogue"} or {@code "prologue"}), or null when no codegen shape holds them.
      */
-    private String shape(BitSet members) {
+    private String shape(Union members) {
         int heavy = -1;
         List<Integer> reductions = new ArrayList<>();
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             if (cls[m] == OpClass.HEAVY) {
                 if (heavy >= 0) {
                     return null;
@@ -440,10 +499,10 @@ public final class Fusion {
             return reduction(members, reductions);
         }
         long domain = 0;
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             domain = Math.max(domain, numel[m]);
         }
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             if (numel[m] != domain && written(m, members)) {
                 return null;
             }
@@ -451,7 +510,7 @@ public final class Fusion {
         return "pointwise";
     }
 
-    private String reduction(BitSet members, List<Integer> reductions) {
+    private String reduction(Union members, List<Integer> reductions) {
         Shape domain = null;
         Set<Integer> axes = null;
         for (int r : reductions) {
@@ -475,7 +534,7 @@ public final class Fusion {
             reduced *= domain.dim(a).size();
         }
         long kept = reduced == 0 ? 0 : full / reduced;
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             boolean atDomain = numel[m] == full || numel[m] == kept;
             if (!atDomain && (numel[m] != 1 || written(m, members))) {
                 return null;
@@ -484,14 +543,14 @@ public final class Fusion {
         return "reduction";
     }
 
-    private String contraction(BitSet members, int heavy) {
+    private String contraction(Union members, int heavy) {
         // Members the heavy op depends on inside the group: its prologue.
         BitSet before = new BitSet();
         ArrayList<Integer> stack = new ArrayList<>(List.of(heavy));
         while (!stack.isEmpty()) {
             int x = stack.removeLast();
             for (int p : producers[x]) {
-                if (members.get(p) && !before.get(p)) {
+                if (members.has().test(p) && !before.get(p)) {
                     before.set(p);
                     stack.add(p);
                 }
@@ -503,14 +562,14 @@ public final class Fusion {
         while (!stack.isEmpty()) {
             int x = stack.removeLast();
             for (int u : consumers[x]) {
-                if (members.get(u) && !after.get(u)) {
+                if (members.has().test(u) && !after.get(u)) {
                     after.set(u);
                     stack.add(u);
                 }
             }
         }
         long out = numel[heavy];
-        for (int m = members.nextSetBit(0); m >= 0; m = members.nextSetBit(m + 1)) {
+        for (int m : members.list()) {
             if (m == heavy) {
                 continue;
             }
@@ -519,7 +578,7 @@ public final class Fusion {
                     return null;
                 }
                 for (int u : consumers[m]) {
-                    if (members.get(u) && u != heavy && !before.get(u)) {
+                    if (members.has().test(u) && u != heavy && !before.get(u)) {
                         return null;
                     }
                 }
@@ -545,7 +604,7 @@ public final class Fusion {
             next.put(id, new TreeSet<>());
         }
         for (int id : ids) {
-            groups.get(id).members.stream().forEach(m -> {
+            groups.get(id).members.forEach(m -> {
                 for (int u : consumers[m]) {
                     int to = groupOf[u];
                     if (to != id && next.get(id).add(to)) {
@@ -554,8 +613,8 @@ public final class Fusion {
                 }
             });
         }
-        PriorityQueue<Integer> ready = new PriorityQueue<>(
-                java.util.Comparator.comparingInt(id -> groups.get(id).members.nextSetBit(0)));
+        PriorityQueue<Integer> ready =
+                new PriorityQueue<>(java.util.Comparator.comparingInt(id -> groups.get(id).first));
         ids.stream().filter(id -> indegree.get(id) == 0).forEach(ready::add);
         List<Group> out = new ArrayList<>();
         while (!ready.isEmpty()) {
@@ -573,6 +632,7 @@ public final class Fusion {
                 if (!out.contains(groups.get(id))) {
                     sb.append("\n  group ").append(id).append(": ");
                     groups.get(id).members.stream()
+                            .sorted()
                             .forEach(m -> sb.append(nodes.get(m).name()).append(' '));
                     sb.append(" -> ").append(next.get(id));
                 }

@@ -77,8 +77,11 @@ public final class Lowering {
 
     /** The node whose buffer holds {@code name}'s value: an assign's value is its second operand's. */
     public static String resolve(Map<String, Node> nodes, String name) {
-        Node n = nodes.get(name);
-        return n.op() instanceof Assign ? resolve(nodes, n.inputs().get(1)) : name;
+        String at = name;
+        while (nodes.get(at).op() instanceof Assign) {
+            at = nodes.get(at).inputs().get(1);
+        }
+        return at;
     }
 
     private String resolve(String name) {

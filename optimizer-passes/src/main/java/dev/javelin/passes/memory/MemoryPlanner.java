@@ -92,12 +92,13 @@ public final class MemoryPlanner {
                 .reversed()
                 .thenComparingInt(s -> s.live().first())
                 .thenComparingInt(Slot::declared));
+        // Kept sorted by offset, so each fit is one scan (a plan may have tens of thousands of slots).
         List<Placed> placed = new ArrayList<>();
         Map<String, Long> offsets = new HashMap<>();
         long arena = 0;
         for (Slot s : slots) {
             long offset = bestFit(placed, s.live(), s.size());
-            placed.add(new Placed(offset, offset + s.size(), s.live()));
+            placed.add(insertionPoint(placed, offset), new Placed(offset, offset + s.size(), s.live()));
             s.buffers().forEach(b -> offsets.put(b.name(), offset));
             arena = Math.max(arena, offset + s.size());
         }
@@ -128,16 +129,33 @@ public final class MemoryPlanner {
         return PlanVerifier.selfChecked(p.withMemory(out, arena));
     }
 
-    /** The start of the smallest gap that holds {@code size} among the slots live with {@code l}. */
+    /** Where a slot at {@code offset} goes in {@code placed} (sorted by offset): after its equals. */
+    private static int insertionPoint(List<Placed> placed, long offset) {
+        int lo = 0;
+        int hi = placed.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (placed.get(mid).offset() <= offset) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * The start of the smallest gap that holds {@code size} among the slots live with {@code l};
+     * {@code placed} is sorted by offset.
+     */
     private static long bestFit(List<Placed> placed, Liveness.Interval l, long size) {
-        List<Placed> conflicts = placed.stream()
-                .filter(q -> q.live().overlaps(l) && q.end() > q.offset())
-                .sorted(Comparator.comparingLong(Placed::offset))
-                .toList();
         long best = -1;
         long bestGap = Long.MAX_VALUE;
         long cursor = 0;
-        for (Placed q : conflicts) {
+        for (Placed q : placed) {
+            if (!q.live().overlaps(l) || q.end() <= q.offset()) {
+                continue;
+            }
             long gap = q.offset() - cursor;
             if (gap >= size && gap < bestGap) {
                 best = cursor;

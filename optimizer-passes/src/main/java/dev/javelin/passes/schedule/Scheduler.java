@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Chooses a kernel order that lowers peak memory where the kernels' dependencies leave a choice.
@@ -84,37 +85,65 @@ public final class Scheduler {
             deps.add(d);
         }
         Set<String> pinned = pinned(p);
-        boolean[] done = new boolean[ks.size()];
-        for (int step = 0; step < ks.size(); step++) {
+        // Only ready kernels are candidates, visited in the given order (ties to the earliest): one
+        // scan of them per step, not of every kernel, which a chain of thousands of kernels needs.
+        int[] waiting = new int[ks.size()];
+        List<List<Integer>> users = new ArrayList<>();
+        ks.forEach(k -> users.add(new ArrayList<>()));
+        TreeSet<Integer> ready = new TreeSet<>();
+        for (int i = 0; i < ks.size(); i++) {
+            waiting[i] = deps.get(i).size();
+            for (int d : deps.get(i)) {
+                users.get(d).add(i);
+            }
+            if (waiting[i] == 0) {
+                ready.add(i);
+            }
+        }
+        while (!ready.isEmpty()) {
             int best = -1;
             long bestDelta = Long.MAX_VALUE;
-            for (int i = 0; i < ks.size(); i++) {
-                if (done[i] || !deps.get(i).stream().allMatch(d -> done[d])) {
-                    continue;
-                }
-                long delta = 0;
-                for (String w : ks.get(i).writes()) {
-                    Buffer b = buffers.get(w);
-                    delta += b.storage() == Storage.ARENA ? b.alignedBytes() : 0;
-                }
-                for (String r : ks.get(i).reads()) {
-                    Buffer b = buffers.get(r);
-                    if (b.storage() == Storage.ARENA && pendingReaders.get(r) == 1 && !pinned.contains(r)) {
-                        delta -= b.alignedBytes();
-                    }
-                }
+            for (int i : ready) {
+                long delta = delta(ks.get(i), buffers, pendingReaders, pinned);
                 if (delta < bestDelta) {
                     best = i;
                     bestDelta = delta;
                 }
             }
-            done[best] = true;
+            ready.remove(best);
             for (String r : ks.get(best).reads()) {
                 pendingReaders.merge(r, -1, Integer::sum);
             }
+            for (int u : users.get(best)) {
+                if (--waiting[u] == 0) {
+                    ready.add(u);
+                }
+            }
             out.add(ks.get(best));
         }
+        if (out.size() != p.kernels().size()) {
+            throw new IllegalStateException(
+                    "plan " + p.name() + ": " + (p.kernels().size() - out.size())
+                            + " kernels wait on each other; expected the given order to be one the dependencies allow");
+        }
         return out;
+    }
+
+    /** How much running {@code k} grows the live arena: what it writes less the reads it is the last to need. */
+    private static long delta(
+            Kernel k, Map<String, Buffer> buffers, Map<String, Integer> pendingReaders, Set<String> pinned) {
+        long delta = 0;
+        for (String w : k.writes()) {
+            Buffer b = buffers.get(w);
+            delta += b.storage() == Storage.ARENA ? b.alignedBytes() : 0;
+        }
+        for (String r : k.reads()) {
+            Buffer b = buffers.get(r);
+            if (b.storage() == Storage.ARENA && pendingReaders.get(r) == 1 && !pinned.contains(r)) {
+                delta -= b.alignedBytes();
+            }
+        }
+        return delta;
     }
 
     /** Buffers that live to the end: outputs and assigned values. */
