@@ -146,7 +146,10 @@ class ModelProcessorTest {
         assertTrue(r.ok(), r.errors());
         assertTrue(Files.exists(r.classes().resolve("demo/DeepModel.class")));
         Plan plan = PlanParser.parse(Files.readString(r.classes().resolve("demo/Deep.plan")));
-        assertTrue(plan.kernels().size() > 2, "the 1,000-op chain is split into capped kernels: " + plan.kernels().size());
+        assertTrue(
+                plan.kernels().size() > 2,
+                "the 1,000-op chain is split into capped kernels: "
+                        + plan.kernels().size());
     }
 
     @Test
