@@ -116,6 +116,7 @@ final class DslEvaluator {
             if (iterations > 100_000) {
                 throw new EvalException(f, "the loop runs more than 100,000 times");
             }
+            statics.step(f, "loop");
             if (f.getCompare().isPresent()) {
                 Object c = expression(f.getCompare().get(), locals);
                 if (!(c instanceof Boolean b)) {
@@ -248,6 +249,7 @@ final class DslEvaluator {
         String name = m.getNameAsString();
         if (m.getScope().isEmpty()) {
             if (!cls.decl().getMethodsByName(name).isEmpty()) {
+                statics.step(m, "helper call");
                 return call(helper(cls, m, args.size()), args);
             }
             TypeElement owner = names.staticMethodOwner(name)
@@ -273,6 +275,7 @@ final class DslEvaluator {
     private Object staticCall(TypeElement owner, MethodCallExpr m, List<Object> args) {
         Optional<SourceClass> source = statics.source(owner, m);
         if (source.isPresent()) {
+            statics.step(m, "helper call");
             return new DslEvaluator(statics, source.get()).call(helper(source.get(), m, args.size()), args);
         }
         Class<?> c = statics.load(names, owner)

@@ -10,7 +10,7 @@ import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
 
 /**
- * What the evaluations of one javac run share, and how they read static members: a compile-time
+ * What one model's evaluation (its helpers included) shares, and how they read static members: a compile-time
  * constant through javac's element model (wherever it is declared, even in a class this run is
  * compiling), any other static field of a class the processor can load (the DSL's: {@code
  * DType.F32}) by reflection. A class compiled in this run has no bytecode yet: its constants and
@@ -22,8 +22,20 @@ final class Statics {
 
     final Elements elements;
     final Sources sources;
+    /**
+     * Loop iterations and helper calls one model's evaluation may run in all: the per-loop cap does
+     * not bound nested loops (two of 100,000 iterations kept javac busy for minutes), nor helpers
+     * that call helpers twice over. A million runs in about a second and leaves room for a
+     * 100,000-iteration loop with nested work.
+     */
+    static final int BUDGET = 1_000_000;
+
+    static final String BUDGET_ALTERNATIVE = "run fewer iterations (nested loops multiply), or build the"
+            + " graph with the DSL at run time (new Net(...)) instead of in an @Model";
+
     private final ClassLoader loader;
     private int depth;
+    private int steps;
 
     Statics(Elements elements, Sources sources, ClassLoader loader) {
         this.elements = elements;
@@ -90,5 +102,15 @@ final class Statics {
 
     void exit() {
         depth--;
+    }
+
+    /** Counts one loop iteration or helper call ({@code what}) at {@code at} against {@link #BUDGET}. */
+    void step(Node at, String what) {
+        if (++steps > BUDGET) {
+            throw new EvalException(
+                    at,
+                    "the model's evaluation exceeds its budget of 1,000,000 loop iterations and helper calls in"
+                            + " all at this " + what + "; " + BUDGET_ALTERNATIVE);
+        }
     }
 }
