@@ -10,10 +10,10 @@ import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
 
 /**
- * What one model's evaluation (its helpers included) shares, and how they read static members: a compile-time
- * constant through javac's element model (wherever it is declared, even in a class this run is
- * compiling), any other static field of a class the processor can load (the DSL's: {@code
- * DType.F32}) by reflection. A class compiled in this run has no bytecode yet: its constants and
+ * What one model's evaluation (its helpers included) shares, and how it reads static members: a
+ * compile-time constant through javac's element model (wherever it is declared, even in a class
+ * this run is compiling), any other static field of a class the processor can load (the DSL's:
+ * {@code DType.F32}) by reflection. A class compiled in this run has no bytecode yet: its constants and
  * its static helpers' source are all the evaluation can use.
  */
 final class Statics {
