@@ -79,6 +79,78 @@ class TrainSafetyTest {
     }
 
     @Test
+    void outputsNeverOverwriteWhatTheRunReadsOrSaves() throws Exception {
+        Path d = data("d2", 4);
+        byte[] x = Files.readAllBytes(d.resolve("x.npy"));
+        assertFails(
+                train(
+                        "--model",
+                        "two-layer-net",
+                        "--data",
+                        d.toString(),
+                        "--loss-csv",
+                        d.resolve("x.npy").toString()),
+                "--loss-csv " + d.resolve("x.npy") + " is inside the --data folder " + d);
+        assertArrayEquals(x, Files.readAllBytes(d.resolve("x.npy")));
+        Path ck = tmp.resolve("ck.safetensors");
+        assertEquals(
+                0,
+                train("--model", "two-layer-net", "--steps", "1", "--save", ck.toString())
+                        .code());
+        byte[] saved = Files.readAllBytes(ck);
+        assertFails(
+                train("--model", "two-layer-net", "--steps", "1", "--save", ck.toString(), "--loss-csv", ck.toString()),
+                "--loss-csv " + ck + " is the --save checkpoint; name another file");
+        assertFails(
+                train("--model", "two-layer-net", "--steps", "1", "--init", ck.toString(), "--plot", ck.toString()),
+                "--plot " + ck + " would overwrite the --init checkpoint " + ck);
+        assertFails(
+                train(
+                        "--model",
+                        "two-layer-net",
+                        "--loss-csv",
+                        tmp.resolve("a").toString(),
+                        "--html",
+                        tmp.resolve("a").toString()),
+                "--loss-csv and --html name the same file " + tmp.resolve("a"));
+        assertArrayEquals(saved, Files.readAllBytes(ck));
+    }
+
+    @Test
+    void theRunsOwnFoldersInsideANewSaveFolderAreItsOwn() throws Exception {
+        Path d = tmp.resolve("new");
+        String csv = d.resolve("logs/loss.csv").toString();
+        for (int i = 0; i < 2; i++) {
+            Run r = train("--model", "two-layer-net", "--steps", "1", "--save", d.toString(), "--loss-csv", csv);
+            assertEquals(0, r.code(), r.err());
+        }
+    }
+
+    @Test
+    void aDamagedCheckpointIsRefusedBeforeTraining() throws Exception {
+        Path ck = tmp.resolve("ck");
+        assertEquals(
+                0,
+                train("--model", "two-layer-net", "--steps", "1", "--save", ck.toString())
+                        .code());
+        Files.writeString(ck.resolve("javelin-checkpoint.json"), "{\"format\":");
+        Run r = train("--model", "two-layer-net", "--steps", "1", "--save", ck.toString());
+        assertFails(r, "--save " + ck + ": cannot save checkpoint folder " + ck + ": its manifest is damaged (");
+        assertFalse(r.out().contains("step 1/"), r.out());
+    }
+
+    @Test
+    void debugSaysWhyThereIsNoGpu() {
+        Run r = run("train", "--debug", "--model", "two-layer-net", "--steps", "0");
+        assertEquals(0, r.code(), r.err());
+        for (String line : r.out().lines().toList()) {
+            if (line.startsWith("no usable GPU")) {
+                assertTrue(line.startsWith("no usable GPU (") && line.length() > 40, line);
+            }
+        }
+    }
+
+    @Test
     void aForeignSafetensorsFileIsNeverReplaced() throws Exception {
         Path f = tmp.resolve("model.safetensors");
         Files.write(
@@ -102,6 +174,7 @@ class TrainSafetyTest {
         assertEquals(0, run(concat(common, "--steps", "2", "--save", half)).code());
         Run r = run(concat(common, "--steps", "2", "--init", half, "--save", resumed));
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("step 4/4 "), "steps count on from the checkpoint's: " + r.out());
         assertEquals(0, run(concat(common, "--steps", "4", "--save", straight)).code());
         Checkpoint.Contents a = Checkpoint.read(Path.of(resumed));
         Checkpoint.Contents b = Checkpoint.read(Path.of(straight));
@@ -127,7 +200,7 @@ class TrainSafetyTest {
         Npy.write(d.resolve("y.npy"), NdArray.zeros(DType.F32, 3, 10));
         assertFails(
                 train("--model", "two-layer-net", "--data", d.toString(), "--steps", "1"),
-                "data " + d + ": 'x' holds NaN at index 2005 of examples 0..2 [2,5]; training needs finite values");
+                "data " + d + ": 'x' holds NaN in example 2 at [5]; training needs finite values");
         Path ck = tmp.resolve("bad.safetensors");
         double[] inf = new double[100 * 10];
         java.util.Arrays.fill(inf, Double.POSITIVE_INFINITY);

@@ -12,6 +12,11 @@ final class Backends {
 
     /** {@code backend} if given, else the device's: gpu wants CUDA, auto CUDA where a GPU is present. */
     static Backend choose(String backend, String device, Consumer<String> log) {
+        return choose(backend, device, false, log);
+    }
+
+    /** As {@link #choose(String, String, Consumer)}; {@code debug} adds why there is no GPU to the one line. */
+    static Backend choose(String backend, String device, boolean debug, Consumer<String> log) {
         if (backend != null) {
             return named(backend, log);
         }
@@ -24,7 +29,10 @@ final class Backends {
                     yield named("cuda", log);
                 }
                 // one short line: the long driver detail is what --device gpu reports when it fails
-                log.accept("no usable GPU: running on the CPU backend (--device gpu says why)");
+                log.accept(
+                        debug
+                                ? "no usable GPU (" + a.reason() + "): running on the CPU backend"
+                                : "no usable GPU: running on the CPU backend (--device gpu says why)");
                 yield named("simd", log);
             }
             default -> throw new CliException("unknown --device '" + device + "' (expected auto, cpu, gpu or cuda)");

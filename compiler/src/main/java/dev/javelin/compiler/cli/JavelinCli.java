@@ -82,6 +82,11 @@ public final class JavelinCli implements Runnable {
         return cl.execute(args);
     }
 
+    /** Whether --debug was given (it is inherited: the root's field holds it wherever it was written). */
+    static boolean debug(CommandLine.Model.CommandSpec spec) {
+        return spec.root().userObject() instanceof JavelinCli cli && cli.debug;
+    }
+
     private static boolean hasDebug(CommandLine.ParseResult p) {
         for (CommandLine.ParseResult r = p; r != null; r = r.subcommand()) {
             if (r.matchedOptionValue("--debug", false)) {

@@ -25,8 +25,9 @@ final class Outputs {
                 Files.createDirectories(parent);
             }
         } catch (IOException | RuntimeException e) {
-            throw new CliException(
-                    "cannot write " + option + " " + file + ": cannot create the folder " + parent + " (" + e + ")");
+            throw new CliException("cannot write " + option + " " + file + ": cannot create the folder " + parent + " ("
+                    + (e instanceof IOException io ? dev.javelin.dsl.checkpoint.IoReason.of(io) : e.getMessage())
+                    + ")");
         }
         if (Files.isDirectory(file)) {
             throw new CliException("cannot write " + option + " " + file + ": it is a folder");

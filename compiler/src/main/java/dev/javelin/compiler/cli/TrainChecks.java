@@ -24,6 +24,51 @@ final class TrainChecks {
     private TrainChecks() {}
 
     /**
+     * Refuses output options that would overwrite what the run reads or saves: two outputs on one
+     * path, an output on the --save target or on a name the checkpoint folder owns, an output on or
+     * inside the --init checkpoint, an output inside the --data folder.
+     */
+    static void checkOutputs(Map<String, Path> outputs, Path save, Path init, Path dataDir) {
+        Map<Path, String> seen = new java.util.HashMap<>();
+        for (Map.Entry<String, Path> e : outputs.entrySet()) {
+            String option = e.getKey();
+            Path out = canonical(e.getValue());
+            String other = seen.put(out, option);
+            if (other != null) {
+                throw new CliException(other + " and " + option + " name the same file " + e.getValue());
+            }
+            if (save != null && out.equals(canonical(save))) {
+                throw new CliException(option + " " + e.getValue() + " is the --save checkpoint; name another file");
+            }
+            if (save != null && out.getParent() != null && out.getParent().equals(canonical(save))) {
+                String name = out.getFileName().toString();
+                if (name.equals("javelin-checkpoint.json") || name.equals(".lock") || name.matches("tensors\\.\\d+")) {
+                    throw new CliException(option + " " + e.getValue() + " is a file of the --save checkpoint folder;"
+                            + " name another file");
+                }
+            }
+            if (init != null && out.startsWith(canonical(init))) {
+                throw new CliException(option + " " + e.getValue() + " would overwrite the --init checkpoint " + init
+                        + "; name another file");
+            }
+            if (dataDir != null && out.startsWith(canonical(dataDir))) {
+                throw new CliException(option + " " + e.getValue() + " is inside the --data folder " + dataDir
+                        + ", which a run only reads; write outputs elsewhere");
+            }
+        }
+    }
+
+    /** The real path where it exists (symbolic links resolved), else the absolute, normalized one. */
+    private static Path canonical(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return java.nio.file.Files.exists(abs) ? abs.toRealPath() : abs;
+        } catch (java.io.IOException e) {
+            return abs;
+        }
+    }
+
+    /**
      * Refuses a batch whose step cannot fit in this JVM's heap, before anything is allocated: the
      * host batch (8 bytes per element, as {@link NdArray} holds it, twice for the loader's prefetch)
      * plus every value of the step graph at its dtype (an upper bound of the arena, which reuses
@@ -74,24 +119,30 @@ final class TrainChecks {
     /** Fails naming the first tensor that holds a NaN or an infinity, and where in it. */
     static void checkFinite(Map<String, NdArray> tensors, String what) {
         for (Map.Entry<String, NdArray> e : new java.util.TreeMap<>(tensors).entrySet()) {
-            NdArray a = e.getValue();
-            if (!a.dtype().isFloat()) {
-                continue;
-            }
-            for (int i = 0; i < a.size(); i++) {
-                double v = a.get(i);
-                if (!Double.isFinite(v)) {
-                    throw new CliException(what + ": '" + e.getKey() + "' holds " + v + " at index " + i
-                            + (a.rank() > 1 ? " " + position(a.type(), i) : "") + "; training needs finite values"
-                            + " (fix or drop that example)");
-                }
+            long i = firstNonFinite(e.getValue());
+            if (i >= 0) {
+                NdArray a = e.getValue();
+                throw new CliException(what + ": '" + e.getKey() + "' holds " + a.get((int) i) + " at index " + i
+                        + (a.rank() > 1 ? " " + position(a.type().shape().sizes(), i) : "")
+                        + "; training needs finite values");
             }
         }
     }
 
-    /** The multi-index of flat index {@code i}, as {@code [row, col]}. */
-    private static String position(TensorType t, long i) {
-        long[] sizes = t.shape().sizes();
+    /** The flat index of the first NaN or infinity of a float array, or -1. */
+    private static long firstNonFinite(NdArray a) {
+        if (a.dtype().isFloat()) {
+            for (int i = 0; i < a.size(); i++) {
+                if (!Double.isFinite(a.get(i))) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The multi-index of flat index {@code i} in an array of {@code sizes}, as {@code [row,col]}. */
+    private static String position(long[] sizes, long i) {
         long[] idx = new long[sizes.length];
         for (int d = sizes.length - 1; d >= 0; d--) {
             idx[d] = i % sizes[d];
@@ -100,7 +151,10 @@ final class TrainChecks {
         return java.util.Arrays.toString(idx).replace(" ", "");
     }
 
-    /** Checks every column of a data set, a batch at a time (the whole set, once, before training). */
+    /**
+     * Checks every column of a data set, a batch of examples at a time (the whole set, once, before
+     * training); a bad value is named by its example and its place inside the example.
+     */
     static void checkFinite(Dataset ds, String what) {
         int chunk = 4096;
         for (int start = 0; start < ds.size(); start += chunk) {
@@ -109,12 +163,18 @@ final class TrainChecks {
             for (int i = 0; i < n; i++) {
                 idx[i] = start + i;
             }
-            try {
-                checkFinite(ds.batch(idx), what);
-            } catch (CliException e) {
-                throw new CliException(e.getMessage()
-                        .replaceFirst(
-                                " at index (\\d+)", " at index $1 of examples " + start + ".." + (start + n - 1)));
+            for (Map.Entry<String, NdArray> e : new java.util.TreeMap<>(ds.batch(idx)).entrySet()) {
+                long i = firstNonFinite(e.getValue());
+                if (i >= 0) {
+                    long[] sizes = e.getValue().type().shape().sizes();
+                    long perExample = e.getValue().size() / n;
+                    long[] inner = java.util.Arrays.copyOfRange(sizes, 1, sizes.length);
+                    throw new CliException(what + ": '" + e.getKey() + "' holds "
+                            + e.getValue().get((int) i)
+                            + " in example " + (start + i / perExample)
+                            + (inner.length > 0 ? " at " + position(inner, i % perExample) : "")
+                            + "; training needs finite values (fix or drop that example)");
+                }
             }
         }
     }
@@ -148,8 +208,8 @@ final class TrainChecks {
      * working folder, else the temporary folder; null if none takes it.
      */
     static Path rescue(Path target, Map<String, NdArray> state, Map<String, String> metadata, String model) {
-        String name = "javelin-rescue-" + model.replaceAll("[^A-Za-z0-9_-]", "_") + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".safetensors";
+        String stem = "javelin-rescue-" + model.replaceAll("[^A-Za-z0-9_-]", "_") + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path near = target.toAbsolutePath().getParent();
         while (near != null && !java.nio.file.Files.isDirectory(near)) {
             near = near.getParent();
@@ -159,7 +219,10 @@ final class TrainChecks {
             if (dir == null) {
                 continue;
             }
-            Path file = dir.resolve(name);
+            Path file = dir.resolve(stem + ".safetensors");
+            for (int k = 2; java.nio.file.Files.exists(file); k++) { // never replace an earlier rescue
+                file = dir.resolve(stem + "-" + k + ".safetensors");
+            }
             try {
                 Checkpoint.save(file, state, metadata);
                 return file;

@@ -137,6 +137,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("give --steps or --epochs, not both");
         }
         checkOptions();
+        TrainChecks.checkOutputs(
+                outputs(), save, init, data.equals("synthetic") || data.equals("mnist") ? null : Path.of(data));
         PrintWriter out = spec.commandLine().getOut();
         Outputs.writable(lossCsv, "--loss-csv");
         Outputs.writable(plot, "--plot");
@@ -147,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
         lr = lr != null ? lr : defaults.lr();
         Checkpoint.Contents initial = init == null ? null : readInit();
         Data d = data(defaults);
-        Backend chosen = Backends.choose(backend, device, out::println);
+        Backend chosen = Backends.choose(backend, device, JavelinCli.debug(spec), out::println);
         backend = chosen.name();
         try (Backends.Closer closer = new Backends.Closer(chosen);
                 Trainer trainer = new Trainer(
@@ -264,6 +266,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The output options given, by name. */
+    private Map<String, Path> outputs() {
+        Map<String, Path> outs = new java.util.LinkedHashMap<>();
+        outs.put("--loss-csv", lossCsv);
+        outs.put("--plot", plot);
+        outs.put("--html", html);
+        outs.put("--tensorboard", tensorboard);
+        outs.values().removeIf(java.util.Objects::isNull);
+        return outs;
+    }
+
     /** The files this run writes itself, which may sit in the --save folder. */
     private java.util.Set<Path> ownFiles() {
         java.util.Set<Path> own = new java.util.HashSet<>();
@@ -349,8 +362,9 @@ final class TrainCommand implements Callable<Integer> {
             this.csv = csv;
             this.tb = tb;
             this.chart = chart;
+            // counted like every other output: from the first step of the checkpoint a run resumed from
             this.progress = new Progress(
-                    out, System.console() != null && System.console().isTerminal(), d.totalSteps());
+                    out, System.console() != null && System.console().isTerminal(), trainer.steps() + d.totalSteps());
         }
 
         void run() throws IOException {
@@ -436,7 +450,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliException("the loss became " + loss + " at step " + number + " (the data and the initial"
                         + " parameters are finite, so the training diverged); try a smaller --lr than " + lr);
             }
-            progress.update(s + 1, String.format(Locale.ROOT, "loss %.6g", loss));
+            progress.update(number, String.format(Locale.ROOT, "loss %.6g", loss));
         }
 
         /** The test accuracy as text; also a TensorBoard scalar at {@code step} when asked. */

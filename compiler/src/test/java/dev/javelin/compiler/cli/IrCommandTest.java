@@ -49,6 +49,19 @@ class IrCommandTest {
     }
 
     @Test
+    void aFolderOrAByteOrderMarkIsNamed() throws IOException {
+        Run folder = run("ir", "verify", tmp.toString());
+        assertEquals(1, folder.code());
+        assertTrue(
+                folder.err().startsWith("javelin: " + tmp + ":1:1: this is a folder, not an IR text file"),
+                folder.err());
+        Path bom = write("bom.ir", "\uFEFFgraph g {\n}\n".getBytes(StandardCharsets.UTF_8));
+        Run r = run("ir", "verify", bom.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("U+FEFF (an invisible character: a byte-order mark)"), r.err());
+    }
+
+    @Test
     void devZeroFailsAtItsFirstByte() {
         assumeTrue(Files.exists(Path.of("/dev/zero")), "no /dev/zero on this system");
         Run r = run("ir", "verify", "/dev/zero");
@@ -83,7 +96,7 @@ class IrCommandTest {
                                 + " bytes (7.3 TiB: 1000000000000 elements of 8 bytes, as the interpreter holds every"
                                 + " dtype), but only "),
                 r.err());
-        assertTrue(r.err().endsWith(", set with java -Xmx)\n"), r.err());
+        assertTrue(r.err().endsWith(", raise the JVM's -Xmx, e.g. JAVA_OPTS=-Xmx8g for ./javelin)\n"), r.err());
         assertTrue(Files.notExists(tmp.resolve("out")), "nothing written");
     }
 

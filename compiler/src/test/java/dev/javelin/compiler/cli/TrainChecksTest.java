@@ -57,4 +57,24 @@ class TrainChecksTest {
         assertEquals(state, c.tensors());
         assertEquals("3", c.metadata().get(Checkpoint.STEPS));
     }
+
+    @Test
+    void rescuesNeverReplaceEachOther() {
+        Map<String, NdArray> state = Map.of("w", NdArray.zeros(DType.F32, 1));
+        Path target = tmp.resolve("x/ck.safetensors");
+        Path a = TrainChecks.rescue(target, state, Map.of(), "m");
+        Path b = TrainChecks.rescue(target, state, Map.of(), "m");
+        assertTrue(a != null && b != null && !a.equals(b), a + " " + b);
+    }
+
+    @Test
+    void aNonFiniteValueIsNamedByItsExamplePastTheFirstChunk() {
+        double[] v = new double[5000 * 3];
+        v[4500 * 3 + 2] = Double.NaN;
+        var ds = new dev.javelin.dsl.data.ArrayDataset(Map.of("x", NdArray.of(DType.F32, new long[] {5000, 3}, v)));
+        CliException e = assertThrows(CliException.class, () -> TrainChecks.checkFinite(ds, "data D"));
+        assertEquals(
+                "data D: 'x' holds NaN in example 4500 at [2]; training needs finite values (fix or drop that example)",
+                e.getMessage());
+    }
 }

@@ -55,7 +55,7 @@ final class AtomicFiles {
             step("renamed");
             tmp = null;
         } catch (IOException e) {
-            throw new CheckpointException("cannot save " + file + " (nothing was changed): " + e, e);
+            throw new CheckpointException("cannot save " + file + " (nothing was changed): " + IoReason.of(e), e);
         } finally {
             deleteQuietly(tmp);
         }
@@ -86,11 +86,17 @@ final class AtomicFiles {
     /** Whether {@code p} is a temporary of a save of {@code target} by a process that no longer runs. */
     static boolean isDeadTemporary(Path p, String target) {
         Matcher m = TEMPORARY.matcher(p.getFileName().toString());
-        if (!m.matches() || !m.group(1).equals(target)) {
-            return false;
-        }
-        long pid = Long.parseLong(m.group(2));
-        return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+        return m.matches() && m.group(1).equals(target) && isDead(m.group(2));
+    }
+
+    /** Whether {@code p} is a temporary of any save (or probe) by a process that no longer runs. */
+    static boolean isDeadTemporary(Path p) {
+        Matcher m = TEMPORARY.matcher(p.getFileName().toString());
+        return m.matches() && isDead(m.group(2));
+    }
+
+    private static boolean isDead(String pid) {
+        return ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true);
     }
 
     private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.saving-(\\d{1,19})-[0-9a-f-]{36}");

@@ -82,9 +82,18 @@ public final class Checkpoint {
         Map<String, String> md = new TreeMap<>(metadata);
         md.put(WRITER, "checkpoint");
         if (isFile(path)) {
-            Safetensors.write(path, tensors, md);
+            // through a symbolic link to the file it names, so the link stays a link to the new checkpoint
+            Safetensors.write(resolveLink(path), tensors, md);
         } else {
             CheckpointFolder.save(path, tensors, md);
+        }
+    }
+
+    private static Path resolveLink(Path path) {
+        try {
+            return Files.isSymbolicLink(path) ? path.toRealPath() : path;
+        } catch (IOException e) {
+            return path; // a dangling link: the write replaces it, as it would any missing file
         }
     }
 
@@ -151,7 +160,7 @@ public final class Checkpoint {
         try {
             return Collections.unmodifiableSortedMap(CheckpointFolder.loadFolder(dir));
         } catch (IOException e) {
-            throw new CheckpointException("cannot read checkpoint folder " + dir + ": " + e, e);
+            throw new CheckpointException("cannot read checkpoint folder " + dir + ": " + IoReason.of(e), e);
         }
     }
 

@@ -29,11 +29,13 @@ import java.util.stream.Stream;
  * <pre>
  * D/javelin-checkpoint.json   {"format": "javelin-checkpoint", "version": 1, "tensors": "tensors.3", "metadata": {...}}
  * D/tensors.3/NAME.npy        one plain .npy per tensor of the current checkpoint
+ * D/tensors.3/.javelin        a marker: Javelin wrote this folder (so a leftover is known to be ours)
  * D/.lock                     held while a save runs, so two processes never save into D at once
  * </pre>
  *
- * A save writes a whole new {@code tensors.N+1} folder and forces it to the disk, then swaps the
- * manifest with one atomic rename (the commit), then deletes the older folder. At every instant the
+ * A save writes a whole new folder under a hidden temporary name, forces it to the disk and renames
+ * it to {@code tensors.N+1}, then swaps the manifest with one atomic rename (the commit), then
+ * deletes the older folder. At every instant the
  * manifest names a complete folder: the old checkpoint until the rename, the new one after. What a
  * crash leaves behind (a half-written {@code tensors.N+1}, a temporary manifest, an old folder that
  * was not yet deleted) is never named by the manifest, and the next save into D deletes it. Files in
@@ -43,7 +45,9 @@ final class CheckpointFolder {
     static final String MANIFEST = "javelin-checkpoint.json";
     static final String FORMAT = "javelin-checkpoint";
     private static final String LOCK = ".lock";
-    private static final Pattern GENERATION = Pattern.compile("tensors\\.(\\d{1,9})");
+    private static final Pattern GENERATION = Pattern.compile("tensors\\.(\\d{1,18})");
+    /** The file in every tensors folder Javelin writes; a folder without it is never deleted. */
+    static final String MARKER = ".javelin";
 
     private CheckpointFolder() {}
 
@@ -56,20 +60,28 @@ final class CheckpointFolder {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new CheckpointException("cannot save " + dir + ": cannot create the folder (" + e + ")", e);
+            throw new CheckpointException(
+                    "cannot save " + dir + ": cannot create the folder (" + IoReason.of(e) + ")", e);
         }
         try (FileChannel lockFile =
                         FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = tryLock(lockFile, dir)) {
             String current = isCheckpoint(dir) ? manifest(dir).tensors() : null;
             removeLeftovers(dir, current);
-            String next = "tensors." + (current == null ? 1 : generation(current) + 1);
-            Path data = Files.createDirectory(dir.resolve(next));
+            Path data = Files.createDirectory(AtomicFiles.sibling(dir, Path.of("tensors"), "saving"));
+            AtomicFiles.writeBytes(data.resolve(MARKER), new byte[0]);
             for (Map.Entry<String, NdArray> e : new TreeMap<>(tensors).entrySet()) {
                 AtomicFiles.writeBytes(data.resolve(e.getKey() + ".npy"), Npy.toBytes(e.getValue()));
                 AtomicFiles.step("tensor written");
             }
             AtomicFiles.forceFolder(data);
+            long n = current == null ? 1 : generation(current) + 1;
+            while (Files.exists(dir.resolve("tensors." + n))) { // a folder of the user's may have the name
+                n++;
+            }
+            String next = "tensors." + n;
+            Files.move(data, dir.resolve(next), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.forceFolder(dir);
             AtomicFiles.step("tensors written");
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("format", FORMAT);
@@ -85,7 +97,8 @@ final class CheckpointFolder {
                 AtomicFiles.step("old tensors deleted");
             }
         } catch (IOException e) {
-            throw new CheckpointException("cannot save " + dir + " (the previous checkpoint is kept): " + e, e);
+            throw new CheckpointException(
+                    "cannot save " + dir + " (the previous checkpoint is kept): " + IoReason.of(e), e);
         }
     }
 
@@ -102,13 +115,18 @@ final class CheckpointFolder {
         return lock;
     }
 
-    /** Deletes what an interrupted save left: generation folders the manifest does not name, temporary manifests. */
+    /**
+     * Deletes what an interrupted save left: tensors folders with Javelin's marker that the manifest
+     * does not name, and temporaries of processes that no longer run. A folder without the marker is
+     * the user's, whatever its name.
+     */
     private static void removeLeftovers(Path dir, String current) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                boolean staleData = GENERATION.matcher(n).matches() && !n.equals(current) && Files.isDirectory(p);
-                if (staleData || AtomicFiles.isDeadTemporary(p, MANIFEST)) {
+                boolean staleData =
+                        GENERATION.matcher(n).matches() && !n.equals(current) && Files.isRegularFile(p.resolve(MARKER));
+                if (staleData || AtomicFiles.isDeadTemporary(p)) {
                     AtomicFiles.deleteQuietly(p);
                 }
             }
@@ -123,12 +141,17 @@ final class CheckpointFolder {
             try {
                 return new Checkpoint.Contents(loadFolder(dir.resolve(m.tensors())), m.metadata());
             } catch (NoSuchFileException e) {
+                if (!Files.isDirectory(dir.resolve(m.tensors()))) {
+                    throw new CheckpointException(
+                            "checkpoint " + dir + " is incomplete: its " + MANIFEST + " names the" + " folder "
+                                    + m.tensors() + ", which is not there (was the checkpoint copied without it?)");
+                }
                 if (attempt == 2) {
                     throw new CheckpointException("cannot read checkpoint " + dir + ": " + e.getFile()
                             + " vanished while reading; is another process saving into it?");
                 }
             } catch (IOException e) {
-                throw new CheckpointException("cannot read checkpoint " + dir + ": " + e, e);
+                throw new CheckpointException("cannot read checkpoint " + dir + ": " + IoReason.of(e), e);
             }
         }
     }
@@ -149,7 +172,7 @@ final class CheckpointFolder {
         } catch (JsonException e) {
             throw new CheckpointException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + where + ": " + e, e);
+            throw new CheckpointException("cannot read " + where + ": " + IoReason.of(e), e);
         }
         if (!(parsed instanceof Map<?, ?> map) || !FORMAT.equals(map.get("format"))) {
             throw new CheckpointException(where + ": not a Javelin checkpoint manifest (expected an object with"

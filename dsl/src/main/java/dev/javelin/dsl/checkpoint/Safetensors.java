@@ -103,8 +103,10 @@ public final class Safetensors {
 
     private static <T> T withFile(Path file, Reading<T> reading) {
         if (!Files.isRegularFile(file)) {
-            throw new CheckpointException(
-                    "checkpoint file " + file + (Files.exists(file) ? " is a folder, not a file" : " does not exist"));
+            throw new CheckpointException("checkpoint file " + file
+                    + (Files.isDirectory(file)
+                            ? " is a folder, not a file"
+                            : Files.exists(file) ? " is not a regular file (a device or a pipe?)" : " does not exist"));
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return reading.read(new Source() {
@@ -123,7 +125,7 @@ public final class Safetensors {
                 }
             });
         } catch (IOException e) {
-            throw new CheckpointException("cannot read checkpoint " + file + ": " + e, e);
+            throw new CheckpointException("cannot read checkpoint " + file + ": " + IoReason.of(e), e);
         }
     }
 
@@ -136,7 +138,7 @@ public final class Safetensors {
             }
             return new Contents(new TreeMap<>(tensors), p.header().metadata());
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + source + ": " + e, e);
+            throw new CheckpointException("cannot read " + source + ": " + IoReason.of(e), e);
         }
     }
 

@@ -71,19 +71,29 @@ public final class SaveTarget {
             throw new CheckpointException("cannot save checkpoint folder " + dir + ": a file is there (a name ending"
                     + " in .safetensors saves one file)");
         }
-        if (Files.isDirectory(dir) && !CheckpointFolder.isCheckpoint(dir)) {
+        if (CheckpointFolder.isCheckpoint(dir)) {
+            try {
+                CheckpointFolder.manifest(dir);
+            } catch (CheckpointException e) {
+                throw new CheckpointException("cannot save checkpoint folder " + dir + ": its manifest is damaged ("
+                        + e.getMessage() + "); move the folder away, or restore " + CheckpointFolder.MANIFEST);
+            }
+        } else if (Files.isDirectory(dir)) {
             List<String> foreign = new ArrayList<>();
-            Set<Path> own = ownFiles.stream()
-                    .map(p -> p.toAbsolutePath().normalize())
-                    .collect(java.util.stream.Collectors.toSet());
+            List<Path> own =
+                    ownFiles.stream().map(p -> p.toAbsolutePath().normalize()).toList();
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.sorted().toList()) {
-                    if (!own.contains(p.toAbsolutePath().normalize())) {
+                    Path abs = p.toAbsolutePath().normalize();
+                    // the run's own files, and the folders it made for them, are not the user's
+                    boolean ours = own.stream().anyMatch(o -> o.startsWith(abs)) || AtomicFiles.isDeadTemporary(p);
+                    if (!ours) {
                         foreign.add(p.getFileName().toString());
                     }
                 }
             } catch (IOException e) {
-                throw new CheckpointException("cannot save checkpoint folder " + dir + ": cannot list it (" + e + ")");
+                throw new CheckpointException(
+                        "cannot save checkpoint folder " + dir + ": cannot list it (" + IoReason.of(e) + ")");
             }
             if (!foreign.isEmpty()) {
                 throw new CheckpointException("cannot save checkpoint folder " + dir + ": it holds "
@@ -102,8 +112,8 @@ public final class SaveTarget {
             Files.createDirectories(dir);
             return dir;
         } catch (IOException | RuntimeException e) {
-            throw new CheckpointException(
-                    "cannot save checkpoint " + target + ": cannot create the folder " + dir + " (" + e + ")");
+            throw new CheckpointException("cannot save checkpoint " + target + ": cannot create the folder " + dir
+                    + " (" + (e instanceof IOException io ? IoReason.of(io) : e.getMessage()) + ")");
         }
     }
 
@@ -114,8 +124,8 @@ public final class SaveTarget {
             Files.createFile(p);
             Files.delete(p);
         } catch (IOException e) {
-            throw new CheckpointException(
-                    "cannot save checkpoint " + target + ": cannot create files in " + dir + " (" + e + ")");
+            throw new CheckpointException("cannot save checkpoint " + target + ": cannot create files in " + dir + " ("
+                    + IoReason.of(e) + ")");
         }
     }
 

@@ -254,10 +254,19 @@ public final class Json {
         }
     }
 
+    /** Control characters as JSON escapes, so an error message stays on one line and shows them. */
+    private static String visible(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            b.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
+    }
+
     private JsonException error(String what) {
         String found = pos >= text.length()
                 ? "the end of the text"
-                : "'" + text.substring(pos, Math.min(text.length(), pos + 12)) + "'";
+                : "'" + visible(text.substring(pos, Math.min(text.length(), pos + 12))) + "'";
         return new JsonException(source + ": invalid JSON at character " + pos + ": " + what + ", found " + found);
     }
 

@@ -47,7 +47,7 @@ class CheckpointTest {
                 NdArray.of(DType.F32, new long[] {2, 3}, 1, 2, 3, 4, 5, 6),
                 Npy.read(ckpt.resolve("tensors.1/encoder.fc1.weight.npy")),
                 "each file is a plain .npy that NumPy reads");
-        assertEquals(state().size(), list(ckpt.resolve("tensors.1")).size());
+        assertEquals(state().size() + 1, list(ckpt.resolve("tensors.1")).size(), "the tensors and the marker");
     }
 
     @Test
@@ -146,6 +146,54 @@ class CheckpointTest {
         Checkpoint.save(ckpt, state());
         assertEquals("1,0.5\n", Files.readString(csv));
         assertEquals(state(), Checkpoint.load(ckpt));
+    }
+
+    @Test
+    void aUsersFolderNamedLikeATensorsFolderIsNeverDeleted() throws IOException {
+        Path ckpt = dir.resolve("run");
+        Checkpoint.save(ckpt, state());
+        Path mine = Files.createDirectories(ckpt.resolve("tensors.7"));
+        Files.writeString(mine.resolve("backup.txt"), "precious");
+        Files.createDirectories(ckpt.resolve("tensors.2")); // the name the next save would take
+        Checkpoint.save(ckpt, state());
+        Checkpoint.save(ckpt, state());
+        assertEquals("precious", Files.readString(mine.resolve("backup.txt")));
+        assertTrue(Files.isDirectory(ckpt.resolve("tensors.2")));
+        assertEquals(state(), Checkpoint.load(ckpt));
+    }
+
+    @Test
+    void aDeadProcesssTemporaryDoesNotMakeAFolderForeign() throws IOException {
+        Path fresh = Files.createDirectories(dir.resolve("fresh"));
+        // what a save killed while probing the folder leaves (no process has that id)
+        Files.createFile(fresh.resolve(".probe.saving-999999999-" + java.util.UUID.randomUUID()));
+        Checkpoint.save(fresh, state());
+        assertEquals(state(), Checkpoint.load(fresh));
+    }
+
+    @Test
+    void aDamagedManifestIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path ckpt = dir.resolve("run");
+        Checkpoint.save(ckpt, state());
+        Path manifest = ckpt.resolve("javelin-checkpoint.json");
+        Files.writeString(manifest, "{\"format\": \"javelin-\ncheckpoint\"}");
+        CheckpointException e = assertThrows(
+                CheckpointException.class, () -> SaveTarget.check(ckpt, Checkpoint.types(state()), java.util.Set.of()));
+        assertTrue(
+                e.getMessage().startsWith("cannot save checkpoint folder " + ckpt + ": its manifest is damaged ("),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("\\u000a"), "the newline is shown, not printed: " + e.getMessage());
+    }
+
+    @Test
+    void aSaveThroughASymbolicLinkKeepsTheLink() throws IOException {
+        Path real = dir.resolve("real.safetensors");
+        Checkpoint.save(real, state());
+        Path link = Files.createSymbolicLink(dir.resolve("latest.safetensors"), real);
+        Map<String, NdArray> next = Map.of("w", NdArray.zeros(DType.F32, 2));
+        Checkpoint.save(link, next);
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(next, Checkpoint.load(real));
     }
 
     @Test

@@ -48,7 +48,8 @@ final class Allocation {
                     what + " needs " + bytes + " bytes (" + human(bytes) + ": " + count + " elements of "
                             + BYTES_PER_ELEMENT + " bytes, as the interpreter holds every dtype), but only "
                             + available + " bytes (" + human(available) + ") of the heap are available (maximum "
-                            + human(Runtime.getRuntime().maxMemory()) + ", set with java -Xmx)");
+                            + human(Runtime.getRuntime().maxMemory())
+                            + ", raise the JVM's -Xmx, e.g. JAVA_OPTS=-Xmx8g for ./javelin)");
         }
         if (count > MAX_ELEMENTS) {
             throw InterpreterException.at(

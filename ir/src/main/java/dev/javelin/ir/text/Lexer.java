@@ -147,7 +147,15 @@ final class Lexer {
         if (isForbidden(text.charAt(pos))) {
             return String.format("control character U+%04X", cp);
         }
-        return cp == '\n' ? "a line break" : "'" + new String(Character.toChars(cp)) + "'";
+        if (cp == '\n') {
+            return "a line break";
+        }
+        // invisible or format characters (a byte-order mark, a zero-width space) by their code point
+        int type = Character.getType(cp);
+        if (Character.isWhitespace(cp) || type == Character.FORMAT || type == Character.SPACE_SEPARATOR) {
+            return String.format("U+%04X (an invisible character%s)", cp, cp == 0xFEFF ? ": a byte-order mark" : "");
+        }
+        return "'" + new String(Character.toChars(cp)) + "'";
     }
 
     private static boolean isDigit(char c) {

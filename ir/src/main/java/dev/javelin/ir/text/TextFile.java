@@ -36,6 +36,9 @@ public final class TextFile {
 
     /** The text of {@code file}; its name prefixes error positions. */
     public static String read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new ParseException(file.toString(), "", 1, 1, "this is a folder, not an IR text file");
+        }
         if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {
             throw new ParseException(
                     file.toString(),

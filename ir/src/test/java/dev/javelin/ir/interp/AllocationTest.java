@@ -23,7 +23,7 @@ class AllocationTest {
     private static final Pattern REFUSED = Pattern.compile(
             "node %(\\w+) \\((\\w+)\\): its value (\\S+) needs (\\d+) bytes \\(([0-9.]+ [KMGTPE]iB)(: \\d+ elements of 8"
                     + " bytes, as the interpreter holds every dtype\\)), but only (\\d+) bytes \\(.*\\) of the heap are"
-                    + " available \\(maximum .*, set with java -Xmx\\)");
+                    + " available \\(maximum .*, raise the JVM's -Xmx, e.g. JAVA_OPTS=-Xmx8g for ./javelin\\)");
 
     @Test
     void aTeraElementConstantIsRefusedWithItsBytes() {
