@@ -24,7 +24,6 @@ public final class CpuExecutor implements Executor {
     private final float[] memory;
     private final MemorySegment segment;
     private final CpuKernels kernels;
-    private final CpuPool pool;
     private final int[] all;
     private final int[] step;
     private final long[][] assigns;
@@ -37,7 +36,6 @@ public final class CpuExecutor implements Executor {
         this.memory = new float[Math.toIntExact(Math.ceilDiv(layout.memoryBytes(), 4))];
         this.segment = MemorySegment.ofArray(memory);
         this.kernels = factory.create(memory, pool);
-        this.pool = pool;
         if (kernels.kernelCount() != layout.kernels().size()) {
             throw new IllegalArgumentException("program " + layout.name() + " has "
                     + layout.kernels().size() + " kernels, its generated class " + kernels.kernelCount());
@@ -193,14 +191,8 @@ public final class CpuExecutor implements Executor {
     @Override
     public void run() {
         // Plan order, load-time kernels skipped while the packed buffers are fresh: a load-time kernel
-        // may read what an earlier parameter-free kernel of the same run computes. The team stays
-        // awake from the first kernel to the last (no parking inside a step).
-        pool.hold();
-        try {
-            runAll(packedStale ? all : step);
-        } finally {
-            pool.release();
-        }
+        // may read what an earlier parameter-free kernel of the same run computes.
+        runAll(packedStale ? all : step);
         packedStale = false;
         for (long[] a : assigns) {
             if (a[0] != a[1]) {

@@ -31,8 +31,6 @@ public final class CpuPool implements AutoCloseable {
     private volatile int tasks;
     private volatile Thread caller;
     private volatile Throwable failure;
-    /** Above 0 while a step runs ({@link #hold}): waiting threads spin instead of parking. */
-    private final AtomicInteger held = new AtomicInteger();
 
     /** A pool of {@code threads} threads in all, the caller included (so {@code threads - 1} workers). */
     public CpuPool(int threads) {
@@ -54,34 +52,6 @@ public final class CpuPool implements AutoCloseable {
 
     public int threads() {
         return workers.length + 1;
-    }
-
-    /**
-     * Keeps the team awake until {@link #release}: between two parallel kernels of one step the
-     * workers spin instead of parking, so the next kernel starts without waking a parked thread (a
-     * system call, then tens of microseconds until the thread runs again, more under load). Spinning
-     * costs nothing the step could use: the team owns its cores while a step runs. Outside a step
-     * the team parks after a short spin, as before.
-     */
-    public void hold() {
-        held.incrementAndGet();
-    }
-
-    /** The workers' states (RUNNABLE while spinning or working, WAITING when parked), for tests. */
-    Thread.State[] workerStates() {
-        Thread.State[] states = new Thread.State[workers.length];
-        for (int i = 0; i < workers.length; i++) {
-            states[i] = workers[i].getState();
-        }
-        return states;
-    }
-
-    /** Ends a {@link #hold}. */
-    public void release() {
-        if (held.decrementAndGet() < 0) {
-            held.incrementAndGet();
-            throw new IllegalStateException("CpuPool.release without a hold");
-        }
     }
 
     /** Runs {@code task} for every index in {@code 0 .. n-1}; rethrows the first failure of any task. */
@@ -108,7 +78,7 @@ public final class CpuPool implements AutoCloseable {
         drain(t, n, 0);
         int spins = 0;
         while (unfinished.get() != 0) {
-            if (++spins < SPINS || held.get() > 0) {
+            if (++spins < SPINS) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.park(this);
@@ -144,7 +114,7 @@ public final class CpuPool implements AutoCloseable {
         while (true) {
             int spins = 0;
             while (generation == seen && !closed) {
-                if (++spins < SPINS || held.get() > 0) {
+                if (++spins < SPINS) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
