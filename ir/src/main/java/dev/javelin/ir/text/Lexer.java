@@ -150,9 +150,10 @@ final class Lexer {
         if (cp == '\n') {
             return "a line break";
         }
-        // invisible or format characters (a byte-order mark, a zero-width space) by their code point
+        // invisible non-ASCII characters (a byte-order mark, a zero-width or no-break space) by their code point
         int type = Character.getType(cp);
-        if (Character.isWhitespace(cp) || type == Character.FORMAT || type == Character.SPACE_SEPARATOR) {
+        if (cp > 0x7F
+                && (Character.isWhitespace(cp) || type == Character.FORMAT || type == Character.SPACE_SEPARATOR)) {
             return String.format("U+%04X (an invisible character%s)", cp, cp == 0xFEFF ? ": a byte-order mark" : "");
         }
         return "'" + new String(Character.toChars(cp)) + "'";
