@@ -113,7 +113,10 @@ final class HeavyOps {
         long bRow = mm.transposeB() ? b.strides()[br - 1] : b.strides()[br - 2];
         long bCol = mm.transposeB() ? b.strides()[br - 2] : b.strides()[br - 1];
         StringBuilder s = new StringBuilder();
-        int batch = r - 2;
+        int batch = foldedBatch(a, b, out, aRow);
+        for (int d = batch; d < r - 2; d++) {
+            m *= out.shape()[d];
+        }
         String ia = Long.toString(a.base());
         String ib = Long.toString(b.base());
         String ic = Long.toString(out.base());
@@ -145,6 +148,34 @@ final class HeavyOps {
         }
         kb.add(new JavaCode(what, s.toString()));
         return out;
+    }
+
+    /**
+     * How many leading batch axes stay loops: the trailing ones over which B does not vary, and over
+     * which the rows of A and of the result continue at the same stride, fold into the row count, so
+     * a linear layer on {@code [batch, seq, in]} is one product of {@code batch * seq} rows instead
+     * of {@code batch} products of {@code seq} rows (each a call, a split across threads and a
+     * packing of B).
+     */
+    private static int foldedBatch(Place a, Place b, Place out, long aRow) {
+        int r = out.shape().length;
+        long rows = out.shape()[r - 2];
+        long ldc = out.strides()[r - 2];
+        int fold = r - 2;
+        while (fold > 0) {
+            int d = fold - 1;
+            long size = out.shape()[d];
+            int pa = d - (r - a.shape().length);
+            boolean bFixed = batchTerm(b, d, r).isEmpty();
+            boolean aRuns = pa >= 0 && a.shape()[pa] == size && a.strides()[pa] == aRow * rows;
+            boolean cRuns = out.strides()[d] == ldc * rows;
+            if (!bFixed || (size != 1 && !(aRuns && cRuns))) {
+                break;
+            }
+            rows *= size;
+            fold--;
+        }
+        return fold;
     }
 
     /** The offset term of batch axis {@code d} of the result for an operand broadcast over it. */
