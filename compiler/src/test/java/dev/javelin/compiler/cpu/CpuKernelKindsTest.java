@@ -72,6 +72,14 @@ class CpuKernelKindsTest {
                 out.add(new Case("gather/scatter " + a + "x" + b, gatherScatter(a, b)));
                 out.add(new Case("update " + a + "x" + b, update(a, b)));
             }
+            for (long[][] shapes : BATCHED) {
+                long[] x = shapes[0].clone();
+                x[x.length - 2] = a; // the rows
+                out.add(new Case(
+                        "batched matmul " + java.util.Arrays.toString(x) + "x" + java.util.Arrays.toString(shapes[1])
+                                + (shapes[2][0] == 1 ? " A transposed" : ""),
+                        batchedMatmul(x, shapes[1], shapes[2][0] == 1)));
+            }
             out.add(new Case("conv nchw " + a, conv(a, Layout.NCHW)));
             out.add(new Case("conv nhwc " + a, conv(a, Layout.NHWC)));
         }
@@ -96,6 +104,46 @@ class CpuKernelKindsTest {
             want.updatedParameters()
                     .forEach((name, v) -> KernelKinds.compare(name, v, ex, "parameter", name, 1e-4, where));
         }
+    }
+
+    /** Batched products (A's shape with its rows replaced per case, B's shape, A transposed?): folded or not. */
+    static final long[][][] BATCHED = {
+        {{2, 3, 0, 5}, {5, 4}, {0}}, // one weight for every batch: one GEMM of 6 * rows rows
+        {{2, 0, 5}, {2, 5, 4}, {0}}, // B varies with the batch: a GEMM per batch
+        {{3, 0, 5}, {1, 5, 4}, {0}}, // B broadcast from size 1: folds
+        {{0, 5}, {3, 5, 4}, {0}}, // A broadcast over the batch: no fold
+        {{2, 3, 0, 5}, {5, 4}, {1}}, // A transposed: its rows do not run on across the batch
+    };
+
+    static Graph batchedMatmul(long[] a, long[] b, boolean transposeA) {
+        GraphBuilder g = new GraphBuilder("bmm");
+        long[] as = a.clone();
+        if (transposeA) {
+            as[as.length - 1] = a[a.length - 2];
+            as[as.length - 2] = a[a.length - 1];
+        }
+        Value x = g.input("x", KernelKinds.f32(as));
+        Value w = g.parameter("w", KernelKinds.f32(b));
+        Value y = g.add(new dev.javelin.ir.op.MatMul(transposeA, false), x, w);
+        g.output("y", g.binary(BinaryFn.ADD, y, g.scalar(DType.F32, 1)));
+        return g.build();
+    }
+
+    @Test
+    void aLinearLayerOnABatchOfSequencesIsOneGemm() {
+        var plan = Pipeline.compile(
+                        batchedMatmul(new long[] {2, 3, 7, 5}, new long[] {5, 4}, false),
+                        Map.of(),
+                        PassOptions.defaults())
+                .plan();
+        String src = CpuCodegen.generate(plan, "p", "Folded").source();
+        assertEquals(1, count(src, "gemm.multiply(42, 4, 5,"), src);
+        var varying = Pipeline.compile(
+                        batchedMatmul(new long[] {2, 7, 5}, new long[] {2, 5, 4}, false),
+                        Map.of(),
+                        PassOptions.defaults())
+                .plan();
+        assertEquals(1, count(CpuCodegen.generate(varying, "p", "PerBatch").source(), "gemm.multiply(7, 4, 5,"));
     }
 
     /**
