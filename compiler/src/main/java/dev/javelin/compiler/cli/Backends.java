@@ -10,12 +10,10 @@ import java.util.function.Consumer;
 final class Backends {
     private Backends() {}
 
-    /** {@code backend} if given, else the device's: gpu wants CUDA, auto CUDA where a GPU is present. */
-    static Backend choose(String backend, String device, Consumer<String> log) {
-        return choose(backend, device, false, log);
-    }
-
-    /** As {@link #choose(String, String, Consumer)}; {@code debug} adds why there is no GPU to the one line. */
+    /**
+     * {@code backend} if given, else the device's: gpu wants CUDA, auto CUDA where a GPU is present;
+     * {@code debug} adds why there is no GPU to the one line auto prints.
+     */
     static Backend choose(String backend, String device, boolean debug, Consumer<String> log) {
         if (backend != null) {
             return named(backend, log);

@@ -416,9 +416,10 @@ final class BenchCommand implements Callable<Integer> {
                 pool.threads(),
                 runs,
                 warmup);
-        double[] profiledStepMs = new double[2];
-        BenchRun.Variant vf = fused.result(Timing.of(f), profiled ? profile(fused, profiledStepMs, 0) : List.of());
-        BenchRun.Variant vu = unfused.result(Timing.of(u), profiled ? profile(unfused, profiledStepMs, 1) : List.of());
+        Profile pf = profiled ? profile(fused) : Profile.NONE;
+        Profile pu = profiled ? profile(unfused) : Profile.NONE;
+        BenchRun.Variant vf = fused.result(Timing.of(f), pf.kernels());
+        BenchRun.Variant vu = unfused.result(Timing.of(u), pu.kernels());
         print(out, "fused", vf);
         print(out, "unfused", vu);
         String why = String.format(
@@ -431,9 +432,9 @@ final class BenchCommand implements Callable<Integer> {
                 vu.kernels() - vf.kernels());
         out.println(why);
         if (showProfile) {
-            printProfile(out, "fused", profiledStepMs[0], vf.profile(), profile ? Integer.MAX_VALUE : 12, ceilings);
+            printProfile(out, "fused", pf.stepMs(), vf.profile(), profile ? Integer.MAX_VALUE : 12, ceilings);
             if (profile) {
-                printProfile(out, "unfused", profiledStepMs[1], vu.profile(), 12, ceilings);
+                printProfile(out, "unfused", pu.stepMs(), vu.profile(), 12, ceilings);
             }
         }
         return new BenchRun(name, what, batch, pool.threads(), runs, fused.graph, vf, vu, why);
@@ -527,22 +528,26 @@ final class BenchCommand implements Callable<Integer> {
         return m;
     }
 
+    /** A profile: the time per kernel of one step, and the mean wall time of the same runs. */
+    private record Profile(List<BenchRun.KernelTime> kernels, double stepMs) {
+        static final Profile NONE = new Profile(List.of(), 0);
+    }
+
     /**
      * Time per kernel of one step: {@code runs} more runs with every kernel timed (nanosecond timers
-     * around each kernel), in plan order, load-time kernels left out. The mean wall time of those same
-     * runs goes to {@code stepMs[slot]}, so the kernels' share of the step is measured on one set of
-     * runs (the median of other runs can be shorter than these, timers and all).
+     * around each kernel), in plan order, load-time kernels left out, with the mean wall time of those
+     * same runs, so the kernels' share of the step is measured on one set of runs (the median of
+     * other runs can be shorter than these, timers and all).
      */
-    private List<BenchRun.KernelTime> profile(Compiled c, double[] stepMs, int slot) {
+    private Profile profile(Compiled c) {
         c.ex.timeKernels(true);
         c.ex.resetTimes();
         long wall = 0;
         for (int i = 0; i < runs; i++) {
             wall += time(c.ex);
         }
-        stepMs[slot] = wall / 1e6 / runs;
         c.ex.timeKernels(false);
-        return kernelTimes(c.plan, c.ex.kernelNanos(), runs);
+        return new Profile(kernelTimes(c.plan, c.ex.kernelNanos(), runs), wall / 1e6 / runs);
     }
 
     /**

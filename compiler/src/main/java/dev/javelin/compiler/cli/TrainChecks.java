@@ -40,12 +40,9 @@ final class TrainChecks {
             if (save != null && out.equals(canonical(save))) {
                 throw new CliException(option + " " + e.getValue() + " is the --save checkpoint; name another file");
             }
-            if (save != null && out.getParent() != null && out.getParent().equals(canonical(save))) {
-                String name = out.getFileName().toString();
-                if (name.equals("javelin-checkpoint.json") || name.equals(".lock") || name.matches("tensors\\.\\d+")) {
-                    throw new CliException(option + " " + e.getValue() + " is a file of the --save checkpoint folder;"
-                            + " name another file");
-                }
+            if (save != null && dev.javelin.dsl.checkpoint.SaveTarget.ownedByCheckpoint(canonical(save), out)) {
+                throw new CliException(option + " " + e.getValue() + " is a file of the --save checkpoint folder;"
+                        + " name another file");
             }
             if (init != null && out.startsWith(canonical(init))) {
                 throw new CliException(option + " " + e.getValue() + " would overwrite the --init checkpoint " + init

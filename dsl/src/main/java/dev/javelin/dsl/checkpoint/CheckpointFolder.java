@@ -51,6 +51,13 @@ final class CheckpointFolder {
 
     private CheckpointFolder() {}
 
+    /** Whether {@code name} is an entry a checkpoint folder owns (its manifest, its lock, a tensors folder). */
+    static boolean owns(String name) {
+        return name.equals(MANIFEST)
+                || name.equals(LOCK)
+                || GENERATION.matcher(name).matches();
+    }
+
     /** Whether {@code dir} holds a manifest, i.e. is a checkpoint folder Javelin wrote. */
     static boolean isCheckpoint(Path dir) {
         return Files.isRegularFile(dir.resolve(MANIFEST));

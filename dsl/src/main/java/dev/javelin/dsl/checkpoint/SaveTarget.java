@@ -44,6 +44,18 @@ public final class SaveTarget {
         }
     }
 
+    /**
+     * Whether {@code file} is (or would be) one of the entries a checkpoint folder at {@code save}
+     * owns, which no other output may take.
+     */
+    public static boolean ownedByCheckpoint(Path save, Path file) {
+        Path dir = save.toAbsolutePath().normalize();
+        Path f = file.toAbsolutePath().normalize();
+        return !Checkpoint.isFile(save)
+                && dir.equals(f.getParent())
+                && CheckpointFolder.owns(f.getFileName().toString());
+    }
+
     private static void checkFile(Path file) {
         Path parent = createFolder(file.toAbsolutePath().getParent(), file);
         if (Files.isDirectory(file)) {
