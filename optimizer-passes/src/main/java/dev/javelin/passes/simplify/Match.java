@@ -15,10 +15,12 @@ import java.util.OptionalDouble;
 public final class Match {
     private final Node node;
     private final Map<String, Node> producers;
+    private final Map<String, Integer> uses;
 
-    Match(Node node, Map<String, Node> producers) {
+    Match(Node node, Map<String, Node> producers, Map<String, Integer> uses) {
         this.node = node;
         this.producers = producers;
+        this.uses = uses;
     }
 
     public Node node() {
@@ -49,6 +51,20 @@ public final class Match {
 
     public boolean isBinary(BinaryFn fn) {
         return node.op() instanceof Binary b && b.fn() == fn;
+    }
+
+    /**
+     * How many node operands and graph outputs read operand {@code i}, counted on the graph the
+     * sweep started from (rewrites earlier in the sweep only ever lower it). A rule that rebuilds a
+     * producer's work in another form asks for 1, so the old node does not stay alive beside it.
+     */
+    public int usesOfOperand(int i) {
+        return uses.getOrDefault(input(i), 0);
+    }
+
+    /** The type of a value of the graph, by name (an operand's operand, say). */
+    public TensorType typeOf(String name) {
+        return producers.get(name).type();
     }
 
     /** Whether operand {@code i} is produced by {@code fn}. */

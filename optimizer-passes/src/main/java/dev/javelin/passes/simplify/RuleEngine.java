@@ -6,6 +6,7 @@ import dev.javelin.ir.text.Printer;
 import dev.javelin.passes.pipeline.Pass;
 import dev.javelin.passes.pipeline.PassContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,11 +82,16 @@ public final class RuleEngine implements Pass {
         Names names = new Names(g);
         Map<String, Node> out = new LinkedHashMap<>();
         Aliases aliases = new Aliases();
+        Map<String, Integer> uses = new HashMap<>();
+        for (Node n : g.nodes()) {
+            n.inputs().forEach(in -> uses.merge(in, 1, Integer::sum));
+        }
+        g.outputs().forEach(o -> uses.merge(o.node(), 1, Integer::sum));
         for (Node original : g.nodes()) {
             Node n = aliases.rewire(original);
             Map<String, Integer> firedHere = new LinkedHashMap<>();
             while (n != null) {
-                Match m = new Match(n, out);
+                Match m = new Match(n, out, uses);
                 Rule hit = firstMatch(m);
                 if (hit == null) {
                     out.put(n.name(), n);
