@@ -18,6 +18,7 @@ import dev.javelin.ir.op.Pool2dBackprop;
 import dev.javelin.ir.op.PoolKind;
 import dev.javelin.ir.op.ScatterAdd;
 import dev.javelin.ir.type.DType;
+import dev.javelin.runtime.cpu.Gemm;
 import java.util.List;
 import java.util.function.BinaryOperator;
 
@@ -117,6 +118,23 @@ final class HeavyOps {
         for (int d = batch; d < r - 2; d++) {
             m *= out.shape()[d];
         }
+        if (batch > 0 && Gemm.batchable(m, cols, k)) {
+            // Many small products (attention's per-head ones): one pool call for all of them.
+            long[] head = {
+                m, cols, k, a.base(), aRow, aCol, b.base(), bRow, bCol, out.base(), out.strides()[r - 2], batch
+            };
+            long[] axes = new long[4 * batch];
+            for (int d = 0; d < batch; d++) {
+                axes[4 * d] = out.shape()[d];
+                axes[4 * d + 1] = batchStride(a, d, r);
+                axes[4 * d + 2] = batchStride(b, d, r);
+                axes[4 * d + 3] = out.strides()[d];
+            }
+            String g = ctx.table(concat(head, axes));
+            kb.add(new JavaCode(
+                    what, String.format("gemm.batched(%s, %s, %s, %s);\n", g, array(a), array(b), array(out))));
+            return out;
+        }
         String ia = Long.toString(a.base());
         String ib = Long.toString(b.base());
         String ic = Long.toString(out.base());
@@ -180,11 +198,14 @@ final class HeavyOps {
 
     /** The offset term of batch axis {@code d} of the result for an operand broadcast over it. */
     private static String batchTerm(Place p, int d, int outRank) {
+        long stride = batchStride(p, d, outRank);
+        return stride == 0 ? "" : " + " + stride + " * v" + d;
+    }
+
+    /** The stride of an operand along batch axis {@code d} of the result: 0 where it is broadcast. */
+    private static long batchStride(Place p, int d, int outRank) {
         int pd = d - (outRank - p.shape().length);
-        if (pd < 0 || p.shape()[pd] == 1 || p.strides()[pd] == 0) {
-            return "";
-        }
-        return " + " + p.strides()[pd] + " * v" + d;
+        return pd < 0 || p.shape()[pd] == 1 ? 0 : p.strides()[pd];
     }
 
     private static void requireF32(Place... ps) {

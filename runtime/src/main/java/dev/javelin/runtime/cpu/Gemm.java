@@ -73,6 +73,7 @@ public final class Gemm {
     private final CpuPool.Task stripTask = this::strip;
     private final CpuPool.Task packTask = this::packShared;
     private final CpuPool.Task blockTask = this::block;
+    private final CpuPool.Task batchTask = this::batch;
     private boolean busy;
 
     // The multiply in progress, read by the tasks (published to workers by the pool's barrier).
@@ -83,13 +84,15 @@ public final class Gemm {
     private int kBlocks, kcEach;
     private int rowEach, colParts, colEach;
     private int jc, nc, p0, kc, packEach;
+    private int[] table;
+    private int products, productEach;
 
     /** Allocates the packing buffers for every thread of {@code pool}, sized for any m, n, k. */
     public Gemm(CpuPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
         int threads = pool.threads();
         aPacks = new float[threads][MC * KC];
-        bPacks = new float[threads][KC * NR];
+        bPacks = new float[threads][Math.max(KC * NR, SMALL * SMALL)];
         tiles = new float[threads][MR * NR + 16]; // + one cache line: the threads' tiles never share one
     }
 
@@ -164,6 +167,98 @@ public final class Gemm {
             this.a = this.b = this.c = null;
             this.epilogue = null;
             busy = false;
+        }
+    }
+
+    /** Largest m, n and k (each) of a product {@link #batched} runs on {@link GemmSmall}. */
+    public static final int SMALL = 64;
+
+    /** Table entries of {@link #batched} before the batch axes, and per batch axis. */
+    private static final int HEAD = 12, AXIS = 4;
+
+    /**
+     * Whether a batch of products of this size runs as one {@link #batched} call: each product is
+     * small enough that packing it and splitting it over the threads costs more than the arithmetic.
+     */
+    public static boolean batchable(long m, long n, long k) {
+        return m <= SMALL && n <= SMALL && k <= SMALL;
+    }
+
+    /**
+     * A batch of small products, {@code C[b] = A[b]·B[b]} for every index b of the batch axes, in one
+     * call of the pool (products split over the threads, each done whole by one thread on {@link
+     * GemmSmall}). The int table {@code g} holds {@code m, n, k, aOff, aRow, aCol, bOff, bRow, bCol,
+     * cOff, ldc, axes}, then per batch axis its size and the stride of A, B and C along it (0 for an
+     * operand broadcast over it). Each element is the same FMA chain as in {@link #multiply}, so the
+     * result is bit-identical to one {@code multiply} per product. Needs {@link #batchable} sizes.
+     */
+    public void batched(int[] g, float[] a, float[] b, float[] c) {
+        int m = g[0], n = g[1], k = g[2];
+        if (!batchable(m, n, k) || m == 0 || n == 0) {
+            throw new IllegalArgumentException(
+                    "batched products must be 1 to " + SMALL + " in each size, got m=" + m + ", n=" + n + ", k=" + k);
+        }
+        int count = 1;
+        int lastA = g[3], lastB = g[6], lastC = g[9];
+        for (int d = 0; d < g[11]; d++) {
+            int at = HEAD + AXIS * d;
+            count = Math.multiplyExact(count, g[at]);
+            lastA += (g[at] - 1) * g[at + 1];
+            lastB += (g[at] - 1) * g[at + 2];
+            lastC += (g[at] - 1) * g[at + 3];
+        }
+        if (count == 0) {
+            return;
+        }
+        checkOperand("A", a, lastA, m, g[4], k, g[5]);
+        checkOperand("B", b, lastB, k, g[7], n, g[8]);
+        checkOperand("C", c, lastC, m, g[10], n, 1);
+        if (busy) {
+            throw new IllegalStateException("Gemm is not reentrant: one multiply at a time per instance");
+        }
+        busy = true;
+        try {
+            this.table = g;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.products = count;
+            long flops = 2L * m * n * k * count;
+            int tasks = flops < SERIAL_FLOPS ? 1 : Math.min(count, 4 * pool.threads());
+            productEach = Math.ceilDiv(count, tasks);
+            pool.parallelFor(Math.ceilDiv(count, productEach), batchTask);
+        } finally {
+            this.a = this.b = this.c = null;
+            this.table = null;
+            busy = false;
+        }
+    }
+
+    private void batch(int index, int thread) {
+        int[] g = table;
+        int m = g[0], n = g[1], k = g[2], bRow = g[7], bCol = g[8];
+        float[] scratch = bPacks[thread];
+        for (int q = index * productEach, end = Math.min(products, q + productEach); q < end; q++) {
+            int ao = g[3], bo = g[6], co = g[9];
+            for (int d = g[11] - 1, rest = q; d >= 0; d--) {
+                int at = HEAD + AXIS * d;
+                int i = rest % g[at];
+                rest /= g[at];
+                ao += i * g[at + 1];
+                bo += i * g[at + 2];
+                co += i * g[at + 3];
+            }
+            if (bCol == 1) {
+                GemmSmall.product(m, n, k, a, ao, g[4], g[5], b, bo, bRow, c, co, g[10]);
+            } else {
+                // A transposed B: its rows copied out contiguous first (at most SMALL² floats).
+                for (int p = 0; p < k; p++) {
+                    for (int j = 0; j < n; j++) {
+                        scratch[p * n + j] = b[bo + p * bRow + j * bCol];
+                    }
+                }
+                GemmSmall.product(m, n, k, a, ao, g[4], g[5], scratch, 0, n, c, co, g[10]);
+            }
         }
     }
 
