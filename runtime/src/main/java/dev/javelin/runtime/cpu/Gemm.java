@@ -14,11 +14,13 @@ import java.util.Objects;
  * the arithmetic, with cache blocking around it: {@link #KC} columns of A per pass, {@link #MC} rows
  * of A per block (kept in L2), {@link #NC} columns of B per shared block (kept in L3).
  *
- * <p>Three paths, chosen by shape, because one blocking cannot serve a matrix-vector product, a
- * small batch and a large product alike:
+ * <p>Four paths, chosen by shape, because one blocking cannot serve a matrix-vector product, a
+ * narrow projection, a small batch and a large product alike:
  *
  * <ul>
  *   <li>up to {@link #ROWS} rows with row-major B: no packing, B streamed once ({@link GemmRows});
+ *   <li>at most {@link #NARROW_N} columns and {@link #NARROW_K} deep: no packing, rows split over
+ *       the threads, four at a time against B as it lies ({@link GemmSmall});
  *   <li>up to {@link #MC} rows: one pool call; each task packs A and its own strip of B;
  *   <li>more rows: per block of B, the threads pack it together, then share it.
  * </ul>
@@ -74,6 +76,7 @@ public final class Gemm {
     private final CpuPool.Task packTask = this::packShared;
     private final CpuPool.Task blockTask = this::block;
     private final CpuPool.Task batchTask = this::batch;
+    private final CpuPool.Task narrowTask = this::narrow;
     private boolean busy;
 
     // The multiply in progress, read by the tasks (published to workers by the pool's barrier).
@@ -92,7 +95,7 @@ public final class Gemm {
         this.pool = Objects.requireNonNull(pool, "pool");
         int threads = pool.threads();
         aPacks = new float[threads][MC * KC];
-        bPacks = new float[threads][Math.max(KC * NR, SMALL * SMALL)];
+        bPacks = new float[threads][Math.max(KC * NR, Math.max(SMALL * SMALL, NARROW_N * NARROW_K))];
         tiles = new float[threads][MR * NR + 16]; // + one cache line: the threads' tiles never share one
     }
 
@@ -169,6 +172,11 @@ public final class Gemm {
             busy = false;
         }
     }
+
+    /** Products at most this wide ({@code n}) and {@link #NARROW_K} deep take the unpacked path. */
+    static final int NARROW_N = 64;
+
+    static final int NARROW_K = 256;
 
     /** Largest m, n and k (each) of a product {@link #batched} runs on {@link GemmSmall}. */
     public static final int SMALL = 64;
@@ -275,6 +283,8 @@ public final class Gemm {
         int threads = 2L * m * n * k < SERIAL_FLOPS ? 1 : pool.threads();
         if (m <= ROWS && bCol == 1) {
             runRows(threads);
+        } else if (n <= NARROW_N && k <= NARROW_K) {
+            runNarrow(threads);
         } else if (m <= MC) {
             runStrips(threads);
         } else {
@@ -296,6 +306,36 @@ public final class Gemm {
             GemmRows.row(k, a, aOff + i * aRow, aCol, b, bOff, bRow, c, cOff + i * ldc, j0, j1);
         }
         epilogue.apply(0, m, j0, j1);
+    }
+
+    /**
+     * Few columns and a short k (a projection to 32 features from 32): B fits L1 as it is, so
+     * nothing is packed; the rows are split over the threads and {@link GemmSmall} sweeps each
+     * task's rows four at a time. The packed path would pad every 32-column tile to {@link #NR} and
+     * copy it through a scratch tile, and pack A only to read it once.
+     */
+    private void runNarrow(int threads) {
+        int tasks = threads == 1 ? 1 : Math.min(Math.ceilDiv(m, 4), 4 * threads);
+        rowEach = roundUp(Math.ceilDiv(m, tasks), 4);
+        pool.parallelFor(Math.ceilDiv(m, rowEach), narrowTask);
+    }
+
+    private void narrow(int index, int thread) {
+        int i0 = index * rowEach;
+        int i1 = Math.min(m, i0 + rowEach);
+        int rows = i1 - i0;
+        if (bCol == 1) {
+            GemmSmall.product(rows, n, k, a, aOff + i0 * aRow, aRow, aCol, b, bOff, bRow, c, cOff + i0 * ldc, ldc);
+        } else {
+            float[] scratch = bPacks[thread];
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    scratch[p * n + j] = b[bOff + p * bRow + j * bCol];
+                }
+            }
+            GemmSmall.product(rows, n, k, a, aOff + i0 * aRow, aRow, aCol, scratch, 0, n, c, cOff + i0 * ldc, ldc);
+        }
+        epilogue.apply(i0, i1, 0, n);
     }
 
     /**

@@ -35,19 +35,65 @@ final class GemmSmall {
             float[] c,
             int cOff,
             int ldc) {
-        for (int j = 0; j < n; j += VL) {
-            VectorMask<Float> cols = SPECIES.indexInRange(j, n);
+        int j = 0;
+        for (; j + 2 * VL <= n; j += 2 * VL) {
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                rows4(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, cols);
+                rows4Wide(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
             for (; i < m; i++) {
-                row(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, cols);
+                row(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, VL);
+                row(k, a, aOff + i * aRow, aCol, b, bOff + j + VL, ldb, c, cOff + i * ldc + j + VL, VL);
+            }
+        }
+        for (; j < n; j += VL) {
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                rows4(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, n - j);
+            }
+            for (; i < m; i++) {
+                row(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, n - j);
             }
         }
     }
 
-    /** Four rows of C, one vector of columns: each row of B is loaded once for all four. */
+    /** Four rows of C, two full vectors of columns: eight FMA chains per row of B loaded. */
+    private static void rows4Wide(
+            int k, float[] a, int ai, int aRow, int aCol, float[] b, int bj, int ldb, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < k; p++) {
+            int bp = bj + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bp + VL);
+            int ap = ai + p * aCol;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ap + aRow]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ap + 2 * aRow]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ap + 3 * aRow]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + VL);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + VL);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + VL);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + VL);
+    }
+
+    /**
+     * Four rows of C, one vector of columns (the first {@code width} lanes): each row of B is
+     * loaded once for all four. The mask is made here, not passed in, so C2 keeps it in a register.
+     */
     private static void rows4(
             int k,
             float[] a,
@@ -60,7 +106,8 @@ final class GemmSmall {
             float[] c,
             int ci,
             int ldc,
-            VectorMask<Float> cols) {
+            int width) {
+        VectorMask<Float> cols = SPECIES.indexInRange(0, width);
         FloatVector c0 = FloatVector.zero(SPECIES);
         FloatVector c1 = c0;
         FloatVector c2 = c0;
@@ -80,7 +127,8 @@ final class GemmSmall {
     }
 
     private static void row(
-            int k, float[] a, int ai, int aCol, float[] b, int bj, int ldb, float[] c, int ci, VectorMask<Float> cols) {
+            int k, float[] a, int ai, int aCol, float[] b, int bj, int ldb, float[] c, int ci, int width) {
+        VectorMask<Float> cols = SPECIES.indexInRange(0, width);
         FloatVector acc = FloatVector.zero(SPECIES);
         for (int p = 0; p < k; p++) {
             FloatVector bv = FloatVector.fromArray(SPECIES, b, bj + p * ldb, cols);

@@ -51,6 +51,10 @@ class GemmTest {
             shapes.add(new int[] {5, s, 17});
             shapes.add(new int[] {17, 5, s});
         }
+        // The unpacked narrow path: many rows, at most NARROW_N columns and NARROW_K deep.
+        shapes.add(new int[] {2048, 32, 32});
+        shapes.add(new int[] {301, Gemm.NARROW_N, Gemm.NARROW_K});
+        shapes.add(new int[] {37, 33, 7});
         shapes.add(new int[] {1, 512, 784});
         shapes.add(new int[] {2, 37, 300});
         shapes.add(new int[] {32, 10, 784});
