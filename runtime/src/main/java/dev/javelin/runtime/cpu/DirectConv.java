@@ -135,8 +135,19 @@ final class DirectConv {
      * scratch, the tap offsets and the packed filter.
      */
     private void setUp(
-            int[] g, float[] src, int srcAt, int cin, int srcH, int srcW, int top, int left,
-            float[] dst, int dstAt, int cout, int outH, int outW) {
+            int[] g,
+            float[] src,
+            int srcAt,
+            int cin,
+            int srcH,
+            int srcW,
+            int top,
+            int left,
+            float[] dst,
+            int dstAt,
+            int cout,
+            int outH,
+            int outW) {
         this.g = g;
         this.src = src;
         this.srcAt = srcAt;
@@ -196,7 +207,8 @@ final class DirectConv {
         for (int c = 0; c < cin; c++) {
             int from = g[srcAt] + n * g[srcAt + 1] + c * g[srcAt + 2];
             for (int r = r0; r < r1; r++) {
-                System.arraycopy(src, from + r * g[srcAt + 3] + c0, to, at + c * ps + (r + top) * wp + c0 + left, c1 - c0);
+                System.arraycopy(
+                        src, from + r * g[srcAt + 3] + c0, to, at + c * ps + (r + top) * wp + c0 + left, c1 - c0);
             }
         }
     }

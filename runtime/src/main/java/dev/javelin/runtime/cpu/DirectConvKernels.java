@@ -24,7 +24,30 @@ final class DirectConvKernels {
     /** Output channels {@code ob..ob+5} over positions {@code p .. p+4V-1}: 4 vectors x 6 channels. */
     static void block4(float[] x, int p, int[] off, int taps, float[] wp, int cp, int ob, float[] y, int pw) {
         FloatVector zero = FloatVector.zero(S);
-        FloatVector a00 = zero, a01 = zero, a02 = zero, a03 = zero, a10 = zero, a11 = zero, a12 = zero, a13 = zero, a20 = zero, a21 = zero, a22 = zero, a23 = zero, a30 = zero, a31 = zero, a32 = zero, a33 = zero, a40 = zero, a41 = zero, a42 = zero, a43 = zero, a50 = zero, a51 = zero, a52 = zero, a53 = zero;
+        FloatVector a00 = zero,
+                a01 = zero,
+                a02 = zero,
+                a03 = zero,
+                a10 = zero,
+                a11 = zero,
+                a12 = zero,
+                a13 = zero,
+                a20 = zero,
+                a21 = zero,
+                a22 = zero,
+                a23 = zero,
+                a30 = zero,
+                a31 = zero,
+                a32 = zero,
+                a33 = zero,
+                a40 = zero,
+                a41 = zero,
+                a42 = zero,
+                a43 = zero,
+                a50 = zero,
+                a51 = zero,
+                a52 = zero,
+                a53 = zero;
         for (int t = 0; t < taps; t++) {
             int xi = p + off[t];
             FloatVector x0 = FloatVector.fromArray(S, x, xi);
@@ -121,9 +144,27 @@ final class DirectConvKernels {
      * Filter-gradient sums for output channels {@code ob..ob+5} and taps {@code tb..tb+2} over the
      * chunk's images, lane-wise; the lanes go to {@code lanes} for a fixed-order scalar sum.
      */
-    static void gradBlock(float[] xs, float[] ds, int images, int sx, int sd, int pw, int[] off, int tb, int ob, float[] lanes) {
+    static void gradBlock(
+            float[] xs, float[] ds, int images, int sx, int sd, int pw, int[] off, int tb, int ob, float[] lanes) {
         FloatVector zero = FloatVector.zero(S);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c10 = zero, c11 = zero, c12 = zero, c20 = zero, c21 = zero, c22 = zero, c30 = zero, c31 = zero, c32 = zero, c40 = zero, c41 = zero, c42 = zero, c50 = zero, c51 = zero, c52 = zero;
+        FloatVector c00 = zero,
+                c01 = zero,
+                c02 = zero,
+                c10 = zero,
+                c11 = zero,
+                c12 = zero,
+                c20 = zero,
+                c21 = zero,
+                c22 = zero,
+                c30 = zero,
+                c31 = zero,
+                c32 = zero,
+                c40 = zero,
+                c41 = zero,
+                c42 = zero,
+                c50 = zero,
+                c51 = zero,
+                c52 = zero;
         int o0 = off[tb], o1 = off[tb + 1], o2 = off[tb + 2];
         for (int i = 0; i < images; i++) {
             int xb = i * sx, db = i * sd + ob * pw;

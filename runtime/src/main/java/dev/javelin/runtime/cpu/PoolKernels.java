@@ -161,7 +161,8 @@ final class PoolKernels {
         VectorMask<Float> isB = b.compare(VectorOperators.EQ, m).or(b.compare(VectorOperators.NE, b));
         VectorMask<Float> isC = c.compare(VectorOperators.EQ, m).or(c.compare(VectorOperators.NE, c));
         FloatVector zero = FloatVector.zero(S);
-        FloatVector v = FloatVector.fromArray(S, dy, yi, S.indexInRange(0, count)).add(zero);
+        FloatVector v =
+                FloatVector.fromArray(S, dy, yi, S.indexInRange(0, count)).add(zero);
         zero.blend(v, isA).intoArray(s, 4 * l + ow);
         VectorMask<Float> taken = isA;
         zero.blend(v, isB.andNot(taken)).intoArray(s, 5 * l + ow);

@@ -4,9 +4,10 @@ package dev.javelin.runtime.cpu;
  * Convolution and pooling loops for generated kernels, over strided NCHW views (an NHWC tensor is
  * an NCHW view with permuted strides, so one loop nest serves both layouts). Each call gets an int
  * table of geometry, offsets and strides (see the generated code's {@code g} tables). Work splits
- * over the pool by output planes, each written by one task in a fixed order: the same bits for any
- * number of threads. Taps on the zero padding are skipped by clipping loop ranges, not tested per
- * element.
+ * over the pool by output planes (pooling: blocks of whole planes), each written by one task in a
+ * fixed order: the same bits for any number of threads. Taps on the zero padding are skipped by
+ * clipping loop ranges, not tested per element. Pooling over unit-stride rows takes the fast paths
+ * of {@link PoolKernels}, which give the same bits as the general loops here.
  */
 public final class Windows {
     // Convolution table: N C H W, O Cg KH KW, OH OW, sh sw dh dw, top left, O/groups, then base and

@@ -70,10 +70,38 @@ class DirectConvTest {
         int n = s[0], c = s[1], h = s[2], w = s[3], o = s[4], kh = s[5], kw = s[6];
         int oh = (h + s[7] + s[8] - kh) / stride + 1, ow = (w + s[9] + s[10] - kw) / stride + 1;
         return new int[] {
-            n, c, h, w, o, c, kh, kw, oh, ow, stride, stride, 1, 1, s[7], s[9], o, //
-            xAt, c * h * w, h * w, w, 1, //
-            wAt, c * kh * kw, kh * kw, kw, 1, //
-            yAt, o * oh * ow, oh * ow, ow, 1
+            n,
+            c,
+            h,
+            w,
+            o,
+            c,
+            kh,
+            kw,
+            oh,
+            ow,
+            stride,
+            stride,
+            1,
+            1,
+            s[7],
+            s[9],
+            o, //
+            xAt,
+            c * h * w,
+            h * w,
+            w,
+            1, //
+            wAt,
+            c * kh * kw,
+            kh * kw,
+            kw,
+            1, //
+            yAt,
+            o * oh * ow,
+            oh * ow,
+            ow,
+            1
         };
     }
 
@@ -154,8 +182,10 @@ class DirectConvTest {
         int[] g = k.g;
         assertTrue(DirectConv.supports(g));
         double[] want = new double[g[0] * g[4] * g[8] * g[9]];
-        eachProduct(g, (n, o, oh, ow, c, kh, kw, ih, iw) ->
-                want[yIndex(g, n, o, oh, ow) - k.y] += wAt(k, o, c, kh, kw) * xAt(k, n, c, ih, iw));
+        eachProduct(
+                g,
+                (n, o, oh, ow, c, kh, kw, ih, iw) ->
+                        want[yIndex(g, n, o, oh, ow) - k.y] += wAt(k, o, c, kh, kw) * xAt(k, n, c, ih, iw));
         float[] before = k.m.clone();
         new Convolutions(two).conv2d(k.m, k.m, k.m, g);
         assertClose("y", want, k.m, k.y);
@@ -169,8 +199,10 @@ class DirectConvTest {
         Case k = make(s, 1, 2);
         int[] g = k.g;
         double[] want = new double[g[0] * g[1] * g[2] * g[3]];
-        eachProduct(g, (n, o, oh, ow, c, kh, kw, ih, iw) ->
-                want[n * g[18] + c * g[19] + ih * g[20] + iw] += wAt(k, o, c, kh, kw) * k.m[yIndex(g, n, o, oh, ow)]);
+        eachProduct(
+                g,
+                (n, o, oh, ow, c, kh, kw, ih, iw) -> want[n * g[18] + c * g[19] + ih * g[20] + iw] +=
+                        wAt(k, o, c, kh, kw) * k.m[yIndex(g, n, o, oh, ow)]);
         float[] before = k.m.clone();
         new Convolutions(two).conv2dBackpropInput(k.m, k.m, k.m, g);
         assertClose("dx", want, k.m, k.x);
@@ -183,8 +215,10 @@ class DirectConvTest {
         Case k = make(s, 1, 3);
         int[] g = k.g;
         double[] want = new double[g[4] * g[1] * g[6] * g[7]];
-        eachProduct(g, (n, o, oh, ow, c, kh, kw, ih, iw) -> want[o * g[23] + c * g[24] + kh * g[25] + kw] +=
-                xAt(k, n, c, ih, iw) * k.m[yIndex(g, n, o, oh, ow)]);
+        eachProduct(
+                g,
+                (n, o, oh, ow, c, kh, kw, ih, iw) -> want[o * g[23] + c * g[24] + kh * g[25] + kw] +=
+                        xAt(k, n, c, ih, iw) * k.m[yIndex(g, n, o, oh, ow)]);
         float[] before = k.m.clone();
         new Convolutions(two).conv2dBackpropFilter(k.m, k.m, k.m, g);
         assertClose("dw", want, k.m, k.w);
@@ -235,8 +269,10 @@ class DirectConvTest {
         int[] g = k.g;
         assertEquals(5, g[8]);
         double[] want = new double[g[0] * g[4] * g[8] * g[9]];
-        eachProduct(g, (n, o, oh, ow, c, kh, kw, ih, iw) ->
-                want[yIndex(g, n, o, oh, ow) - k.y] += wAt(k, o, c, kh, kw) * xAt(k, n, c, ih, iw));
+        eachProduct(
+                g,
+                (n, o, oh, ow, c, kh, kw, ih, iw) ->
+                        want[yIndex(g, n, o, oh, ow) - k.y] += wAt(k, o, c, kh, kw) * xAt(k, n, c, ih, iw));
         new Convolutions(two).conv2d(k.m, k.m, k.m, g);
         assertClose("y", want, k.m, k.y);
     }

@@ -66,10 +66,34 @@ class PoolingPathsTest {
         int oh = (h + s[8] + s[9] - s[4]) / s[6] + 1, ow = (w + s[10] + s[11] - s[5]) / s[7] + 1;
         int os = backprop ? h * w : oh * ow, orow = backprop ? w : ow;
         return new int[] {
-            n, c, h, w, oh, ow, s[4], s[5], s[6], s[7], s[8], s[10], s[12], //
-            xAt, c * h * w, h * w, w, 1, //
-            yAt, c * oh * ow, oh * ow, ow, 1, //
-            outAt, c * os, os, orow, 1
+            n,
+            c,
+            h,
+            w,
+            oh,
+            ow,
+            s[4],
+            s[5],
+            s[6],
+            s[7],
+            s[8],
+            s[10],
+            s[12], //
+            xAt,
+            c * h * w,
+            h * w,
+            w,
+            1, //
+            yAt,
+            c * oh * ow,
+            oh * ow,
+            ow,
+            1, //
+            outAt,
+            c * os,
+            os,
+            orow,
+            1
         };
     }
 
