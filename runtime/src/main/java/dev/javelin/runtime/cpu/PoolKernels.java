@@ -70,6 +70,7 @@ final class PoolKernels {
         int ow1 = g[OW], xsH = g[PX + 3], ysH = g[PO + 3];
         FloatVector zero = FloatVector.zero(S);
         float scale = 0.25f;
+        int limit = spillLimit(yBase, g[OH], ysH, ow1);
         for (int oh = 0; oh < g[OH]; oh++) {
             int r0 = xBase + 2 * oh * xsH, r1 = r0 + xsH, yr = yBase + oh * ysH;
             for (int ow = 0; ow < ow1; ow += V) {
@@ -90,7 +91,11 @@ final class PoolKernels {
                             .add(ODD.selectFrom(b0, b1))
                             .mul(scale);
                 }
-                out.intoArray(y, yr + ow, S.indexInRange(ow, ow1));
+                if (yr + ow + V <= limit) {
+                    out.intoArray(y, yr + ow); // the lanes past the row land on rows stored later
+                } else {
+                    out.intoArray(y, yr + ow, S.indexInRange(ow, ow1));
+                }
             }
         }
     }
@@ -111,6 +116,7 @@ final class PoolKernels {
         int xBase = base(g, PX, n, c), yBase = base(g, PY, n, c), dBase = base(g, PO, n, c);
         int ow1 = g[OW], xsH = g[PX + 3], ysH = g[PY + 3], dsH = g[PO + 3];
         int l = Math.ceilDiv(ow1, V) * V;
+        int limit = spillLimit(dBase, g[H], dsH, g[W]);
         for (int oh = 0; oh < g[OH]; oh++) {
             int r0 = xBase + 2 * oh * xsH, yr = yBase + oh * ysH, d0 = dBase + 2 * oh * dsH;
             if (max) {
@@ -119,15 +125,15 @@ final class PoolKernels {
                 for (int ow = 0; ow < ow1; ow += V) {
                     pick(s, l, ow, dy, yr + ow, ow1 - ow);
                 }
-                join(s, 4 * l, 5 * l, dx, d0, ow1);
-                join(s, 6 * l, 7 * l, dx, d0 + dsH, ow1);
+                join(s, 4 * l, 5 * l, dx, d0, ow1, limit);
+                join(s, 6 * l, 7 * l, dx, d0 + dsH, ow1, limit);
             } else {
                 for (int ow = 0; ow < ow1; ow += V) {
                     FloatVector gy = FloatVector.fromArray(S, dy, yr + ow, S.indexInRange(ow, ow1));
                     gy.mul(0.25f).add(FloatVector.zero(S)).intoArray(s, 4 * l + ow);
                 }
-                join(s, 4 * l, 4 * l, dx, d0, ow1);
-                join(s, 4 * l, 4 * l, dx, d0 + dsH, ow1);
+                join(s, 4 * l, 4 * l, dx, d0, ow1, limit);
+                join(s, 4 * l, 4 * l, dx, d0 + dsH, ow1, limit);
             }
             zeroRange(dx, d0 + 2 * ow1, g[W] - 2 * ow1);
             zeroRange(dx, d0 + dsH + 2 * ow1, g[W] - 2 * ow1);
@@ -140,9 +146,14 @@ final class PoolKernels {
     /** The even columns of the row at xi to {@code s[at ..]}, the odd ones to {@code s[at + l ..]}. */
     private static void split(float[] x, int xi, float[] s, int at, int l, int ow1) {
         for (int ow = 0; ow < ow1; ow += V) {
-            VectorMask<Float> lo = S.indexInRange(2 * ow, 2 * ow1), hi = S.indexInRange(2 * ow + V, 2 * ow1);
-            FloatVector a0 = FloatVector.fromArray(S, x, xi + 2 * ow, lo);
-            FloatVector a1 = FloatVector.fromArray(S, x, xi + 2 * ow + V, hi);
+            FloatVector a0, a1;
+            if (xi + 2 * ow + 2 * V <= x.length) { // lanes past the row are read, never used
+                a0 = FloatVector.fromArray(S, x, xi + 2 * ow);
+                a1 = FloatVector.fromArray(S, x, xi + 2 * ow + V);
+            } else {
+                a0 = FloatVector.fromArray(S, x, xi + 2 * ow, S.indexInRange(2 * ow, 2 * ow1));
+                a1 = FloatVector.fromArray(S, x, xi + 2 * ow + V, S.indexInRange(2 * ow + V, 2 * ow1));
+            }
             EVEN.selectFrom(a0, a1).intoArray(s, at + ow);
             ODD.selectFrom(a0, a1).intoArray(s, at + l + ow);
         }
@@ -161,8 +172,10 @@ final class PoolKernels {
         VectorMask<Float> isB = b.compare(VectorOperators.EQ, m).or(b.compare(VectorOperators.NE, b));
         VectorMask<Float> isC = c.compare(VectorOperators.EQ, m).or(c.compare(VectorOperators.NE, c));
         FloatVector zero = FloatVector.zero(S);
-        FloatVector v =
-                FloatVector.fromArray(S, dy, yi, S.indexInRange(0, count)).add(zero);
+        FloatVector gy = yi + V <= dy.length
+                ? FloatVector.fromArray(S, dy, yi)
+                : FloatVector.fromArray(S, dy, yi, S.indexInRange(0, count));
+        FloatVector v = gy.add(zero);
         zero.blend(v, isA).intoArray(s, 4 * l + ow);
         VectorMask<Float> taken = isA;
         zero.blend(v, isB.andNot(taken)).intoArray(s, 5 * l + ow);
@@ -171,14 +184,33 @@ final class PoolKernels {
         v.blend(zero, taken.or(isC)).intoArray(s, 7 * l + ow);
     }
 
-    /** Interleaves {@code s[even ..]} and {@code s[odd ..]} into the dx row at di. */
-    private static void join(float[] s, int even, int odd, float[] dx, int di, int ow1) {
+    /**
+     * Interleaves {@code s[even ..]} and {@code s[odd ..]} into the dx row at di. Whole vectors are
+     * stored while they end by {@code limit}: the lanes past the row land on the plane's next rows,
+     * which are written after this one (masked stores cost twice the time here).
+     */
+    private static void join(float[] s, int even, int odd, float[] dx, int di, int ow1, int limit) {
         for (int ow = 0; ow < ow1; ow += V) {
-            VectorMask<Float> lo = S.indexInRange(2 * ow, 2 * ow1), hi = S.indexInRange(2 * ow + V, 2 * ow1);
             FloatVector e = FloatVector.fromArray(S, s, even + ow), o = FloatVector.fromArray(S, s, odd + ow);
-            LOW.selectFrom(e, o).intoArray(dx, di + 2 * ow, lo);
-            HIGH.selectFrom(e, o).intoArray(dx, di + 2 * ow + V, hi);
+            FloatVector low = LOW.selectFrom(e, o), high = HIGH.selectFrom(e, o);
+            int at = di + 2 * ow;
+            if (at + 2 * V <= limit) {
+                low.intoArray(dx, at);
+                high.intoArray(dx, at + V);
+            } else {
+                low.intoArray(dx, at, S.indexInRange(2 * ow, 2 * ow1));
+                high.intoArray(dx, at + V, S.indexInRange(2 * ow + V, 2 * ow1));
+            }
         }
+    }
+
+    /**
+     * Where whole-vector stores into a plane of {@code rows} rows of {@code width} must stop: the
+     * plane's end when its rows are contiguous (so a store's overhang stays inside the plane, on
+     * rows written later), else nowhere (every store masked).
+     */
+    private static int spillLimit(int base, int rows, int rowStride, int width) {
+        return rowStride == width ? base + rows * width : Integer.MIN_VALUE;
     }
 
     private static void zeroRange(float[] a, int from, int count) {

@@ -164,6 +164,31 @@ class PoolingPathsTest {
     }
 
     @Test
+    void rowsWithGapsBetweenThemKeepTheGaps() {
+        // x and dx rows 3 floats apart beyond their width (a view into a wider tensor): the vector
+        // stores may not run past a row there, so the gaps must keep their values.
+        for (int w : new int[] {4, 28, 2 * PoolKernels.V + 6}) {
+            int[] s = {2, 3, 6, w, 2, 2, 2, 2, 0, 0, 0, 0, 1};
+            int rows = 6 * 3 * 2, stride = w + 3, xs = rows * stride;
+            int[] g = table(s, 0, xs + 1, 0, true);
+            int ys = 2 * 3 * 3 * (w / 2);
+            int dxAt = xs + ys + 2;
+            int[] planes = {3 * 6 * stride, 6 * stride, stride, 1};
+            System.arraycopy(planes, 0, g, 14, 4);
+            g[23] = dxAt;
+            System.arraycopy(planes, 0, g, 24, 4);
+            assertTrue(PoolKernels.pair(g, true));
+            float[] m = values(dxAt + xs + 1, w);
+            float[] want = m.clone();
+            for (int p = 0; p < 6; p++) {
+                Windows.gradPlane(want, want, want, g, p / 3, p % 3);
+            }
+            new Windows(two).pool2dBackprop(m, m, m, g);
+            assertArrayEquals(want, m, "width " + w);
+        }
+    }
+
+    @Test
     void stridedRowsTakeTheGeneralLoops() {
         int[] g = table(new int[] {1, 2, 4, 4, 2, 2, 2, 2, 0, 0, 0, 0, 1}, 0, 0, 0, false);
         assertTrue(PoolKernels.pair(g, false));
