@@ -34,6 +34,8 @@ final class DirectConv {
     static final int MAX_CHANNELS = 16;
 
     private static final int MAX_CHUNKS = 16;
+    /** Unused floats after each thread's scratch, so no two threads' arrays share a cache line. */
+    private static final int CACHE_GAP = 32;
 
     private final CpuPool pool;
     private final float[][] padded;
@@ -58,7 +60,7 @@ final class DirectConv {
         int threads = pool.threads();
         padded = new float[threads][0];
         wide = new float[threads][0];
-        lanes = new float[threads][OB * TB * V];
+        lanes = new float[threads][OB * TB * V + CACHE_GAP];
     }
 
     /** Whether this geometry takes the direct loops (else the im2col path does). */
@@ -188,10 +190,10 @@ final class DirectConv {
     private void grow(int paddedLength, int wideLength) {
         for (int t = 0; t < padded.length; t++) {
             if (padded[t].length < paddedLength) {
-                padded[t] = new float[paddedLength];
+                padded[t] = new float[paddedLength + CACHE_GAP];
             }
             if (wide[t].length < wideLength) {
-                wide[t] = new float[wideLength];
+                wide[t] = new float[wideLength + CACHE_GAP];
             }
         }
     }

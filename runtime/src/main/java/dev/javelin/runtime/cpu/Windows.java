@@ -150,6 +150,10 @@ public final class Windows {
     // read by tasks built once, so a pooling call allocates nothing.
     private static final int PLANE_ELEMENTS = 16384; // a task's input elements, at least one plane
     private static final int GENERAL = 0, PAIR = 1, ROWS = 2;
+    // Unused floats after each thread's scratch, so that two threads' scratch arrays (allocated one
+    // after the other) share no cache line: without it the 10x10 gradient ran slower on two threads
+    // than on one.
+    private static final int CACHE_GAP = 32;
     private final CpuPool pool;
     private float[] px;
     private float[] py;
@@ -193,7 +197,7 @@ public final class Windows {
         if (path == PAIR && backprop) {
             for (int t = 0; t < scratch.length; t++) {
                 if (scratch[t].length < PoolKernels.pairScratch(g[P_OW])) {
-                    scratch[t] = new float[PoolKernels.pairScratch(g[P_OW])];
+                    scratch[t] = new float[PoolKernels.pairScratch(g[P_OW]) + CACHE_GAP];
                 }
             }
         }
