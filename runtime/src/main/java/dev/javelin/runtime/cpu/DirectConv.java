@@ -51,6 +51,8 @@ final class DirectConv {
     private int srcAt, dstAt; // index of the first geometry-table stride entry (XG or YG)
     private int[] g;
     private int cin, srcH, srcW, top, left, cout, coutPad, outH, outW, hp, wp, ps, pw, taps, imageLength;
+    // the wide output's rows, and where the stored outH x outW window starts in it
+    private int rows, storeTop, storeLeft;
     private int chunks, perChunk, tapsPad;
     private final CpuPool.Task imageTask = this::image;
     private final CpuPool.Task filterTask = this::filterChunk;
@@ -80,6 +82,7 @@ final class DirectConv {
 
     void forward(float[] x, float[] w, float[] y, int[] g) {
         setUp(g, x, XG, g[C], g[H], g[W], g[TOP], g[LEFT], y, YG, g[O], g[OH], g[OW]);
+        shape(g[OH], g[OW] + g[KW] - 1, 0, 0);
         for (int o = 0; o < coutPad; o++) {
             for (int t = 0; t < taps; t++) {
                 // tap t = (c, kh, kw) in row-major order, matching offsets[t]
@@ -90,9 +93,23 @@ final class DirectConv {
         pool.parallelFor(g[N], imageTask);
     }
 
+    /**
+     * dx as a correlation of dy with the flipped filter, over whichever wide plane is smaller: dx's
+     * own rows at width {@code W + KW - 1} (dy padded by {@code KH - 1 - top} and so on), or the
+     * forward's padded input plane ({@code OH + KH - 1} rows at width {@code OW + KW - 1}, dy padded
+     * by {@code KH - 1, KW - 1}, the border rows and columns computed and dropped), which is
+     * smaller without padding: for LeNet's second layer 196 positions instead of 252.
+     */
     void backpropInput(float[] dx, float[] w, float[] dy, int[] g) {
         int kh1 = g[KH] - 1, kw1 = g[KW] - 1;
-        setUp(g, dy, YG, g[O], g[OH], g[OW], kh1 - g[TOP], kw1 - g[LEFT], dx, XG, g[C], g[H], g[W]);
+        boolean inputPlane = (g[OH] + kh1) * (g[OW] + kw1) < g[H] * (g[W] + kw1);
+        int padTop = inputPlane ? kh1 : kh1 - g[TOP], padLeft = inputPlane ? kw1 : kw1 - g[LEFT];
+        setUp(g, dy, YG, g[O], g[OH], g[OW], padTop, padLeft, dx, XG, g[C], g[H], g[W]);
+        if (inputPlane) {
+            shape(g[OH] + kh1, g[OW] + kw1, g[TOP], g[LEFT]);
+        } else {
+            shape(g[H], g[W] + kw1, 0, 0);
+        }
         for (int c = 0; c < coutPad; c++) {
             for (int t = 0; t < taps; t++) {
                 // tap t = (o, kh, kw) of the flipped filter
@@ -105,6 +122,7 @@ final class DirectConv {
 
     void backpropFilter(float[] x, float[] dw, float[] dy, int[] g) {
         setUp(g, x, XG, g[C], g[H], g[W], g[TOP], g[LEFT], dy, YG, g[O], g[OH], g[OW]);
+        shape(g[OH], g[OW] + g[KW] - 1, 0, 0);
         chunks = Math.min(g[N], MAX_CHUNKS);
         perChunk = Math.ceilDiv(g[N], chunks);
         tapsPad = Math.ceilDiv(taps, TB) * TB;
@@ -133,8 +151,8 @@ final class DirectConv {
 
     /**
      * Records the correlation of {@code cin} source planes into {@code cout} destination planes of
-     * {@code outH x outW}, the source padded by {@code top, left} (negative crops), and sizes the
-     * scratch, the tap offsets and the packed filter.
+     * {@code outH x outW}, the source padded by {@code top, left} (negative crops); {@link #shape}
+     * then sizes it.
      */
     private void setUp(
             int[] g,
@@ -164,11 +182,22 @@ final class DirectConv {
         this.outH = outH;
         this.outW = outW;
         coutPad = Math.ceilDiv(cout, OB) * OB;
-        hp = outH + g[KH] - 1;
-        wp = outW + g[KW] - 1;
-        ps = hp * wp;
-        pw = Math.ceilDiv(outH * wp, V) * V;
         taps = cin * g[KH] * g[KW];
+    }
+
+    /**
+     * Sizes the wide output ({@code rows} rows of width {@code wp}, the stored window from {@code
+     * (storeTop, storeLeft)}), the padded source planes under it, the scratch, the tap offsets and
+     * the packed filter.
+     */
+    private void shape(int rows, int wp, int storeTop, int storeLeft) {
+        this.rows = rows;
+        this.wp = wp;
+        this.storeTop = storeTop;
+        this.storeLeft = storeLeft;
+        hp = rows + g[KH] - 1;
+        ps = hp * wp;
+        pw = Math.ceilDiv(rows * wp, V) * V;
         int maxOffset = (cin - 1) * ps + (g[KH] - 1) * wp + g[KW] - 1;
         imageLength = Math.max(cin * ps, pw + maxOffset);
         ensureOffsets(taps);
@@ -228,10 +257,19 @@ final class DirectConv {
                 DirectConvKernels.block1(xs, p, offsets, taps, packed, coutPad, ob, ys, pw);
             }
         }
+        // Rows and columns of the stored window that fall outside the wide plane (a negative
+        // bottom or right padding) are touched by no tap: zero.
+        int copied = Math.max(0, Math.min(outW, wp - storeLeft));
         for (int o = 0; o < cout; o++) {
             int to = g[dstAt] + n * g[dstAt + 1] + o * g[dstAt + 2];
             for (int r = 0; r < outH; r++) {
-                System.arraycopy(ys, o * pw + r * wp, dst, to + r * g[dstAt + 3], outW);
+                int row = to + r * g[dstAt + 3];
+                if (r + storeTop < rows) {
+                    System.arraycopy(ys, o * pw + (r + storeTop) * wp + storeLeft, dst, row, copied);
+                    Arrays.fill(dst, row + copied, row + outW, 0f);
+                } else {
+                    Arrays.fill(dst, row, row + outW, 0f);
+                }
             }
         }
     }
