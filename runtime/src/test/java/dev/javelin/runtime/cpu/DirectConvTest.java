@@ -44,6 +44,9 @@ class DirectConvTest {
         shapes.add(new int[] {20, 2, 9, 7, 7, 3, 3, 1, 1, 1, 1}); // 20 images: uneven chunks
         shapes.add(new int[] {3, 2, 7, 9, 3, 3, 3, 1, -1, 0, -2}); // cropped: rows and columns no tap reaches
         shapes.add(new int[] {2, 3, 6, 6, 8, 3, 3, 0, 0, 0, 0}); // dx over the input plane (no padding)
+        // output channels filling whole vectors
+        shapes.add(new int[] {20, 3, 9, 11, 2 * DirectConvKernels.V, 3, 3, 1, 0, 2, 1});
+        shapes.add(new int[] {1, 1, 5, 3, DirectConvKernels.V, 3, 3, 1, 1, 1, 1});
         int[][] planes = {{7, 9}, {5, 3}, {11, 12}, {1, 1}};
         int[][] kernels = {{3, 3}, {1, 1}, {3, 2}, {5, 5}};
         int[][] pads = {{0, 0, 0, 0}, {1, 1, 1, 1}, {2, 1, 0, 1}, {2, 2, 2, 2}};
