@@ -1,7 +1,8 @@
 package dev.javelin.runtime.cpu;
 
 /**
- * Convolutions as matrix products: each image's input windows are unrolled into a column matrix
+ * Convolutions: few input channels at stride 1 run as {@link DirectConv}'s vector loops; the rest
+ * as matrix products: each image's input windows are unrolled into a column matrix
  * (im2col, {@code K = C/groups * KH * KW} rows by {@code OH * OW} columns) and multiplied by the
  * filter with the packed GEMM; the input gradient multiplies the other way and scatters the
  * columns back (col2im); the filter gradient sums per-image products. Works over the same strided
@@ -20,6 +21,7 @@ public final class Convolutions {
     private static final int MAX_CHUNKS = 16;
 
     private final CpuPool pool;
+    private final DirectConv direct;
     private final Gemm[] gemms;
     private final float[][] cols;
     private final float[][] products;
@@ -35,6 +37,7 @@ public final class Convolutions {
 
     public Convolutions(CpuPool pool) {
         this.pool = pool;
+        this.direct = new DirectConv(pool);
         int threads = pool.threads();
         gemms = new Gemm[threads];
         cols = new float[threads][];
@@ -69,6 +72,10 @@ public final class Convolutions {
 
     /** The forward convolution {@code y = conv(x, w)}. */
     public void conv2d(float[] x, float[] w, float[] y, int[] g) {
+        if (DirectConv.supports(g)) {
+            direct.forward(x, w, y, g);
+            return;
+        }
         if (!supports(g)) {
             Windows.conv2d(pool, x, w, y, g);
             return;
@@ -79,6 +86,10 @@ public final class Convolutions {
 
     /** The input gradient {@code dx} from {@code dy} and the filter. */
     public void conv2dBackpropInput(float[] dx, float[] w, float[] dy, int[] g) {
+        if (DirectConv.supports(g)) {
+            direct.backpropInput(dx, w, dy, g);
+            return;
+        }
         if (!supports(g)) {
             Windows.conv2dBackpropInput(pool, dx, w, dy, g);
             return;
@@ -89,6 +100,10 @@ public final class Convolutions {
 
     /** The filter gradient {@code dw} from the input and {@code dy}. */
     public void conv2dBackpropFilter(float[] x, float[] dw, float[] dy, int[] g) {
+        if (DirectConv.supports(g)) {
+            direct.backpropFilter(x, dw, dy, g);
+            return;
+        }
         if (!supports(g)) {
             Windows.conv2dBackpropFilter(pool, x, dw, dy, g);
             return;

@@ -4,9 +4,10 @@ package dev.javelin.runtime.cpu;
  * Convolution and pooling loops for generated kernels, over strided NCHW views (an NHWC tensor is
  * an NCHW view with permuted strides, so one loop nest serves both layouts). Each call gets an int
  * table of geometry, offsets and strides (see the generated code's {@code g} tables). Work splits
- * over the pool by output planes, each written by one task in a fixed order: the same bits for any
- * number of threads. Taps on the zero padding are skipped by clipping loop ranges, not tested per
- * element.
+ * over the pool by output planes (pooling: blocks of whole planes), each written by one task in a
+ * fixed order: the same bits for any number of threads. Taps on the zero padding are skipped by
+ * clipping loop ranges, not tested per element. Pooling over unit-stride rows takes the fast paths
+ * of {@link PoolKernels}, which give the same bits as the general loops here.
  */
 public final class Windows {
     // Convolution table: N C H W, O Cg KH KW, OH OW, sh sw dh dw, top left, O/groups, then base and
@@ -147,37 +148,93 @@ public final class Windows {
 
     // Pooling runs on an instance (one per generated program): the call's operands sit in fields
     // read by tasks built once, so a pooling call allocates nothing.
+    private static final int PLANE_ELEMENTS = 16384; // a task's input elements, at least one plane
+    private static final int GENERAL = 0, PAIR = 1, ROWS = 2;
+    // Unused floats after each thread's scratch, so that two threads' scratch arrays (allocated one
+    // after the other) share no cache line: without it the 10x10 gradient ran slower on two threads
+    // than on one.
+    private static final int CACHE_GAP = 32;
     private final CpuPool pool;
     private float[] px;
     private float[] py;
     private float[] pout;
     private int[] pg;
-    private final CpuPool.Task poolTask = (p, t) -> poolPlane(px, pout, pg, p / pg[C], p % pg[C]);
-    private final CpuPool.Task gradTask = (p, t) -> gradPlane(px, py, pout, pg, p / pg[C], p % pg[C]);
+    private int path;
+    private float[][] scratch; // per thread, for the vector gradient; set once by the constructor
+    private int planesPerTask;
+    private final CpuPool.Task poolTask = (b, t) -> {
+        for (int p = b * planesPerTask; p < Math.min((b + 1) * planesPerTask, pg[N] * pg[C]); p++) {
+            poolPlane(p / pg[C], p % pg[C]);
+        }
+    };
+    private final CpuPool.Task gradTask = (b, t) -> {
+        for (int p = b * planesPerTask; p < Math.min((b + 1) * planesPerTask, pg[N] * pg[C]); p++) {
+            gradPlane(p / pg[C], p % pg[C], scratch[t]);
+        }
+    };
 
     public Windows(CpuPool pool) {
         this.pool = pool;
+        scratch = new float[pool.threads()][0];
     }
 
-    /** Max (padding counts as -inf) or average (padding counts as zeros) pooling, one task per plane. */
+    /** Max (padding counts as -inf) or average (padding counts as zeros) pooling over blocks of planes. */
     public void pool2d(float[] x, float[] y, float[] out, int[] g) {
-        run(x, y, out, g, poolTask);
+        run(x, y, out, g, poolTask, false);
     }
 
-    private void run(float[] x, float[] y, float[] out, int[] g, CpuPool.Task task) {
+    /**
+     * The split depends on the sizes only (a task is a block of whole planes) and every plane is
+     * computed the same way by any task, so the bits never depend on the thread count.
+     */
+    private void run(float[] x, float[] y, float[] out, int[] g, CpuPool.Task task, boolean backprop) {
         px = x;
         py = y;
         pout = out;
         pg = g;
+        path = PoolKernels.pair(g, backprop) ? PAIR : PoolKernels.rows(g, backprop) ? ROWS : GENERAL;
+        int planes = g[N] * g[C];
+        if (path == PAIR && backprop) {
+            for (int t = 0; t < scratch.length; t++) {
+                if (scratch[t].length < PoolKernels.pairScratch(g[P_OW])) {
+                    scratch[t] = new float[PoolKernels.pairScratch(g[P_OW]) + CACHE_GAP];
+                }
+            }
+        }
+        planesPerTask = Math.max(1, PLANE_ELEMENTS / Math.max(1, g[H] * g[W]));
         try {
-            pool.parallelFor(g[N] * g[C], task);
+            pool.parallelFor(Math.ceilDiv(planes, planesPerTask), task);
         } finally {
             px = py = pout = null;
             pg = null;
         }
     }
 
-    private static void poolPlane(float[] x, float[] y, int[] g, int n, int c) {
+    private void poolPlane(int n, int c) {
+        boolean max = pg[P_MAX] == 1;
+        switch (path) {
+            case PAIR -> PoolKernels.pairPool(px, pout, pg, n, c, max);
+            case ROWS -> {
+                if (max) {
+                    PoolKernels.rowsMax(px, pout, pg, n, c);
+                } else {
+                    PoolKernels.rowsAverage(px, pout, pg, n, c);
+                }
+            }
+            default -> poolPlane(px, pout, pg, n, c);
+        }
+    }
+
+    private void gradPlane(int n, int c, float[] s) {
+        boolean max = pg[P_MAX] == 1;
+        switch (path) {
+            case PAIR -> PoolKernels.pairGrad(px, py, pout, pg, n, c, max, s);
+            case ROWS -> PoolKernels.rowsGrad(px, py, pout, pg, n, c, max);
+            default -> gradPlane(px, py, pout, pg, n, c);
+        }
+    }
+
+    static void poolPlane(float[] x, float[] y, int[] g, int n, int c) {
         boolean max = g[P_MAX] == 1;
         int height = g[H], width = g[W], oh1 = g[P_OH], ow1 = g[P_OW], kh = g[P_KH], kw = g[P_KW];
         int sh = g[P_SH], sw = g[P_SW], top = g[P_TOP], left = g[P_LEFT];
@@ -208,13 +265,13 @@ public final class Windows {
 
     /**
      * The gradient of pooling: max sends each output's gradient to the first position holding the
-     * window's maximum (NaN counting as largest), average spreads it evenly; one task per plane.
+     * window's maximum (NaN counting as largest), average spreads it evenly.
      */
     public void pool2dBackprop(float[] x, float[] dy, float[] dx, int[] g) {
-        run(x, dy, dx, g, gradTask);
+        run(x, dy, dx, g, gradTask, true);
     }
 
-    private static void gradPlane(float[] x, float[] dy, float[] dx, int[] g, int n, int c) {
+    static void gradPlane(float[] x, float[] dy, float[] dx, int[] g, int n, int c) {
         boolean max = g[P_MAX] == 1;
         int height = g[H], width = g[W], oh1 = g[P_OH], ow1 = g[P_OW], kh = g[P_KH], kw = g[P_KW];
         int sh = g[P_SH], sw = g[P_SW], top = g[P_TOP], left = g[P_LEFT];
