@@ -31,6 +31,11 @@ public final class Affine {
         return coef.length;
     }
 
+    /** The constant term. */
+    public long constant() {
+        return c;
+    }
+
     public long coef(int j) {
         return coef[j];
     }

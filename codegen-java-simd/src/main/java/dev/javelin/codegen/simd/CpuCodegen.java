@@ -69,27 +69,77 @@ public final class CpuCodegen {
             doc.append(escape(Printer.node(n))).append('\n');
         }
         main.addJavadoc("$L</pre>\n", doc.toString());
-        for (int s = 0; s < stages.size(); s++) {
-            String name = kernel.name() + "_s" + s;
-            Stage st = stages.get(s);
-            switch (st) {
-                case JavaCode c -> {
-                    main.addCode("// $L\n", escape(c.comment()).replace("\n", " "));
-                    main.addCode("$L", c.body());
-                }
-                case Stage.Pointwise p -> loop(ctx, main, out, name, LoopPrinter.pointwise(p));
-                case Stage.Reduce r -> loop(ctx, main, out, name, LoopPrinter.reduce(r));
-                case Stage.Custom c ->
-                    throw new IllegalStateException("a custom stage the CPU backend did not make: " + c);
+        List<LoopPrinter.Printed> printed = new ArrayList<>();
+        for (Stage st : stages) {
+            printed.add(
+                    switch (st) {
+                        case JavaCode c -> null;
+                        case Stage.Pointwise p -> LoopPrinter.pointwise(p);
+                        case Stage.Reduce r -> LoopPrinter.reduce(r);
+                        case Stage.Custom c ->
+                            throw new IllegalStateException("a custom stage the CPU backend did not make: " + c);
+                    });
+        }
+        for (int s = 0; s < stages.size(); ) {
+            if (stages.get(s) instanceof JavaCode c) {
+                main.addCode("// $L\n", escape(c.comment()).replace("\n", " "));
+                main.addCode("$L", c.body());
+                s++;
+                continue;
             }
+            int end = Regions.end(printed, s);
+            if (end - s > 1) {
+                region(ctx, main, kernel.name(), printed, s, end);
+            }
+            for (int i = s; i < end; i++) {
+                loop(ctx, main, out, kernel.name() + "_s" + i, printed.get(i), end - s == 1);
+            }
+            s = end;
         }
         out.addFirst(main.build());
         return out;
     }
 
+    /**
+     * Stages {@code [from, to)} as one call of the pool: each task runs its chunk of every stage in
+     * turn (see {@link Regions} for when that is the same as running them one after another).
+     */
+    private static void region(
+            ProgramContext ctx,
+            MethodSpec.Builder main,
+            String kernel,
+            List<LoopPrinter.Printed> printed,
+            int from,
+            int to) {
+        LoopPrinter.Printed first = printed.get(from);
+        StringBuilder body = new StringBuilder("(c, t) -> {\n");
+        body.append("  int lo = (int) ((long) c * ")
+                .append(first.outer())
+                .append(" / ")
+                .append(first.chunks())
+                .append(");\n  int hi = (int) ((long) (c + 1) * ")
+                .append(first.outer())
+                .append(" / ")
+                .append(first.chunks())
+                .append(");\n");
+        for (int i = from; i < to; i++) {
+            body.append("  ").append(kernel).append("_s").append(i).append("(lo, hi);\n");
+        }
+        body.append("}");
+        String name = kernel + "_r" + from;
+        ctx.field("private final", "CpuPool.Task", name + "_task", body.toString());
+        main.addCode("pool.parallelFor($L, $L_task);\n", first.chunks(), name);
+    }
+
+    /** The method of one loop stage; {@code call}: also its call (else a region calls it). */
     private static void loop(
-            ProgramContext ctx, MethodSpec.Builder main, List<MethodSpec> out, String name, LoopPrinter.Printed p) {
-        if (p.chunks() > 1) {
+            ProgramContext ctx,
+            MethodSpec.Builder main,
+            List<MethodSpec> out,
+            String name,
+            LoopPrinter.Printed p,
+            boolean call) {
+        if (call && p.chunks() > 1) {
             ctx.field(
                     "private final",
                     "CpuPool.Task",
@@ -97,7 +147,7 @@ public final class CpuCodegen {
                     "(c, t) -> " + name + "((int) ((long) c * " + p.outer() + " / " + p.chunks()
                             + "), (int) ((long) (c + 1) * " + p.outer() + " / " + p.chunks() + "))");
             main.addCode("pool.parallelFor($L, $L_task);\n", p.chunks(), name);
-        } else {
+        } else if (call) {
             main.addCode("$L(0, $L);\n", name, p.outer());
         }
         out.add(MethodSpec.methodBuilder(name)

@@ -3,6 +3,7 @@ package dev.javelin.codegen.simd;
 import dev.javelin.codegen.loops.Affine;
 import dev.javelin.codegen.loops.Coalesce;
 import dev.javelin.codegen.loops.Expr;
+import dev.javelin.codegen.loops.Hazards;
 import dev.javelin.codegen.loops.Stage;
 import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.type.DType;
@@ -25,8 +26,30 @@ final class LoopPrinter {
     /** Largest number of chunks a stage is split into. */
     static final int MAX_CHUNKS = 64;
 
-    /** A printed stage: the body of {@code name(int lo, int hi)} over the outermost loop, and its chunking. */
-    record Printed(String body, long outer, int chunks) {}
+    /**
+     * A printed stage: the body of {@code name(int lo, int hi)} over the outermost loop, its
+     * chunking, the sizes of the nest as printed, and every load and store over that nest.
+     */
+    record Printed(String body, long outer, int chunks, long[] sizes, List<Access> accesses) {}
+
+    /** One load or store of a printed nest: the array and its index over the nest's loops. */
+    record Access(String array, Affine index, boolean store) {}
+
+    /** The loads and stores of {@code stores}' values and targets. */
+    static List<Access> accesses(List<Stage.Store> stores) {
+        List<Access> out = new ArrayList<>();
+        for (Stage.Store s : stores) {
+            out.add(new Access(s.ref().array(), s.index(), true));
+            loads(s.value(), out);
+        }
+        return out;
+    }
+
+    static void loads(Expr value, List<Access> out) {
+        for (Expr.Load l : Hazards.loads(value)) {
+            out.add(new Access(l.ref().array(), l.index(), false));
+        }
+    }
 
     private LoopPrinter() {}
 
@@ -47,7 +70,7 @@ final class LoopPrinter {
         if (rank == 0) {
             ExprPrinter p = new ExprPrinter(b, "", "x", Map.of());
             storeAll(stores, p, b, "");
-            return new Printed(b.toString(), 1, 1);
+            return new Printed(b.toString(), 1, 1, sizes, accesses(stores));
         }
         for (int j = 0; j < rank - 1; j++) {
             b.append("  ".repeat(j)).append(loopHead(j, j == 0 ? "lo" : "0", j == 0 ? "hi" : Long.toString(sizes[j])));
@@ -91,7 +114,7 @@ final class LoopPrinter {
         for (int k = rank - 2; k >= 0; k--) {
             b.append("  ".repeat(k)).append("}\n");
         }
-        return new Printed(b.toString(), sizes[0], chunks(total, sizes[0], rank == 1));
+        return new Printed(b.toString(), sizes[0], chunks(total, sizes[0], rank == 1), sizes, accesses(stores));
     }
 
     private static void storeAll(List<Stage.Store> stores, ExprPrinter p, StringBuilder b, String in) {

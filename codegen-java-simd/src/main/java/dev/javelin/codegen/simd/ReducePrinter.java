@@ -4,6 +4,7 @@ import dev.javelin.codegen.loops.Expr;
 import dev.javelin.codegen.loops.Stage;
 import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.type.DType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,13 @@ final class ReducePrinter {
         }
         long outer = kept == 0 ? 1 : sizes[0];
         long total = LoopPrinter.product(sizes);
-        return new LoopPrinter.Printed(b.toString(), outer, kept == 0 ? 1 : LoopPrinter.chunks(total, outer, false));
+        List<LoopPrinter.Access> accesses = new ArrayList<>();
+        for (Stage.Accumulate a : accs) {
+            accesses.add(new LoopPrinter.Access(a.ref().array(), a.index(), true));
+            LoopPrinter.loads(a.value(), accesses);
+        }
+        return new LoopPrinter.Printed(
+                b.toString(), outer, kept == 0 ? 1 : LoopPrinter.chunks(total, outer, false), sizes, accesses);
     }
 
     private void vectorLoop(StringBuilder b, String in, int j, Map<Expr, Boolean> memo) {
