@@ -28,6 +28,12 @@ final class GemmRows {
      */
     static void row(
             int k, float[] a, int ai, int aCol, float[] b, int bOff, int bRow, float[] c, int ci, int j0, int j1) {
+        for (; j0 + 8 * VL <= j1; j0 += 8 * VL) {
+            wide(k, a, ai, aCol, b, bOff + j0, bRow, c, ci + j0);
+        }
+        if (j0 == j1) {
+            return;
+        }
         Arrays.fill(c, ci + j0, ci + j1, 0f);
         int p = 0;
         for (; p + GROUP <= k; p += GROUP) {
@@ -38,6 +44,35 @@ final class GemmRows {
         for (; p < k; p++) {
             single(a[ai + p * aCol], b, bOff + p * bRow, c, ci, j0, j1);
         }
+    }
+
+    /**
+     * Eight vectors of C kept in registers over all of k: each step loads one contiguous piece of a
+     * row of B and nothing of C (the same FMA chains as the grouped updates, in the same order).
+     */
+    private static void wide(int k, float[] a, int ai, int aCol, float[] b, int bj, int bRow, float[] c, int cj) {
+        FloatVector y0 = FloatVector.zero(SPECIES);
+        FloatVector y1 = y0, y2 = y0, y3 = y0, y4 = y0, y5 = y0, y6 = y0, y7 = y0;
+        for (int p = 0; p < k; p++) {
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai + p * aCol]);
+            int bp = bj + p * bRow;
+            y0 = x.fma(FloatVector.fromArray(SPECIES, b, bp), y0);
+            y1 = x.fma(FloatVector.fromArray(SPECIES, b, bp + VL), y1);
+            y2 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 2 * VL), y2);
+            y3 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 3 * VL), y3);
+            y4 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 4 * VL), y4);
+            y5 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 5 * VL), y5);
+            y6 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 6 * VL), y6);
+            y7 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 7 * VL), y7);
+        }
+        y0.intoArray(c, cj);
+        y1.intoArray(c, cj + VL);
+        y2.intoArray(c, cj + 2 * VL);
+        y3.intoArray(c, cj + 3 * VL);
+        y4.intoArray(c, cj + 4 * VL);
+        y5.intoArray(c, cj + 5 * VL);
+        y6.intoArray(c, cj + 6 * VL);
+        y7.intoArray(c, cj + 7 * VL);
     }
 
     /** Four consecutive rows of B (from {@code bp}, {@code bRow} apart) scaled by x0..x3 into C. */

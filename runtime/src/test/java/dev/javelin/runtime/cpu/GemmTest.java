@@ -56,6 +56,9 @@ class GemmTest {
         shapes.add(new int[] {301, Gemm.NARROW_N, Gemm.NARROW_K});
         shapes.add(new int[] {37, 33, 7});
         shapes.add(new int[] {1, 512, 784});
+        // The matrix-vector path's register-resident blocks of 8 vectors, with a remainder after them.
+        shapes.add(new int[] {1, 8 * VL + 3, 50});
+        shapes.add(new int[] {2, 300, 17});
         shapes.add(new int[] {2, 37, 300});
         shapes.add(new int[] {32, 10, 784});
         shapes.add(new int[] {32, 600, 100});
