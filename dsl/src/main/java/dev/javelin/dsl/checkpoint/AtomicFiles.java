@@ -113,16 +113,21 @@ final class AtomicFiles {
     }
 
     /**
-     * Forces a folder's entries (a rename, a new file) to the disk, where the platform allows opening
-     * a folder; without it a power loss could undo a rename that already returned.
+     * Forces a folder's entries (a rename, a new file) to the disk; without it a power loss could
+     * undo a rename that already returned. A failure is the save's failure. Windows cannot open a
+     * folder as a channel, and its renames are durable when they return, so there is nothing to do.
      */
-    static void forceFolder(Path dir) {
+    static void forceFolder(Path dir) throws IOException {
+        if (WINDOWS) {
+            return;
+        }
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Windows cannot open a folder as a channel; its renames are durable when they return
         }
     }
+
+    private static final boolean WINDOWS =
+            System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
 
     private static Path parent(Path p) {
         Path parent = p.toAbsolutePath().getParent();
