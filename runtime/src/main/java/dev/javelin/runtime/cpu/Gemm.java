@@ -244,7 +244,7 @@ public final class Gemm {
 
     private void batch(int index, int thread) {
         int[] g = table;
-        int m = g[0], n = g[1], k = g[2], bRow = g[7], bCol = g[8];
+        int m = g[0], n = g[1], k = g[2];
         float[] scratch = bPacks[thread];
         for (int q = index * productEach, end = Math.min(products, q + productEach); q < end; q++) {
             int ao = g[3], bo = g[6], co = g[9];
@@ -256,17 +256,7 @@ public final class Gemm {
                 bo += i * g[at + 2];
                 co += i * g[at + 3];
             }
-            if (bCol == 1) {
-                GemmSmall.product(m, n, k, a, ao, g[4], g[5], b, bo, bRow, c, co, g[10]);
-            } else {
-                // A transposed B: its rows copied out contiguous first (at most SMALL² floats).
-                for (int p = 0; p < k; p++) {
-                    for (int j = 0; j < n; j++) {
-                        scratch[p * n + j] = b[bo + p * bRow + j * bCol];
-                    }
-                }
-                GemmSmall.product(m, n, k, a, ao, g[4], g[5], scratch, 0, n, c, co, g[10]);
-            }
+            GemmSmall.product(m, n, k, a, ao, g[4], g[5], b, bo, g[7], g[8], c, co, g[10], scratch);
         }
     }
 
@@ -323,18 +313,22 @@ public final class Gemm {
     private void narrow(int index, int thread) {
         int i0 = index * rowEach;
         int i1 = Math.min(m, i0 + rowEach);
-        int rows = i1 - i0;
-        if (bCol == 1) {
-            GemmSmall.product(rows, n, k, a, aOff + i0 * aRow, aRow, aCol, b, bOff, bRow, c, cOff + i0 * ldc, ldc);
-        } else {
-            float[] scratch = bPacks[thread];
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < n; j++) {
-                    scratch[p * n + j] = b[bOff + p * bRow + j * bCol];
-                }
-            }
-            GemmSmall.product(rows, n, k, a, aOff + i0 * aRow, aRow, aCol, scratch, 0, n, c, cOff + i0 * ldc, ldc);
-        }
+        GemmSmall.product(
+                i1 - i0,
+                n,
+                k,
+                a,
+                aOff + i0 * aRow,
+                aRow,
+                aCol,
+                b,
+                bOff,
+                bRow,
+                bCol,
+                c,
+                cOff + i0 * ldc,
+                ldc,
+                bPacks[thread]);
         epilogue.apply(i0, i1, 0, n);
     }
 

@@ -20,8 +20,40 @@ import jdk.incubator.vector.VectorMask;
 final class GemmSmall {
     private GemmSmall() {}
 
-    /** C (m × n at {@code cOff}, row stride {@code ldc}) = A (strides aRow, aCol) · B (row stride ldb). */
+    /**
+     * C (m × n at {@code cOff}, row stride {@code ldc}) = A (strides aRow, aCol) · B (strides bRow,
+     * bCol). A B without unit column stride (a transposed B) is first copied row-major into {@code
+     * scratch} (at least {@code k * n} floats), so the kernel always loads whole vectors of a row.
+     */
     static void product(
+            int m,
+            int n,
+            int k,
+            float[] a,
+            int aOff,
+            int aRow,
+            int aCol,
+            float[] b,
+            int bOff,
+            int bRow,
+            int bCol,
+            float[] c,
+            int cOff,
+            int ldc,
+            float[] scratch) {
+        if (bCol == 1) {
+            product(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, c, cOff, ldc);
+            return;
+        }
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                scratch[p * n + j] = b[bOff + p * bRow + j * bCol];
+            }
+        }
+        product(m, n, k, a, aOff, aRow, aCol, scratch, 0, n, c, cOff, ldc);
+    }
+
+    private static void product(
             int m,
             int n,
             int k,
