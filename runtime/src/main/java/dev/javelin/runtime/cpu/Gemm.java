@@ -256,7 +256,12 @@ public final class Gemm {
                 bo += i * g[at + 2];
                 co += i * g[at + 3];
             }
-            GemmSmall.product(m, n, k, a, ao, g[4], g[5], b, bo, g[7], g[8], c, co, g[10], scratch);
+            if (g[8] == 1) {
+                GemmSmall.product(m, n, k, a, ao, g[4], g[5], b, bo, g[7], c, co, g[10]);
+            } else {
+                float[] rows = GemmSmall.rowMajor(b, bo, g[7], g[8], k, n, scratch);
+                GemmSmall.product(m, n, k, a, ao, g[4], g[5], rows, 0, n, c, co, g[10]);
+            }
         }
     }
 
@@ -313,22 +318,13 @@ public final class Gemm {
     private void narrow(int index, int thread) {
         int i0 = index * rowEach;
         int i1 = Math.min(m, i0 + rowEach);
-        GemmSmall.product(
-                i1 - i0,
-                n,
-                k,
-                a,
-                aOff + i0 * aRow,
-                aRow,
-                aCol,
-                b,
-                bOff,
-                bRow,
-                bCol,
-                c,
-                cOff + i0 * ldc,
-                ldc,
-                bPacks[thread]);
+        int rows = i1 - i0;
+        if (bCol == 1) {
+            GemmSmall.product(rows, n, k, a, aOff + i0 * aRow, aRow, aCol, b, bOff, bRow, c, cOff + i0 * ldc, ldc);
+        } else {
+            float[] bs = GemmSmall.rowMajor(b, bOff, bRow, bCol, k, n, bPacks[thread]);
+            GemmSmall.product(rows, n, k, a, aOff + i0 * aRow, aRow, aCol, bs, 0, n, c, cOff + i0 * ldc, ldc);
+        }
         epilogue.apply(i0, i1, 0, n);
     }
 

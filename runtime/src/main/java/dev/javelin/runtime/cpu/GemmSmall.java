@@ -21,39 +21,21 @@ final class GemmSmall {
     private GemmSmall() {}
 
     /**
-     * C (m × n at {@code cOff}, row stride {@code ldc}) = A (strides aRow, aCol) · B (strides bRow,
-     * bCol). A B without unit column stride (a transposed B) is first copied row-major into {@code
-     * scratch} (at least {@code k * n} floats), so the kernel always loads whole vectors of a row.
+     * B (k × n, strides bRow and bCol) copied row-major into {@code scratch} (at least {@code k * n}
+     * floats), for a B without unit column stride (a transposed B): the kernel loads whole vectors of
+     * a row.
      */
-    static void product(
-            int m,
-            int n,
-            int k,
-            float[] a,
-            int aOff,
-            int aRow,
-            int aCol,
-            float[] b,
-            int bOff,
-            int bRow,
-            int bCol,
-            float[] c,
-            int cOff,
-            int ldc,
-            float[] scratch) {
-        if (bCol == 1) {
-            product(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, c, cOff, ldc);
-            return;
-        }
+    static float[] rowMajor(float[] b, int bOff, int bRow, int bCol, int k, int n, float[] scratch) {
         for (int p = 0; p < k; p++) {
             for (int j = 0; j < n; j++) {
                 scratch[p * n + j] = b[bOff + p * bRow + j * bCol];
             }
         }
-        product(m, n, k, a, aOff, aRow, aCol, scratch, 0, n, c, cOff, ldc);
+        return scratch;
     }
 
-    private static void product(
+    /** C (m × n at {@code cOff}, row stride {@code ldc}) = A (strides aRow, aCol) · B (row stride ldb). */
+    static void product(
             int m,
             int n,
             int k,
