@@ -34,6 +34,98 @@ public final class Hazards {
         return false;
     }
 
+    /**
+     * Whether a stage reads an element of {@code read} after an earlier stage, or a different element
+     * of the same stage, stored into {@code write} (two buffers the memory planner placed over each
+     * other). Stages before the first store into {@code write} read old values; that store's own
+     * stage may read the element it stores, since an iteration loads before it stores. A stage whose
+     * loads and stores are not loop records (a backend's custom stage) counts as reading everything.
+     */
+    public static boolean readsAfterOverwrite(List<Stage> stages, Place read, Place write) {
+        int firstStore = -1;
+        for (int s = 0; s < stages.size() && firstStore < 0; s++) {
+            if (stages.get(s) instanceof Stage.Custom) {
+                return true;
+            }
+            for (Target t : targets(stages.get(s))) {
+                if (within(t.ref(), t.index(), t.loop(), write)) {
+                    firstStore = s;
+                }
+            }
+        }
+        if (firstStore < 0) {
+            return false;
+        }
+        for (int s = firstStore; s < stages.size(); s++) {
+            Stage st = stages.get(s);
+            if (st instanceof Stage.Custom) {
+                return true;
+            }
+            long[] loop = loop(st);
+            for (Expr.Load l : loads(st)) {
+                if (!within(l.ref(), l.index(), loop, read)) {
+                    continue;
+                }
+                if (s > firstStore || !(st instanceof Stage.Pointwise p)) {
+                    return true;
+                }
+                boolean sameElement = p.stores().stream()
+                        .filter(x -> within(x.ref(), x.index(), loop, write))
+                        .allMatch(x -> x.index().equals(l.index()));
+                if (!sameElement) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private record Target(Ref ref, Affine index, long[] loop) {}
+
+    private static List<Target> targets(Stage st) {
+        return switch (st) {
+            case Stage.Pointwise p ->
+                p.stores().stream()
+                        .map(x -> new Target(x.ref(), x.index(), p.loop()))
+                        .toList();
+            case Stage.Reduce r ->
+                r.accumulates().stream()
+                        .map(a -> new Target(a.ref(), a.index(), r.loop()))
+                        .toList();
+            case Stage.Custom c -> List.of();
+        };
+    }
+
+    private static long[] loop(Stage st) {
+        return switch (st) {
+            case Stage.Pointwise p -> p.loop();
+            case Stage.Reduce r -> r.loop();
+            case Stage.Custom c -> new long[0];
+        };
+    }
+
+    private static List<Expr.Load> loads(Stage st) {
+        List<Expr.Load> out = new ArrayList<>();
+        switch (st) {
+            case Stage.Pointwise p -> p.stores().forEach(x -> out.addAll(loads(x.value())));
+            case Stage.Reduce r -> r.accumulates().forEach(a -> out.addAll(loads(a.value())));
+            case Stage.Custom c -> {}
+        }
+        return out;
+    }
+
+    /** Whether an access of {@code ref} at {@code index} over {@code loop} touches {@code place}'s elements. */
+    private static boolean within(Ref ref, Affine index, long[] loop, Place place) {
+        if (!ref.array().equals(place.ref().array())) {
+            return false;
+        }
+        if (ref.dtype() != place.ref().dtype()) {
+            return true; // another element size over the same array: assume it may touch
+        }
+        long[] r = range(index, loop);
+        return r[0] < place.base() + place.numel() && place.base() <= r[1];
+    }
+
     public static List<Expr.Load> loads(Expr e) {
         List<Expr.Load> out = new ArrayList<>();
         List<Expr> todo = new ArrayList<>(List.of(e));

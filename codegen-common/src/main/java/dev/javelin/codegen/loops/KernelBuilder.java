@@ -55,8 +55,11 @@ public final class KernelBuilder {
 
     /**
      * The kernel's stages. A write placed over a read (the memory planner's in-place reuse) is safe
-     * when one loop reads each element before writing it; where the kernel needs several loops, such
-     * reads are first copied to scratch, so no loop reads what an earlier one overwrote.
+     * when no loop reads an element of the read after a loop has overwritten it: loops before the
+     * first store into the write read the old values, and the loop of that store may read each
+     * element where it writes it ({@link Hazards#readsAfterOverwrite}). Only a read that breaks this
+     * is first copied to scratch (an optimizer's multi-tensor update writes each new weight over its
+     * dying gradient in that tensor's own loop, so it copies nothing).
      */
     public List<Stage> build() {
         List<Stage> first = build(Set.of());
@@ -66,7 +69,9 @@ public final class KernelBuilder {
         Set<String> overwritten = new java.util.HashSet<>();
         for (String r : kernel.reads()) {
             for (String w : kernel.writes()) {
-                if (!r.equals(w) && overlaps(r, w)) {
+                if (!r.equals(w)
+                        && overlaps(r, w)
+                        && Hazards.readsAfterOverwrite(first, ctx.place(r), ctx.produced(w))) {
                     overwritten.add(r);
                 }
             }
