@@ -6,9 +6,19 @@ import java.util.List;
  * How a compiled CPU program uses its memory, without the IR: every buffer (a slot: name, dtype,
  * shape, byte offset in the program memory, storage: arena, input, parameter or packed), the
  * bindings of inputs, parameters, outputs and assigns to buffers, and the kernels in run order
- * (load-time kernels, which fill packed buffers from parameters, first).
+ * (load-time kernels, which fill packed buffers from parameters, first), and the arena zone's
+ * numbers.
  */
-public record ProgramLayout(String name, long memoryBytes, List<Slot> slots, List<Bind> bindings, List<Step> kernels) {
+public record ProgramLayout(
+        String name, long memoryBytes, List<Slot> slots, List<Bind> bindings, List<Step> kernels, Arena arena) {
+    /**
+     * The arena zone of the memory: {@code bytes} from byte {@code offset}, holding the plan's arena
+     * ({@code planned} bytes, its buffers at their planned offsets), every kernel's scratch in the
+     * gaps free while it runs, and data the whole program keeps (CUDA constants). {@code lowerBound}:
+     * the most bytes live during one kernel, which no placement can go below.
+     */
+    public record Arena(long offset, long bytes, long planned, long lowerBound) {}
+
     public record Slot(String name, String dtype, long[] shape, long byteOffset, String storage) {
         public long numel() {
             long n = 1;

@@ -40,6 +40,7 @@ public final class Hazards {
      * other). Stages before the first store into {@code write} read old values; that store's own
      * stage may read the element it stores, since an iteration loads before it stores. A stage whose
      * loads and stores are not loop records (a backend's custom stage) counts as reading everything.
+     * A load of what the kernel itself produced reads the new value by design, and is no hazard.
      */
     public static boolean readsAfterOverwrite(List<Stage> stages, Place read, Place write) {
         int firstStore = -1;
@@ -63,7 +64,7 @@ public final class Hazards {
             }
             long[] loop = loop(st);
             for (Expr.Load l : loads(st)) {
-                if (!within(l.ref(), l.index(), loop, read)) {
+                if (l.ref().produced() || !within(l.ref(), l.index(), loop, read)) {
                     continue;
                 }
                 if (s > firstStore || !(st instanceof Stage.Pointwise p)) {

@@ -59,9 +59,16 @@ public final class KernelBuilder {
      * first store into the write read the old values, and the loop of that store may read each
      * element where it writes it ({@link Hazards#readsAfterOverwrite}). Only a read that breaks this
      * is first copied to scratch (an optimizer's multi-tensor update writes each new weight over its
-     * dying gradient in that tensor's own loop, so it copies nothing).
+     * dying gradient in that tensor's own loop, so it copies nothing). The stages are checked
+     * ({@link KernelCheck}) before they are returned.
      */
     public List<Stage> build() {
+        List<Stage> out = lower();
+        KernelCheck.verify(kernel, out, ctx.memory());
+        return out;
+    }
+
+    private List<Stage> lower() {
         List<Stage> first = build(Set.of());
         if (first.size() <= 1) {
             return first;
@@ -95,10 +102,11 @@ public final class KernelBuilder {
     }
 
     private List<Stage> build(Set<String> copyFirst) {
+        ctx.memory().enter(kernel);
         for (String r : kernel.reads()) {
             Place p = ctx.place(r);
             if (copyFirst.contains(r)) {
-                Place copy = Place.dense(ctx.scratch(p.ref().dtype(), p.shape()), 0, p.shape());
+                Place copy = ctx.scratch(p.ref().dtype(), p.shape());
                 storeAll(copy, new Val.Placed(p));
                 p = copy;
             }
@@ -408,7 +416,7 @@ public final class KernelBuilder {
             stored.put(n.name(), ctx.produced(n.name()));
             return ctx.produced(n.name());
         }
-        return Place.dense(ctx.scratch(n.type().dtype(), shape(n)), 0, shape(n));
+        return ctx.scratch(n.type().dtype(), shape(n));
     }
 
     private void write(Node n, Val v) {
@@ -439,7 +447,7 @@ public final class KernelBuilder {
         if (s != null && s.isDense()) {
             return s;
         }
-        Place out = Place.dense(ctx.scratch(t, v.shape()), 0, v.shape());
+        Place out = ctx.scratch(t, v.shape());
         storeAll(out, v);
         return out;
     }

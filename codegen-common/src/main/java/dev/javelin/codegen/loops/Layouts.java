@@ -37,6 +37,8 @@ public final class Layouts {
             kernels.add(
                     new ProgramLayout.Step(k.name(), plan.isLoadTime(k), k.flops(), k.bytesRead() + k.bytesWritten()));
         }
-        return new ProgramLayout(plan.name(), memory.bytes(), slots, binds, kernels);
+        var arena = new ProgramLayout.Arena(
+                memory.arenaOffset(), memory.arenaBytes(), memory.plannedArenaBytes(), memory.lowerBound());
+        return new ProgramLayout(plan.name(), memory.bytes(), slots, binds, kernels, arena);
     }
 }

@@ -14,8 +14,11 @@ public interface LoweringTarget {
     /** The dense place of a plan buffer in the program memory. */
     public Place place(String buffer);
 
-    /** A new scratch tensor of {@code numel(shape)} elements. */
-    public Ref scratch(DType t, long[] shape);
+    /**
+     * A new dense scratch tensor for the kernel being lowered, in the program memory where {@link
+     * MemoryLayout#scratch} puts it (live only during that kernel).
+     */
+    public Place scratch(DType t, long[] shape);
 
     /** A constant tensor holding {@code values} rounded to {@code t}. */
     public Ref constant(DType t, double[] values);

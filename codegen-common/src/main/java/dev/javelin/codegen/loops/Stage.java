@@ -18,5 +18,8 @@ public sealed interface Stage {
     public record Reduce(long[] loop, boolean[] reduced, List<Accumulate> accumulates) implements Stage {}
 
     /** A backend's own code for one heavy node (a library call or a template), made by its {@link LoweringTarget}. */
-    non-sealed interface Custom extends Stage {}
+    non-sealed interface Custom extends Stage {
+        /** What it computes, for people: the node it implements and how. */
+        String comment();
+    }
 }

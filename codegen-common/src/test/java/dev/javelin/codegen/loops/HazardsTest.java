@@ -65,7 +65,7 @@ class HazardsTest {
     /** A backend's custom stage (a library call) may read anything: assume it reads the overwritten buffer. */
     @Test
     void aCustomStageCountsAsReadingEverything() {
-        Stage custom = new Stage.Custom() {};
+        Stage custom = (Stage.Custom) () -> "a library call";
         assertTrue(Hazards.readsAfterOverwrite(List.of(custom, update(W, GRAD, 0)), GRAD, W));
         assertTrue(Hazards.readsAfterOverwrite(List.of(update(W, GRAD, 0), custom), GRAD, W));
     }

@@ -1,6 +1,7 @@
 package dev.javelin.codegen.cuda;
 
 import dev.javelin.codegen.loops.KernelBuilder;
+import dev.javelin.codegen.loops.KernelText;
 import dev.javelin.codegen.loops.Layouts;
 import dev.javelin.codegen.loops.Stage;
 import dev.javelin.ir.graph.Node;
@@ -34,6 +35,17 @@ public final class CudaCodegen {
 
     public static CudaProgram generate(Plan plan) {
         return generate(plan, MAX_GRID);
+    }
+
+    /** The kernel IR of every kernel of {@code plan} as this backend lowers it ({@link KernelText}). */
+    public static String kernelText(Plan plan) {
+        PlanVerifier.verify(plan);
+        CudaContext ctx = new CudaContext(plan, MAX_GRID);
+        StringBuilder b = new StringBuilder();
+        for (Kernel k : plan.kernels()) {
+            b.append(KernelText.print(k, new KernelBuilder(ctx, k).build()));
+        }
+        return b.toString();
     }
 
     /**

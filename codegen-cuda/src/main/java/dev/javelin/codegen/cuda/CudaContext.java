@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the kernels of one CUDA program share: the memory block (the plan's buffers where {@link
- * MemoryLayout} puts them, then scratch tensors and constants appended), the bytes of the
- * constants, and the index checks whose failures the status word reports.
+ * What the kernels of one CUDA program share: the memory block (inputs, parameters and the status
+ * word, then the arena zone where {@link MemoryLayout} puts the plan's arena buffers, each kernel's
+ * scratch and the constants), the bytes of the constants, and the index checks whose failures the status word reports.
  */
 final class CudaContext implements LoweringTarget {
     private final Plan plan;
@@ -59,19 +59,20 @@ final class CudaContext implements LoweringTarget {
         return Place.dense(ref, memory.byteOffset(buffer) / CudaTypes.size(t), shape);
     }
 
+    /** Scratch in the memory block, in a gap of the arena zone (see {@link MemoryLayout#scratch}). */
     @Override
-    public Ref scratch(DType t, long[] shape) {
+    public Place scratch(DType t, long[] shape) {
         long n = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        String name = "t" + arrays++;
-        regions.put(name, memory.append(n * CudaTypes.size(t)));
-        return new Ref(name, t, Ref.Kind.ARRAY, true);
+        long at = memory.scratch(n * CudaTypes.size(t));
+        Ref ref = new Ref(CudaTypes.memoryView(t), t, Ref.Kind.MEMORY, true);
+        return Place.dense(ref, at / CudaTypes.size(t), shape);
     }
 
     @Override
     public Ref constant(DType t, double[] values) {
         String name = "c" + arrays++;
         int size = CudaTypes.size(t);
-        long at = memory.append((long) values.length * size);
+        long at = memory.permanent((long) values.length * size);
         regions.put(name, at);
         ByteBuffer bytes = ByteBuffer.allocate(values.length * size).order(ByteOrder.LITTLE_ENDIAN);
         for (double v : values) {

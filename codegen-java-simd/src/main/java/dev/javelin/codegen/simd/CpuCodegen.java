@@ -5,6 +5,7 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.javelin.codegen.loops.KernelBuilder;
+import dev.javelin.codegen.loops.KernelText;
 import dev.javelin.codegen.loops.Layouts;
 import dev.javelin.codegen.loops.Stage;
 import dev.javelin.ir.graph.Node;
@@ -59,6 +60,17 @@ public final class CpuCodegen {
                 .build();
         String source = ClassParts.withImports(file.toString());
         return new GeneratedProgram(packageName + "." + className, source, Layouts.of(plan, ctx.memory()));
+    }
+
+    /** The kernel IR of every kernel of {@code plan} as this backend lowers it ({@link KernelText}). */
+    public static String kernelText(Plan plan) {
+        PlanVerifier.verify(plan);
+        ProgramContext ctx = new ProgramContext(plan);
+        StringBuilder b = new StringBuilder();
+        for (Kernel k : plan.kernels()) {
+            b.append(KernelText.print(k, new KernelBuilder(ctx, k).build()));
+        }
+        return b.toString();
     }
 
     private static List<MethodSpec> kernelMethods(ProgramContext ctx, Kernel kernel, List<Stage> stages) {

@@ -26,7 +26,7 @@ final class ProgramContext implements LoweringTarget {
     private final Plan plan;
     private final MemoryLayout memory;
     private final List<Field> fields = new ArrayList<>();
-    private int scratchCount;
+    private int constantCount;
     private int tableCount;
 
     ProgramContext(Plan plan) {
@@ -68,20 +68,18 @@ final class ProgramContext implements LoweringTarget {
         return true;
     }
 
-    /** A new scratch array field of {@code numel(shape)} elements. */
+    /** Scratch in the program memory, in a gap of the arena zone (see {@link MemoryLayout#scratch}). */
     @Override
-    public Ref scratch(DType t, long[] shape) {
+    public Place scratch(DType t, long[] shape) {
         long n = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        String name = "t" + scratchCount++;
-        String type = JavaTypes.type(t);
-        fields.add(new Field("private final", type + "[]", name, "new " + type + "[" + n + "]"));
-        return new Ref(name, t, Ref.Kind.ARRAY, true);
+        long at = memory.scratch(n * JavaTypes.size(t));
+        return Place.dense(Refs.memory(t).asProduced(), at / JavaTypes.size(t), shape);
     }
 
     /** A constant array field holding {@code values} rounded to {@code t}. */
     @Override
     public Ref constant(DType t, double[] values) {
-        String name = "c" + scratchCount++;
+        String name = "c" + constantCount++;
         StringBuilder init = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
             init.append(i == 0 ? "" : ", ").append(JavaTypes.literal(t, values[i]));

@@ -336,7 +336,7 @@ final class FacadeWriter {
                 .returns(LAYOUT)
                 .addJavadoc("The program's memory layout: buffers, bindings and kernels.\n")
                 .addStatement(
-                        "return new $T($S, $LL, $T.of($L), $T.of($L), $T.of($L))",
+                        "return new $T($S, $LL, $T.of($L), $T.of($L), $T.of($L), new $T.Arena($LL, $LL, $LL, $LL))",
                         LAYOUT,
                         l.name(),
                         l.memoryBytes(),
@@ -345,7 +345,12 @@ final class FacadeWriter {
                         LIST,
                         binds.build(),
                         LIST,
-                        steps.build())
+                        steps.build(),
+                        LAYOUT,
+                        l.arena().offset(),
+                        l.arena().bytes(),
+                        l.arena().planned(),
+                        l.arena().lowerBound())
                 .build();
     }
 

@@ -117,7 +117,8 @@ final class CompileCommand implements Callable<Integer> {
             names = "--emit",
             paramLabel = "DIR",
             description = "With --target: write the generated code into this folder (cuda: <plan>.cu and"
-                    + " <plan>.launches.txt, the manifest of buffers and launches; java: <Class>.java).")
+                    + " <plan>.launches.txt, the manifest of buffers and launches; java: <Class>.java), and"
+                    + " <plan>.kernels.txt, the kernel IR (each kernel's lowered loop nests).")
     Path emit;
 
     @Option(names = "--time-passes", description = "Print one line per pass, with its counters and time, to stderr.")
@@ -176,13 +177,39 @@ final class CompileCommand implements Callable<Integer> {
             out.println("CUDA source written to " + emit.resolve(name + ".cu") + " ("
                     + p.functions().size() + " functions, " + p.launches().size() + " launches; manifest " + name
                     + ".launches.txt)");
+            arena(out, "cuda", p.layout().arena());
+            kernelText(out, name, dev.javelin.codegen.cuda.CudaCodegen.kernelText(c.plan()));
         } else {
             String cls = "Cpu_" + name.replaceAll("[^A-Za-z0-9_]", "_");
             var program = dev.javelin.codegen.simd.CpuCodegen.generate(c.plan(), "dev.javelin.generated", cls);
             write(emit.resolve(cls + ".java"), program.source(), "the Java source");
             out.println("Java source written to " + emit.resolve(cls + ".java"));
+            arena(out, "java", program.layout().arena());
+            kernelText(out, name, dev.javelin.codegen.simd.CpuCodegen.kernelText(c.plan()));
         }
         out.flush();
+    }
+
+    /** Writes the kernel IR text (the lowered loop nests) beside the code; says where. */
+    private void kernelText(PrintWriter out, String name, String text) throws IOException {
+        write(emit.resolve(name + ".kernels.txt"), text, "the kernel IR");
+        out.println("Kernel IR written to " + emit.resolve(name + ".kernels.txt"));
+    }
+
+    /**
+     * What the target's executor allocates for temporaries: the plan's arena with every kernel's
+     * scratch (and CUDA's constants) placed in it, against the most bytes live in one kernel.
+     */
+    private static void arena(PrintWriter out, String target, dev.javelin.runtime.ProgramLayout.Arena a) {
+        out.printf(
+                java.util.Locale.ROOT,
+                "arena (%s): %d bytes (planned %d, scratch and constants add %d); lower bound %d, %.3fx%n",
+                target,
+                a.bytes(),
+                a.planned(),
+                a.bytes() - a.planned(),
+                a.lowerBound(),
+                a.lowerBound() == 0 ? 1.0 : (double) a.bytes() / a.lowerBound());
     }
 
     /** Errors in the command line itself: exit status 2, with a pointer to --help. */

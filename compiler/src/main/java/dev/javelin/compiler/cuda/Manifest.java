@@ -19,6 +19,17 @@ public final class Manifest {
         b.append("# Javelin CUDA program ").append(l.name()).append('\n');
         b.append("memory_bytes ").append(l.memoryBytes()).append('\n');
         b.append("status_offset ").append(p.statusOffset()).append('\n');
+        ProgramLayout.Arena a = l.arena();
+        b.append("# arena zone: offset, bytes (planned buffers, scratch, constants), planned arena, lower bound\n");
+        b.append("arena ")
+                .append(a.offset())
+                .append(' ')
+                .append(a.bytes())
+                .append(' ')
+                .append(a.planned())
+                .append(' ')
+                .append(a.lowerBound())
+                .append('\n');
         b.append("# buffers: name dtype shape byte_offset storage\n");
         for (ProgramLayout.Slot s : l.slots()) {
             b.append("buffer ").append(s.name()).append(' ').append(s.dtype()).append(' ');

@@ -51,14 +51,24 @@ class CompileCommandTest {
         try (var files = Files.list(out)) {
             List<String> names =
                     files.map(p -> p.getFileName().toString()).sorted().toList();
-            assertEquals(2, names.size(), names.toString());
-            assertTrue(names.get(0).endsWith(".cu") && names.get(1).endsWith(".launches.txt"), names.toString());
+            assertEquals(3, names.size(), names.toString());
+            assertTrue(
+                    names.get(0).endsWith(".cu")
+                            && names.get(1).endsWith(".kernels.txt")
+                            && names.get(2).endsWith(".launches.txt"),
+                    names.toString());
             String cu = Files.readString(out.resolve(names.get(0)));
             assertTrue(cu.contains("extern \"C\" __global__"), cu);
-            String manifest = Files.readString(out.resolve(names.get(1)));
-            assertTrue(manifest.contains("launch ") && manifest.contains("memory_bytes "), manifest);
+            String kernels = Files.readString(out.resolve(names.get(1)));
+            assertTrue(kernels.startsWith("kernel k0_") && kernels.contains("  stage 0: "), kernels);
+            String manifest = Files.readString(out.resolve(names.get(2)));
+            assertTrue(
+                    manifest.contains("launch ") && manifest.contains("memory_bytes ") && manifest.contains("\narena "),
+                    manifest);
         }
         assertTrue(r.out().contains("CUDA source written to "), r.out());
+        assertTrue(r.out().contains("Kernel IR written to "), r.out());
+        assertTrue(r.out().contains("arena (cuda): "), r.out());
         Run java = run("compile", SGD_STEP.toString(), "--batch", "4", "--target", "java", "--emit", out.toString());
         assertEquals(0, java.code(), java.err());
         assertTrue(java.out().contains("Java source written to "), java.out());
@@ -106,6 +116,7 @@ class CompileCommandTest {
                         "fuse",
                         "prepack",
                         "schedule",
+                        "update-in-place",
                         "plan-memory"),
                 passes.stream().map(p -> ((Map<?, ?>) p).get("name")).toList());
         assertFalse(passes.stream().anyMatch(p -> ((Map<?, ?>) p).containsKey("millis")));
@@ -132,7 +143,7 @@ class CompileCommandTest {
         Run r = run("compile", CLASSIFIER.toString(), "--time-passes", "--report", json.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.err().lines().toList();
-        assertEquals(10, lines.size(), r.err());
+        assertEquals(11, lines.size(), r.err());
         assertTrue(lines.get(0).startsWith("001 fold-constants"), r.err());
         assertTrue(lines.stream().allMatch(l -> l.endsWith(" ms)")), r.err());
         List<?> passes = (List<?>) readReport(json).get("passes");
@@ -162,7 +173,7 @@ class CompileCommandTest {
         assertTrue(files.stream().filter(f -> f.endsWith(".ir")).count() > 1, files.toString());
         assertTrue(files.contains("007-fuse.plan"), files.toString());
         String last = files.getLast();
-        assertEquals("010-plan-memory.plan", last);
+        assertEquals("011-plan-memory.plan", last);
         Plan dumped = PlanParser.parse(Files.readString(dir.resolve(last)), last);
         Plan emitted = PlanParser.parse(Files.readString(planFile), planFile.toString());
         assertEquals(emitted, dumped);
@@ -223,7 +234,7 @@ class CompileCommandTest {
                 "--disable: unknown passes 'a', 'b'; the passes are fold-constants,");
         Run r = run("compile", CLASSIFIER.toString(), "--disable", "fuze", "--disable", "cse");
         assertFails(r, 2, "--disable: unknown pass 'fuze'; the passes are fold-constants, identities, layout,");
-        assertTrue(r.err().contains("fuse, prepack, schedule, plan-memory, in-place"), r.err());
+        assertTrue(r.err().contains("fuse, prepack, schedule, update-in-place, plan-memory, in-place"), r.err());
     }
 
     @Test

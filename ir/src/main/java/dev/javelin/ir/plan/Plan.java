@@ -69,6 +69,23 @@ public record Plan(
                 .anyMatch(w -> find(w).map(b -> b.storage() == Storage.PACKED).orElse(false));
     }
 
+    /**
+     * The parameter buffer whose memory {@link Storage#UPDATE} buffer {@code update} is written into:
+     * the buffer bound to the parameter that the assign binding of {@code update} targets.
+     */
+    public Optional<String> updatedParameter(String update) {
+        for (Binding a : bindings(Binding.Role.ASSIGN)) {
+            if (a.buffer().equals(update)) {
+                for (Binding p : bindings(Binding.Role.PARAMETER)) {
+                    if (p.name().equals(a.name())) {
+                        return Optional.of(p.buffer());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The buffers of the parameters some assign binding gives a new value (state that changes per run). */
     public java.util.Set<String> assignedParameterBuffers() {
         Map<String, String> parameterBuffer = new java.util.HashMap<>();

@@ -34,7 +34,7 @@ public final class PlanInterpreter {
         for (Kernel k : plan.kernels()) {
             Map<String, NdArray> env = new HashMap<>();
             for (String r : k.reads()) {
-                env.put(r, load(plan.buffer(r), state, arena));
+                env.put(r, load(plan, plan.buffer(r), state, arena));
             }
             for (Node n : k.body()) {
                 List<NdArray> args = n.inputs().stream().map(env::get).toList();
@@ -45,24 +45,33 @@ public final class PlanInterpreter {
                 if (b.storage() == Storage.ARENA) {
                     arena.write(b, env.get(w));
                 } else {
-                    state.put(w, copy(env.get(w)));
+                    state.put(home(plan, b), copy(env.get(w)));
                 }
             }
         }
         Map<String, NdArray> outputs = new LinkedHashMap<>();
         for (Binding b : plan.bindings(Binding.Role.OUTPUT)) {
-            outputs.put(b.name(), load(plan.buffer(b.buffer()), state, arena));
+            outputs.put(b.name(), load(plan, plan.buffer(b.buffer()), state, arena));
         }
         Map<String, NdArray> updated = new LinkedHashMap<>();
         for (Binding b : plan.bindings(Binding.Role.ASSIGN)) {
-            updated.put(b.name(), load(plan.buffer(b.buffer()), state, arena));
+            updated.put(b.name(), load(plan, plan.buffer(b.buffer()), state, arena));
         }
         return new Interpreter.Result(outputs, updated);
     }
 
-    private static NdArray load(Buffer b, Map<String, NdArray> state, Arena arena) {
+    private static NdArray load(Plan plan, Buffer b, Map<String, NdArray> state, Arena arena) {
         long[] shape = b.type().shape().dims().stream().mapToLong(d -> d.size()).toArray();
-        return b.storage() == Storage.ARENA ? arena.read(b, shape) : copy(state.get(b.name()));
+        return b.storage() == Storage.ARENA ? arena.read(b, shape) : copy(state.get(home(plan, b)));
+    }
+
+    /**
+     * Where a buffer outside the arena is kept: an update buffer in its parameter's storage, as a
+     * backend writes it (so a kernel reading the parameter after the update would see the new value
+     * here too, and differ from the graph interpreter), anything else under its own name.
+     */
+    private static String home(Plan plan, Buffer b) {
+        return b.storage() == Storage.UPDATE ? plan.updatedParameter(b.name()).orElseThrow() : b.name();
     }
 
     private static NdArray copy(NdArray a) {

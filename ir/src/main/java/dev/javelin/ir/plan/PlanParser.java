@@ -28,7 +28,7 @@ public final class PlanParser {
             Pattern.compile("sizes ([A-Za-z_][A-Za-z0-9_]*=[0-9]+(, [A-Za-z_]\\w*=[0-9]+)*)");
     private static final Pattern ARENA = Pattern.compile("arena ([0-9]+)");
     private static final Pattern BUFFER = Pattern.compile(
-            "buffer %(" + NAME + ") : ([a-z0-9]+)\\[([^\\]]*)\\] (input|parameter|arena|packed)( [0-9]+)?");
+            "buffer %(" + NAME + ") : ([a-z0-9]+)\\[([^\\]]*)\\] (input|parameter|arena|packed|update)( [0-9]+)?");
     private static final Pattern KERNEL = Pattern.compile("kernel ([A-Za-z_][A-Za-z0-9_]*) ([a-z_]+) reads\\(([^)]*)\\)"
             + " writes\\(([^)]*)\\) flops=([0-9]+) bytes_read=([0-9]+) bytes_written=([0-9]+) \\{");
     private static final Pattern BINDING =

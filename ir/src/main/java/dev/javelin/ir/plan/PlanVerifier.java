@@ -28,7 +28,11 @@ import java.util.Set;
  *   <li><b>order</b>: in kernel order every buffer is written before it is read, each exactly once;
  *       the load-time kernels (those writing packed buffers) come first, write only packed buffers
  *       and read only parameters the plan never assigns and packed buffers; every other kernel
- *       writes arena buffers only; every output and assign buffer is written (or is an input or parameter).
+ *       writes arena and update buffers only; every output and assign buffer is written (or is an
+ *       input or parameter).
+ *   <li><b>updates</b>: an update buffer is the value of exactly one assign, whose parameter has no
+ *       other update buffer, and every kernel that reads that parameter runs at or before the kernel
+ *       that writes the update (which overwrites the parameter's memory).
  *   <li><b>bindings</b>: every input and parameter buffer is bound exactly once, by its role; an
  *       assign targets a bound parameter, once, with a buffer of the parameter's type.
  *   <li><b>arena</b>: every arena buffer has an offset, a multiple of {@link Buffer#ALIGNMENT}, and
@@ -99,6 +103,7 @@ public final class PlanVerifier {
         }
         order(p, buffers, out);
         bindings(p, buffers, out);
+        updates(p, buffers, out);
         if (placed) {
             arena(p, out);
         }
@@ -216,13 +221,16 @@ public final class PlanVerifier {
             }
             for (String w : k.writes()) {
                 Buffer b = buffers.get(w);
-                boolean writable = b != null && (load ? b.storage() == Storage.PACKED : b.storage() == Storage.ARENA);
+                boolean writable = b != null
+                        && (load
+                                ? b.storage() == Storage.PACKED
+                                : b.storage() == Storage.ARENA || b.storage() == Storage.UPDATE);
                 if (b != null && !writable) {
                     out.add("kernel " + k.name() + " writes %" + w + ", a "
                             + b.storage().text() + " buffer; expected"
                             + (load
                                     ? " only packed buffers from a load-time kernel"
-                                    : " an arena buffer (state changes only through assign bindings)"));
+                                    : " an arena or update buffer (state changes only through assign bindings)"));
                 } else if (b != null && !ready.add(w)) {
                     out.add("kernel " + k.name() + " writes %" + w + " again; expected each buffer written once");
                 }
@@ -279,6 +287,46 @@ public final class PlanVerifier {
                 out.add("assign " + b.name() + ": expected a value of the parameter's type "
                         + buffers.get(param).type() + ", found %" + b.buffer() + " : "
                         + buffers.get(b.buffer()).type());
+            }
+        }
+    }
+
+    private static void updates(Plan p, Map<String, Buffer> buffers, List<String> out) {
+        Map<String, String> updateOf = new HashMap<>();
+        for (Buffer b : p.buffers()) {
+            if (b.storage() != Storage.UPDATE) {
+                continue;
+            }
+            long assigns = p.bindings(Binding.Role.ASSIGN).stream()
+                    .filter(a -> a.buffer().equals(b.name()))
+                    .count();
+            var param = p.updatedParameter(b.name());
+            if (assigns != 1 || param.isEmpty()) {
+                out.add("update buffer %" + b.name() + ": expected the value of exactly one assign to a bound"
+                        + " parameter, found " + assigns + " assign" + (assigns == 1 ? "" : "s"));
+                continue;
+            }
+            String other = updateOf.put(param.get(), b.name());
+            if (other != null) {
+                out.add("update buffers %" + other + " and %" + b.name() + " both write parameter %" + param.get());
+            }
+            int writer = -1;
+            int lastReader = -1;
+            String reader = null;
+            for (int i = 0; i < p.kernels().size(); i++) {
+                Kernel k = p.kernels().get(i);
+                if (k.writes().contains(b.name())) {
+                    writer = i;
+                }
+                if (k.reads().contains(param.get())) {
+                    lastReader = i;
+                    reader = k.name();
+                }
+            }
+            if (writer >= 0 && lastReader > writer) {
+                out.add("update buffer %" + b.name() + " overwrites parameter %" + param.get() + " in kernel "
+                        + p.kernels().get(writer).name() + ", but kernel " + reader
+                        + " reads the parameter's old value after it");
             }
         }
     }

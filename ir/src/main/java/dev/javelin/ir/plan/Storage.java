@@ -22,7 +22,14 @@ public enum Storage {
      * those kernels once when the parameters are loaded, and every step reads the result. Never
      * bound; read-only to step kernels.
      */
-    PACKED;
+    PACKED,
+    /**
+     * The new value of an assigned parameter, written by its kernel straight into the parameter's
+     * memory: the bytes of the parameter that the assign binding naming this buffer targets. Every
+     * kernel that reads the parameter's old value runs at or before the writing kernel, so nothing
+     * reads the old value after it is overwritten, and the assign copies nothing.
+     */
+    UPDATE;
 
     /** The word the text form uses. */
     public String text() {

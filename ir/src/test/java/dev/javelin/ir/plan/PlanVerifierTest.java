@@ -119,8 +119,56 @@ class PlanVerifierTest {
         assertEquals(
                 List.of(
                         "kernel k1_add: writes %w but no body node computes it (body: [1, 2])",
-                        "kernel k1_add writes %w, a parameter buffer; expected an arena buffer (state changes only"
+                        "kernel k1_add writes %w, a parameter buffer; expected an arena or update buffer (state changes only"
                                 + " through assign bindings)"),
                 problems(text));
+    }
+
+    /** A parameter updated in its own memory by k0, read again by k1 (which would see the new value). */
+    private static final String UPDATE_THEN_READ = """
+            plan upd {
+              arena 256
+              buffer %p : f32[4] parameter
+              buffer %n : f32[4] update
+              buffer %o : f32[4] arena 0
+              kernel k0_neg pointwise reads(%p) writes(%n) flops=4 bytes_read=16 bytes_written=16 {
+                %n = neg(%p) : f32[4]
+              }
+              kernel k1_exp pointwise reads(%p) writes(%o) flops=4 bytes_read=16 bytes_written=16 {
+                %o = exp(%p) : f32[4]
+              }
+              parameter p = %p
+              output o = %o
+              assign p = %n
+            }
+            """;
+
+    @Test
+    void anUpdateBeforeAReadOfTheOldValueIsReported() {
+        assertEquals(
+                List.of("update buffer %n overwrites parameter %p in kernel k0_neg, but kernel k1_exp reads the"
+                        + " parameter's old value after it"),
+                problems(UPDATE_THEN_READ));
+    }
+
+    @Test
+    void anUpdateAfterEveryReadIsValidAndRoundTrips() {
+        String ok = UPDATE_THEN_READ
+                .replace("reads(%p) writes(%o)", "reads(%n) writes(%o)")
+                .replace("%o = exp(%p)", "%o = exp(%n)");
+        assertEquals(List.of(), problems(ok));
+        assertEquals(ok, PlanPrinter.print(PlanParser.parse(ok)));
+    }
+
+    @Test
+    void anUpdateBufferNoAssignTakesIsReported() {
+        String orphan = UPDATE_THEN_READ
+                .replace("  assign p = %n\n", "")
+                .replace("reads(%p) writes(%o)", "reads(%n) writes(%o)")
+                .replace("%o = exp(%p)", "%o = exp(%n)");
+        assertEquals(
+                List.of("update buffer %n: expected the value of exactly one assign to a bound parameter, found 0"
+                        + " assigns"),
+                problems(orphan));
     }
 }

@@ -11,6 +11,7 @@ import dev.javelin.passes.lower.Partition;
 import dev.javelin.passes.lower.Prepack;
 import dev.javelin.passes.lower.Specialize;
 import dev.javelin.passes.memory.MemoryPlanner;
+import dev.javelin.passes.memory.UpdateInPlace;
 import dev.javelin.passes.schedule.Scheduler;
 import dev.javelin.passes.simplify.ConstantFolding;
 import dev.javelin.passes.simplify.ConvLayout;
@@ -48,6 +49,9 @@ public final class Pipeline {
     public static final String PREPACK = "prepack";
 
     public static final String SCHEDULE = "schedule";
+    /** Switching it off copies every assigned value over its parameter after the step. */
+    public static final String UPDATE_IN_PLACE = "update-in-place";
+
     /** Switching it off gives every arena buffer its own memory (the no-reuse figure). */
     public static final String PLAN_MEMORY = "plan-memory";
     /** Part of {@link #PLAN_MEMORY}: writes over dying reads; can be switched off alone. */
@@ -79,7 +83,7 @@ public final class Pipeline {
     /** Every name {@link PassOptions#disabled()} may hold, in pipeline order. */
     public static List<String> passNames() {
         List<String> out = new ArrayList<>(passes().stream().map(Pass::name).toList());
-        out.addAll(List.of(FUSE, PREPACK, SCHEDULE, PLAN_MEMORY, IN_PLACE));
+        out.addAll(List.of(FUSE, PREPACK, SCHEDULE, UPDATE_IN_PLACE, PLAN_MEMORY, IN_PLACE));
         return out;
     }
 
@@ -120,6 +124,8 @@ public final class Pipeline {
         plan = steps.run(PREPACK, plan, Prepack::plan, (p, ctx) -> p);
         // A kernel order with a lower live peak, where the dependencies allow a choice.
         plan = steps.run(SCHEDULE, plan, Scheduler::schedule, (p, ctx) -> p);
+        // New parameter values written into the parameters' own memory where no read of an old value follows.
+        plan = steps.run(UPDATE_IN_PLACE, plan, UpdateInPlace::plan, (p, ctx) -> p);
         // Offsets in one arena: liveness, in-place writes, best fit.
         boolean inPlace = !off.contains(IN_PLACE);
         plan = steps.run(
