@@ -46,10 +46,11 @@ import java.util.Map;
  * the target's {@link FusionVeto} accepts it, and no path leaves the union and comes back (that
  * would be a cycle between kernels). Where several of a node's producer groups could merge, they
  * are tried in the order of their {@link Score} (ties in graph order), so when one merge rules out
- * another the one that saves more wins. Every merge made and every merge still refused at the end is
- * recorded with its score or {@link Refusal} in the {@link FusionResult}. Nothing is duplicated except folded views, iota and
- * constants — never a contraction, a reduction or any arithmetic. Groups are ordered
- * topologically, ties broken by their first node, so the result is deterministic.
+ * another the one that saves more wins. Every merge made and every merge still refused at the end
+ * is recorded with its score or {@link Refusal} in the {@link FusionResult}. Nothing is duplicated
+ * except folded views, iota and constants — never a contraction, a reduction or any arithmetic.
+ * Groups are ordered topologically, ties broken by their first node, so the result is
+ * deterministic.
  *
  * <p><b>Load-time work stays apart.</b> Nodes computed from parameters no assign changes (and
  * constants) alone never share a kernel with nodes that need per-step inputs, so that {@link
@@ -59,9 +60,9 @@ import java.util.Map;
  * <p>Counters: {@code groups}, {@code folded-views}, {@code multi-tensor-updates} (assigns whose
  * update joined a multi-tensor kernel), {@code fused-pointwise}, {@code fused-reduction}, {@code
  * fused-epilogue} and {@code fused-prologue} (merges by the shape of the result), {@code
- * rejected-cycle}, {@code rejected-shape}, {@code rejected-size} and {@code rejected-veto} (merges refused in the
- * first sweep over the edges; later sweeps retry them), {@code sweeps}, {@code kept-for-load} (merges refused to
- * keep load-time work apart, first sweep).
+ * rejected-cycle}, {@code rejected-shape}, {@code rejected-size} and {@code rejected-veto} (merges
+ * refused in the first sweep over the edges; later sweeps retry them), {@code sweeps}, {@code
+ * kept-for-load} (merges refused to keep load-time work apart, first sweep).
  */
 public final class Fusion {
     /**

@@ -57,7 +57,9 @@ public interface FusionVeto {
      * builder (codegen-common's {@code KernelBuilder}), which generates each shape fusion makes —
      * pointwise, reduction, one op with a loop nest of its own with an epilogue, a matmul prologue,
      * the multi-tensor update — and what one target lacks (CUDA: f16 and bf16 tensors) it lacks
-     * fused or not, so refusing a merge would only add a kernel.
+     * fused or not, so refusing a merge would only add a kernel. Where CUDA runs a fused kernel as
+     * several launches (a GEMM, then its epilogue; a matmul's prologue stored first), the kernel
+     * costs what the unfused kernels would, so there is nothing to refuse there either.
      */
     static FusionVeto forTarget(String target) {
         return switch (target) {
