@@ -6,6 +6,8 @@ import dev.javelin.ir.io.AtomicWrite;
 import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.plan.PlanPrinter;
 import dev.javelin.ir.type.Dim;
+import dev.javelin.passes.fuse.FusionResult;
+import dev.javelin.passes.fuse.FusionVeto;
 import dev.javelin.passes.memory.MemoryNumbers;
 import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
@@ -110,8 +112,15 @@ final class CompileCommand implements Callable<Integer> {
     @Option(
             names = "--target",
             paramLabel = "cuda|java",
-            description = "With --emit: generate the plan's code for this backend (CUDA C, or Java on the Vector API).")
+            description = "The backend the plan is for: fusion asks its veto, and --emit generates its code (CUDA C,"
+                    + " or Java on the Vector API); default java.")
     String target;
+
+    @Option(
+            names = "--explain-fusion",
+            description = "After the report, print every merge fusion refused with the reason, and every merge it"
+                    + " made with its score.")
+    boolean explainFusion;
 
     @Option(
             names = "--emit",
@@ -159,6 +168,11 @@ final class CompileCommand implements Callable<Integer> {
             err.flush();
         }
         summary(r);
+        if (explainFusion) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(c.fusion().map(FusionResult::explain).orElse("fusion is off: no merges to explain\n"));
+            out.flush();
+        }
         return 0;
     }
 
@@ -226,8 +240,8 @@ final class CompileCommand implements Callable<Integer> {
         if (batch < 1) {
             throw usage("--batch must be at least 1, found " + batch);
         }
-        if ((target == null) != (emit == null)) {
-            throw usage("--target and --emit go together (--target cuda --emit DIR)");
+        if (emit != null && target == null) {
+            throw usage("--emit needs --target (--target cuda --emit DIR)");
         }
         if (target != null && !target.equals("cuda") && !target.equals("java")) {
             throw usage("--target must be cuda or java, found '" + target + "'");
@@ -294,7 +308,13 @@ final class CompileCommand implements Callable<Integer> {
                                     "--conv-layout must be nchw or nhwc, found '" + convLayout + "'");
                     });
         }
-        return new PassOptions(verify, Optional.ofNullable(dumpIr), timePasses, off, layout);
+        return new PassOptions(
+                verify,
+                Optional.ofNullable(dumpIr),
+                timePasses,
+                off,
+                layout,
+                FusionVeto.forTarget(target == null ? "java" : target));
     }
 
     private static void write(Path target, String text, String what) {

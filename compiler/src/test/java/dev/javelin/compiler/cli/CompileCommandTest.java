@@ -72,7 +72,7 @@ class CompileCommandTest {
         Run java = run("compile", SGD_STEP.toString(), "--batch", "4", "--target", "java", "--emit", out.toString());
         assertEquals(0, java.code(), java.err());
         assertTrue(java.out().contains("Java source written to "), java.out());
-        assertFails(run("compile", SGD_STEP.toString(), "--target", "cuda"), 2, "--target and --emit go together");
+        assertFails(run("compile", SGD_STEP.toString(), "--emit", out.toString()), 2, "--emit needs --target");
     }
 
     @Test
@@ -135,6 +135,30 @@ class CompileCommandTest {
         assertEquals(8L, rep.get("kernel_count"));
         List<?> kernels = (List<?>) rep.get("kernels");
         assertTrue(kernels.stream().allMatch(k -> ((List<?>) ((Map<?, ?>) k).get("nodes")).size() <= 2));
+    }
+
+    @Test
+    void explainFusionPrintsRefusalsThenMergesAfterTheReport() {
+        Run r = run("compile", CLASSIFIER.toString(), "--batch", "4", "--explain-fusion", "--target", "cuda");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("""
+                classifier at batch=4: 2 kernels, 180 FLOPs, 268 bytes moved
+                memory: peak 512 bytes, lower bound 512, no reuse 512 (reuse saves 0 bytes, 0.00%)
+                fusion for target cuda: 2 kernels, 6 merges made, 1 refused
+                %relu (max) + %m (reduce_max): refused, a reduction cannot share a kernel with %h (matmul), found %m (reduce_max)
+                %h (matmul) + %hb (add): fused (epilogue), score 4192 (96 bytes saved, 1 launch saved, 0 elements recomputed)
+                %hb (add) + %relu (max): fused (epilogue), score 4192 (96 bytes saved, 1 launch saved, 0 elements recomputed)
+                %m (reduce_max) + %d (sub): fused (reduction), score 4128 (32 bytes saved, 1 launch saved, 0 elements recomputed)
+                %d (sub) + %e (exp): fused (reduction), score 4192 (96 bytes saved, 1 launch saved, 0 elements recomputed)
+                %e (exp) + %s (reduce_sum): fused (reduction), score 4144 (48 bytes saved, 1 launch saved, 0 elements recomputed)
+                %e (exp) + %probs (div): fused (reduction), score 4224 (128 bytes saved, 1 launch saved, 0 elements recomputed)
+                """, r.out());
+        Run java = run("compile", CLASSIFIER.toString(), "--batch", "4", "--explain-fusion");
+        assertTrue(java.out().contains("\nfusion for target java: 2 kernels, 6 merges made, 1 refused\n"), java.out());
+        Run off = run("compile", CLASSIFIER.toString(), "--explain-fusion", "--no-fusion");
+        assertTrue(off.out().endsWith("fusion: off\nfusion is off: no merges to explain\n"), off.out());
+        Run plain = run("compile", CLASSIFIER.toString(), "--batch", "4");
+        assertFalse(plain.out().contains("fusion for target"), plain.out());
     }
 
     @Test
@@ -224,6 +248,10 @@ class CompileCommandTest {
         assertFails(run("compile", CLASSIFIER.toString(), "--model", "x"), 2, "give either FILE or --model NAME");
         assertFails(run("compile", CLASSIFIER.toString(), "--train"), 2, "--train needs --model NAME");
         assertFails(run("compile", CLASSIFIER.toString(), "--batch", "0"), 2, "--batch must be at least 1, found 0");
+        assertFails(
+                run("compile", CLASSIFIER.toString(), "--target", "tpu"),
+                2,
+                "--target must be cuda or java, found 'tpu'");
         assertFails(
                 run("compile", CLASSIFIER.toString(), "--optimizer", "adam"),
                 2,

@@ -2,8 +2,10 @@ package dev.javelin.passes.pipeline;
 
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.plan.Plan;
+import dev.javelin.passes.fuse.FusionResult;
 import dev.javelin.passes.memory.MemoryNumbers;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@link Pipeline#compile} produced.
@@ -11,10 +13,17 @@ import java.util.List;
  * @param graph the graph after the graph passes (specialized to the sizes: every type static)
  * @param plan the memory-planned plan
  * @param runs one entry per pass and plan step, in order (switched-off ones too)
+ * @param fusion what fusion decided, merges and refusals; empty when fusion was off
  */
-public record Compilation(Graph graph, Plan plan, List<PassRun> runs) {
+public record Compilation(Graph graph, Plan plan, List<PassRun> runs, Optional<FusionResult> fusion) {
     public Compilation {
         runs = List.copyOf(runs);
+        fusion = fusion == null ? Optional.empty() : fusion;
+    }
+
+    /** A compilation without fusion decisions (fusion off, or a plan made elsewhere). */
+    public Compilation(Graph graph, Plan plan, List<PassRun> runs) {
+        this(graph, plan, runs, Optional.empty());
     }
 
     /** The plan's peak, lower bound and no-reuse figures. */

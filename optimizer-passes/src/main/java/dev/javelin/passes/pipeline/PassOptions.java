@@ -1,6 +1,7 @@
 package dev.javelin.passes.pipeline;
 
 import dev.javelin.ir.op.Layout;
+import dev.javelin.passes.fuse.FusionVeto;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -17,13 +18,31 @@ import java.util.Set;
  * @param disabled names of passes to skip; a name the pipeline does not know is an error
  * @param convLayout the backend's preferred layout for convolution and pooling ({@code
  *     conv-layout}); empty keeps the graph's
+ * @param fusionVeto the target's say over which merges fusion makes ({@code --target}); the java
+ *     target's by default
  */
 public record PassOptions(
-        boolean verify, Optional<Path> dumpDir, boolean timePasses, Set<String> disabled, Optional<Layout> convLayout) {
+        boolean verify,
+        Optional<Path> dumpDir,
+        boolean timePasses,
+        Set<String> disabled,
+        Optional<Layout> convLayout,
+        FusionVeto fusionVeto) {
     public PassOptions {
         dumpDir = dumpDir == null ? Optional.empty() : dumpDir;
         disabled = Set.copyOf(disabled);
         convLayout = convLayout == null ? Optional.empty() : convLayout;
+        fusionVeto = fusionVeto == null ? FusionVeto.forTarget("java") : fusionVeto;
+    }
+
+    /** Options with the java target's fusion veto. */
+    public PassOptions(
+            boolean verify,
+            Optional<Path> dumpDir,
+            boolean timePasses,
+            Set<String> disabled,
+            Optional<Layout> convLayout) {
+        this(verify, dumpDir, timePasses, disabled, convLayout, null);
     }
 
     /** Options without a layout preference. */
@@ -42,22 +61,26 @@ public record PassOptions(
     }
 
     public PassOptions withVerify(boolean on) {
-        return new PassOptions(on, dumpDir, timePasses, disabled, convLayout);
+        return new PassOptions(on, dumpDir, timePasses, disabled, convLayout, fusionVeto);
     }
 
     public PassOptions withDumpDir(Path dir) {
-        return new PassOptions(verify, Optional.of(dir), timePasses, disabled, convLayout);
+        return new PassOptions(verify, Optional.of(dir), timePasses, disabled, convLayout, fusionVeto);
     }
 
     public PassOptions withTimePasses(boolean on) {
-        return new PassOptions(verify, dumpDir, on, disabled, convLayout);
+        return new PassOptions(verify, dumpDir, on, disabled, convLayout, fusionVeto);
     }
 
     public PassOptions withDisabled(String... names) {
-        return new PassOptions(verify, dumpDir, timePasses, Set.of(names), convLayout);
+        return new PassOptions(verify, dumpDir, timePasses, Set.of(names), convLayout, fusionVeto);
     }
 
     public PassOptions withConvLayout(Layout layout) {
-        return new PassOptions(verify, dumpDir, timePasses, disabled, Optional.of(layout));
+        return new PassOptions(verify, dumpDir, timePasses, disabled, Optional.of(layout), fusionVeto);
+    }
+
+    public PassOptions withFusionVeto(FusionVeto veto) {
+        return new PassOptions(verify, dumpDir, timePasses, disabled, convLayout, veto);
     }
 }

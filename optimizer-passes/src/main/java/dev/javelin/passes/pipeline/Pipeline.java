@@ -6,6 +6,7 @@ import dev.javelin.ir.plan.PlanPrinter;
 import dev.javelin.ir.plan.PlanVerifier;
 import dev.javelin.ir.plan.PlanVerifyException;
 import dev.javelin.passes.fuse.Fusion;
+import dev.javelin.passes.fuse.FusionResult;
 import dev.javelin.passes.lower.Lowering;
 import dev.javelin.passes.lower.Partition;
 import dev.javelin.passes.lower.Prepack;
@@ -29,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -106,7 +108,8 @@ public final class Pipeline {
                 options.dumpDir(),
                 options.timePasses(),
                 off.stream().filter(graphPasses::contains).collect(Collectors.toSet()),
-                options.convLayout());
+                options.convLayout(),
+                options.fusionVeto());
         // Sizes first: with every dimension static, folding sees through shapes (a count of the batch
         // becomes a constant) and every later pass works on concrete types.
         PassManager.Result simplified = PassManager.run(Specialize.graph(g, sizes), passes(options), graphOptions);
@@ -114,11 +117,16 @@ public final class Pipeline {
         List<PassRun> runs = new ArrayList<>(simplified.runs());
         Steps steps = new Steps(options, runs);
 
-        // Kernels: fused groups, or one kernel per primitive when fusion is off.
+        // Kernels: fused groups (as the target's veto allows, every decision kept for
+        // --explain-fusion), or one kernel per primitive when fusion is off.
+        FusionResult[] fused = new FusionResult[1];
         Plan plan = steps.run(
                 FUSE,
                 null,
-                (p, ctx) -> Lowering.plan(specialized, Fusion.partition(specialized, ctx), sizes),
+                (p, ctx) -> {
+                    fused[0] = Fusion.run(specialized, ctx, options.fusionVeto());
+                    return Lowering.plan(specialized, fused[0].partition(), sizes);
+                },
                 (p, ctx) -> Lowering.plan(specialized, Partition.unfused(specialized), sizes));
         // Work on parameters alone (weight packing, products of frozen parameters) moved to load time.
         plan = steps.run(PREPACK, plan, Prepack::plan, (p, ctx) -> p);
@@ -133,7 +141,7 @@ public final class Pipeline {
                 plan,
                 (p, ctx) -> MemoryPlanner.plan(p, inPlace, ctx),
                 (p, ctx) -> MemoryPlanner.noReuse(p));
-        return new Compilation(simplified.graph(), plan, runs);
+        return new Compilation(simplified.graph(), plan, runs, Optional.ofNullable(fused[0]));
     }
 
     private static void checkNames(Set<String> disabled) {
