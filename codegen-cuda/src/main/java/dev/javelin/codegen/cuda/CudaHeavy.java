@@ -36,7 +36,13 @@ final class CudaHeavy {
     Place emit(Node n, Place out) {
         String what = "%" + n.name() + " = " + n.op().mnemonic();
         return switch (n.op()) {
-            case MatMul mm -> add(GemmTemplate.of(ctx, what, kb.operand(n, 0), kb.operand(n, 1), out, mm), out);
+            case MatMul mm -> {
+                Place a = kb.operand(n, 0);
+                Place b = kb.operand(n, 1);
+                requireF32(what, a, b, out);
+                kb.add(new CudaGemm(what, a, b, out, mm));
+                yield out;
+            }
             case Conv2d c ->
                 add(
                         new WindowTemplates(ctx)

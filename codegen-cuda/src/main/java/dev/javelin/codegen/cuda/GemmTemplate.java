@@ -1,7 +1,14 @@
 package dev.javelin.codegen.cuda;
 
+import dev.javelin.codegen.loops.Affine;
+import dev.javelin.codegen.loops.Coalesce;
+import dev.javelin.codegen.loops.Expr;
 import dev.javelin.codegen.loops.Place;
+import dev.javelin.codegen.loops.Stage;
+import dev.javelin.codegen.loops.Val;
 import dev.javelin.ir.op.MatMul;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The fp32 matrix product as a tiled CUDA kernel: 256 threads (16 x 16) per block, each computing a
@@ -17,8 +24,23 @@ final class GemmTemplate {
 
     private GemmTemplate() {}
 
-    static CudaFunction of(CudaContext ctx, String what, Place a, Place b, Place out, MatMul mm) {
-        CudaHeavy.requireF32(what, a, b, out);
+    /** The product alone, stored into its output. */
+    static CudaFunction of(CudaContext ctx, CudaGemm g) {
+        return of(ctx, g, null, true);
+    }
+
+    /**
+     * The product with {@code epilogue} (a pointwise stage over the output's shape that reads the
+     * product only at the element it computes, see {@link LaunchGroups}) applied to each element
+     * of the output tile in registers before anything is stored; {@code storeProduct} false leaves
+     * the product itself unstored (a scratch value nothing else reads).
+     */
+    static CudaFunction of(CudaContext ctx, CudaGemm g, Stage.Pointwise epilogue, boolean storeProduct) {
+        String what = g.what();
+        Place a = g.a();
+        Place b = g.b();
+        Place out = g.out();
+        MatMul mm = g.mm();
         int r = out.shape().length;
         long m = out.shape()[r - 2];
         long n = out.shape()[r - 1];
@@ -35,7 +57,7 @@ final class GemmTemplate {
         CudaRefs refs = ctx.refs();
         String pa = refs.pointer(a.ref());
         String pb = refs.pointer(b.ref());
-        String pc = refs.pointer(out.ref());
+        String pc = storeProduct ? refs.pointer(out.ref()) : null;
         StringBuilder s = new StringBuilder();
         s.append("  __shared__ float As[2][")
                 .append(BK)
@@ -50,7 +72,7 @@ final class GemmTemplate {
         s.append("  const int tx = threadIdx.x % 16;\n  const int ty = threadIdx.x / 16;\n");
         s.append("  const jv_idx row0 = (jv_idx) blockIdx.y * ").append(bm).append(";\n");
         s.append("  const jv_idx col0 = (jv_idx) blockIdx.x * ").append(bm).append(";\n");
-        s.append(batchOffsets(a, b, out, r));
+        s.append(batchOffsets(a, b, out, r, storeProduct));
         s.append("  float acc[").append(t).append("][").append(t).append("];\n");
         s.append("#pragma unroll\n  for (int i = 0; i < ").append(t).append("; i++) {\n");
         s.append("#pragma unroll\n    for (int j = 0; j < ").append(t).append("; j++) {\n");
@@ -85,19 +107,32 @@ final class GemmTemplate {
         s.append("    if (step + 1 < steps) {\n");
         s.append(store(aCol, bRow, bCol, bm, "cur ^ 1", "      "));
         s.append("    }\n    __syncthreads();\n  }\n");
+        if (epilogue != null) {
+            s.append(batchVariables(out, epilogue));
+        }
         s.append("#pragma unroll\n  for (int i = 0; i < ").append(t).append("; i++) {\n");
         s.append("    const jv_idx gi = row0 + ty + 16 * i;\n");
         s.append("#pragma unroll\n    for (int j = 0; j < ").append(t).append("; j++) {\n");
         s.append("      const jv_idx gj = col0 + tx + 16 * j;\n");
         s.append("      if (gi < ").append(m).append(" && gj < ").append(n).append(") {\n");
-        s.append("        ")
-                .append(pc)
-                .append("[oc + gi * ")
-                .append(out.strides()[r - 2])
-                .append(" + gj * ");
-        s.append(out.strides()[r - 1]).append("] = acc[i][j];\n      }\n    }\n  }\n");
+        if (storeProduct) {
+            s.append("        ")
+                    .append(pc)
+                    .append("[oc + gi * ")
+                    .append(out.strides()[r - 2])
+                    .append(" + gj * ");
+            s.append(out.strides()[r - 1]).append("] = acc[i][j];\n");
+        }
+        if (epilogue != null) {
+            s.append(epilogue(out, epilogue, refs));
+        }
+        s.append("      }\n    }\n  }\n");
         String comment = what + ": " + (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k + " fp32 product, " + bm
-                + "x" + bm + " tiles";
+                + "x" + bm + " tiles"
+                + (epilogue == null
+                        ? ""
+                        : ", epilogue in registers (" + epilogue.stores().size() + " store(s))"
+                                + (storeProduct ? "" : ", product not stored"));
         return new CudaFunction(
                 comment,
                 CudaStagePrinter.function(256, refs, s),
@@ -106,6 +141,65 @@ final class GemmTemplate {
                 (int) batch,
                 256,
                 0);
+    }
+
+    /**
+     * The epilogue's loop variables over the output's batch axes, from {@code blockIdx.z} (only
+     * those its indices use: nvcc warns about unused locals).
+     */
+    private static String batchVariables(Place out, Stage.Pointwise epilogue) {
+        int r = out.shape().length;
+        boolean[] used = used(epilogue, r);
+        StringBuilder s = new StringBuilder();
+        long inner = 1;
+        for (int d = r - 3; d >= 0; d--) {
+            if (used[d]) {
+                s.append("  const jv_idx v").append(d).append(" = ((jv_idx) blockIdx.z / ").append(inner);
+                s.append(") % ").append(out.shape()[d]).append(";\n");
+            }
+            inner *= out.shape()[d];
+        }
+        return s.toString();
+    }
+
+    /** The epilogue for the element at ({@code gi}, {@code gj}), the product's value being {@code acc[i][j]}. */
+    private static String epilogue(Place out, Stage.Pointwise epilogue, CudaRefs refs) {
+        int r = out.shape().length;
+        boolean[] used = used(epilogue, r);
+        StringBuilder s = new StringBuilder();
+        String in = "        ";
+        s.append(in).append("{\n");
+        if (used[r - 2]) {
+            s.append(in).append("  const jv_idx v").append(r - 2).append(" = gi;\n");
+        }
+        if (used[r - 1]) {
+            s.append(in).append("  const jv_idx v").append(r - 1).append(" = gj;\n");
+        }
+        CudaExprPrinter p = new CudaExprPrinter(s, in + "  ", "x", refs);
+        p.bind(out.at(Val.identity(r), r), "acc[i][j]");
+        List<String> names = new ArrayList<>();
+        for (Stage.Store st : epilogue.stores()) {
+            names.add(p.value(st.value()));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Stage.Store st = epilogue.stores().get(i);
+            s.append(in).append("  ").append(refs.store(st.ref(), st.index().text(), names.get(i))).append('\n');
+        }
+        s.append(in).append("}\n");
+        return s.toString();
+    }
+
+    /** Which loop variables of the epilogue's nest some index or iota uses. */
+    private static boolean[] used(Stage.Pointwise epilogue, int rank) {
+        List<Expr> values = epilogue.stores().stream().map(Stage.Store::value).toList();
+        List<Affine> targets = epilogue.stores().stream().map(Stage.Store::index).toList();
+        boolean[] used = new boolean[rank];
+        for (Affine x : Coalesce.affines(values, targets)) {
+            for (int d = 0; d < rank; d++) {
+                used[d] |= x.coef(d) != 0;
+            }
+        }
+        return used;
     }
 
     /** Register block 8, 4 or 2: the biggest whose grid still has about two blocks per SM of a large GPU. */
@@ -119,22 +213,30 @@ final class GemmTemplate {
         return 2;
     }
 
-    /** Base offsets {@code oa, ob, oc} of the batch {@code blockIdx.z}, broadcast axes contributing nothing. */
-    private static String batchOffsets(Place a, Place b, Place out, int r) {
+    /**
+     * Base offsets {@code oa, ob, oc} of the batch {@code blockIdx.z}, broadcast axes contributing
+     * nothing; no {@code oc} where the product is not stored.
+     */
+    private static String batchOffsets(Place a, Place b, Place out, int r, boolean storeProduct) {
         StringBuilder s = new StringBuilder();
         s.append("  jv_idx oa = ").append(a.base()).append(";\n");
         s.append("  jv_idx ob = ").append(b.base()).append(";\n");
-        s.append("  jv_idx oc = ").append(out.base()).append(";\n");
-        if (r > 2) {
-            s.append("  jv_idx z = blockIdx.z;\n");
-            for (int d = r - 3; d >= 0; d--) {
-                s.append("  {\n    const jv_idx v = z % ")
+        if (storeProduct) {
+            s.append("  jv_idx oc = ").append(out.base()).append(";\n");
+        }
+        long inner = 1;
+        for (int d = r - 3; d >= 0; d--) {
+            String terms = term("oa", a, d, r) + term("ob", b, d, r)
+                    + (storeProduct ? "    oc += v * " + out.strides()[d] + ";\n" : "");
+            if (!terms.isEmpty()) {
+                s.append("  {\n    const jv_idx v = ((jv_idx) blockIdx.z / ")
+                        .append(inner)
+                        .append(") % ")
                         .append(out.shape()[d])
                         .append(";\n");
-                s.append("    z /= ").append(out.shape()[d]).append(";\n");
-                s.append(term("oa", a, d, r)).append(term("ob", b, d, r));
-                s.append("    oc += v * ").append(out.strides()[d]).append(";\n  }\n");
+                s.append(terms).append("  }\n");
             }
+            inner *= out.shape()[d];
         }
         return s.toString();
     }
