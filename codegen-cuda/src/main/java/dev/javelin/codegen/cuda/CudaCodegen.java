@@ -56,17 +56,18 @@ public final class CudaCodegen {
         for (Kernel kernel : plan.kernels()) {
             List<CudaFunction> functions = new ArrayList<>();
             for (LaunchGroups.Group g : LaunchGroups.of(new KernelBuilder(ctx, kernel).build())) {
-                functions.add(switch (g) {
-                    case LaunchGroups.Single(Stage.Pointwise p) -> printer.pointwise(p);
-                    case LaunchGroups.Single(Stage.Reduce r) -> printer.reduce(r);
-                    case LaunchGroups.Single(CudaGemm m) -> GemmTemplate.of(ctx, m);
-                    case LaunchGroups.Single(CudaFunction c) -> c;
-                    case LaunchGroups.Single(Stage.Custom c) ->
-                        throw new IllegalStateException("a stage the CUDA backend did not make: " + c);
-                    case LaunchGroups.Epilogue e -> GemmTemplate.of(ctx, e.gemm(), e.stage(), e.storeProduct());
-                    case LaunchGroups.Rows r -> groups.rows(r);
-                    case LaunchGroups.Ranges r -> groups.ranges(r);
-                });
+                functions.add(
+                        switch (g) {
+                            case LaunchGroups.Single(Stage.Pointwise p) -> printer.pointwise(p);
+                            case LaunchGroups.Single(Stage.Reduce r) -> printer.reduce(r);
+                            case LaunchGroups.Single(CudaGemm m) -> GemmTemplate.of(ctx, m);
+                            case LaunchGroups.Single(CudaFunction c) -> c;
+                            case LaunchGroups.Single(Stage.Custom c) ->
+                                throw new IllegalStateException("a stage the CUDA backend did not make: " + c);
+                            case LaunchGroups.Epilogue e -> GemmTemplate.of(ctx, e.gemm(), e.stage(), e.storeProduct());
+                            case LaunchGroups.Rows r -> groups.rows(r);
+                            case LaunchGroups.Ranges r -> groups.ranges(r);
+                        });
             }
             kernels.append("\n// ")
                     .append(kernel.name())

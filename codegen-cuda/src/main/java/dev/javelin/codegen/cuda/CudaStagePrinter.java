@@ -84,8 +84,8 @@ final class CudaStagePrinter {
 
     static String comment(RowNest nest) {
         Stage.Reduce st = (Stage.Reduce) nest.stage();
-        return st.accumulates().size() + " reduction(s) over " + shape(st.loop()) + ": " + nest.rows()
-                + " outputs of " + nest.perRow() + " elements";
+        return st.accumulates().size() + " reduction(s) over " + shape(st.loop()) + ": " + nest.rows() + " outputs of "
+                + nest.perRow() + " elements";
     }
 
     /** The shared arrays {@code <sh><i>[32]} of a reduction's block-wide combines, one per accumulation. */

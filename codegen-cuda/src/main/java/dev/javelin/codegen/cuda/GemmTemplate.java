@@ -154,7 +154,10 @@ final class GemmTemplate {
         long inner = 1;
         for (int d = r - 3; d >= 0; d--) {
             if (used[d]) {
-                s.append("  const jv_idx v").append(d).append(" = ((jv_idx) blockIdx.z / ").append(inner);
+                s.append("  const jv_idx v")
+                        .append(d)
+                        .append(" = ((jv_idx) blockIdx.z / ")
+                        .append(inner);
                 s.append(") % ").append(out.shape()[d]).append(";\n");
             }
             inner *= out.shape()[d];
@@ -183,7 +186,10 @@ final class GemmTemplate {
         }
         for (int i = 0; i < names.size(); i++) {
             Stage.Store st = epilogue.stores().get(i);
-            s.append(in).append("  ").append(refs.store(st.ref(), st.index().text(), names.get(i))).append('\n');
+            s.append(in)
+                    .append("  ")
+                    .append(refs.store(st.ref(), st.index().text(), names.get(i)))
+                    .append('\n');
         }
         s.append(in).append("}\n");
         return s.toString();
@@ -192,7 +198,8 @@ final class GemmTemplate {
     /** Which loop variables of the epilogue's nest some index or iota uses. */
     private static boolean[] used(Stage.Pointwise epilogue, int rank) {
         List<Expr> values = epilogue.stores().stream().map(Stage.Store::value).toList();
-        List<Affine> targets = epilogue.stores().stream().map(Stage.Store::index).toList();
+        List<Affine> targets =
+                epilogue.stores().stream().map(Stage.Store::index).toList();
         boolean[] used = new boolean[rank];
         for (Affine x : Coalesce.affines(values, targets)) {
             for (int d = 0; d < rank; d++) {
@@ -226,7 +233,8 @@ final class GemmTemplate {
         }
         long inner = 1;
         for (int d = r - 3; d >= 0; d--) {
-            String terms = term("oa", a, d, r) + term("ob", b, d, r)
+            String terms = term("oa", a, d, r)
+                    + term("ob", b, d, r)
                     + (storeProduct ? "    oc += v * " + out.strides()[d] + ";\n" : "");
             if (!terms.isEmpty()) {
                 s.append("  {\n    const jv_idx v = ((jv_idx) blockIdx.z / ")

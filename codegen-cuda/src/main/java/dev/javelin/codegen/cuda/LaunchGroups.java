@@ -1,7 +1,7 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.Expr;
 import dev.javelin.codegen.loops.Affine;
+import dev.javelin.codegen.loops.Expr;
 import dev.javelin.codegen.loops.Place;
 import dev.javelin.codegen.loops.Ref;
 import dev.javelin.codegen.loops.Stage;
@@ -98,7 +98,9 @@ final class LaunchGroups {
             if (a.store() && operands.stream().anyMatch(span::overlaps)) {
                 return false; // overwrites an operand other blocks may still read
             }
-            if (a.store() && span.overlaps(result) && !(a.ref().equals(out.ref()) && a.index().equals(element))) {
+            if (a.store()
+                    && span.overlaps(result)
+                    && !(a.ref().equals(out.ref()) && a.index().equals(element))) {
                 return false; // stores over product elements other blocks store
             }
         }
@@ -226,7 +228,6 @@ final class LaunchGroups {
             }
         }
         long limit = Math.max(ROW_WORK, reduced);
-        return run.stream()
-                .allMatch(n -> !(n.stage() instanceof Stage.Pointwise) || n.perRow() <= limit);
+        return run.stream().allMatch(n -> !(n.stage() instanceof Stage.Pointwise) || n.perRow() <= limit);
     }
 }
