@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * Plan → one CUDA C source. Each plan kernel is lowered to stages (the shared loop lowering), the
- * stages are grouped into launches ({@link LaunchGroups}: a product with its epilogue, stages over
+ * stages are grouped into launches ({@link LaunchGroups}: a template with its epilogue, stages over
  * the same rows, independent stages) and each group becomes one {@code extern "C" __global__}
  * function named {@code <kernel>_s<n>}; a plan kernel launches more than one only where a
  * device-wide dependency (one stage reading what another block of an earlier stage wrote) needs
@@ -60,11 +60,11 @@ public final class CudaCodegen {
                         switch (g) {
                             case LaunchGroups.Single(Stage.Pointwise p) -> printer.pointwise(p);
                             case LaunchGroups.Single(Stage.Reduce r) -> printer.reduce(r);
-                            case LaunchGroups.Single(CudaGemm m) -> GemmTemplate.of(ctx, m);
+                            case LaunchGroups.Single(ElementTemplate t) -> t.render(ctx, null);
                             case LaunchGroups.Single(CudaFunction c) -> c;
                             case LaunchGroups.Single(Stage.Custom c) ->
                                 throw new IllegalStateException("a stage the CUDA backend did not make: " + c);
-                            case LaunchGroups.Epilogue e -> GemmTemplate.of(ctx, e.gemm(), e.stage(), e.storeProduct());
+                            case LaunchGroups.Fused f -> f.template().render(ctx, f.epilogue());
                             case LaunchGroups.Rows r -> groups.rows(r);
                             case LaunchGroups.Ranges r -> groups.ranges(r);
                         });

@@ -1,14 +1,7 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.Affine;
-import dev.javelin.codegen.loops.Coalesce;
-import dev.javelin.codegen.loops.Expr;
 import dev.javelin.codegen.loops.Place;
-import dev.javelin.codegen.loops.Stage;
-import dev.javelin.codegen.loops.Val;
 import dev.javelin.ir.op.MatMul;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The fp32 matrix product as a tiled CUDA kernel: 256 threads (16 x 16) per block, each computing a
@@ -24,18 +17,12 @@ final class GemmTemplate {
 
     private GemmTemplate() {}
 
-    /** The product alone, stored into its output. */
-    static CudaFunction of(CudaContext ctx, CudaGemm g) {
-        return of(ctx, g, null, true);
-    }
-
     /**
-     * The product with {@code epilogue} (a pointwise stage over the output's shape that reads the
-     * product only at the element it computes, see {@link LaunchGroups}) applied to each element
-     * of the output tile in registers before anything is stored; {@code storeProduct} false leaves
-     * the product itself unstored (a scratch value nothing else reads).
+     * The product of {@code g}, with {@code epilogue} (null: none) applied to each element of the
+     * output tile in registers before anything is stored.
      */
-    static CudaFunction of(CudaContext ctx, CudaGemm g, Stage.Pointwise epilogue, boolean storeProduct) {
+    static CudaFunction of(CudaContext ctx, CudaGemm g, Epilogue epilogue) {
+        boolean storeProduct = epilogue == null || epilogue.storeProduct();
         String what = g.what();
         Place a = g.a();
         Place b = g.b();
@@ -107,9 +94,6 @@ final class GemmTemplate {
         s.append("    if (step + 1 < steps) {\n");
         s.append(store(aCol, bRow, bCol, bm, "cur ^ 1", "      "));
         s.append("    }\n    __syncthreads();\n  }\n");
-        if (epilogue != null) {
-            s.append(batchVariables(out, epilogue));
-        }
         s.append("#pragma unroll\n  for (int i = 0; i < ").append(t).append("; i++) {\n");
         s.append("    const jv_idx gi = row0 + ty + 16 * i;\n");
         s.append("#pragma unroll\n    for (int j = 0; j < ").append(t).append("; j++) {\n");
@@ -124,15 +108,12 @@ final class GemmTemplate {
             s.append(out.strides()[r - 1]).append("] = acc[i][j];\n");
         }
         if (epilogue != null) {
-            s.append(epilogue(out, epilogue, refs));
+            s.append(epilogue.print(out, variables(out), "acc[i][j]", refs, "        "));
         }
         s.append("      }\n    }\n  }\n");
         String comment = what + ": " + (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k + " fp32 product, " + bm
                 + "x" + bm + " tiles"
-                + (epilogue == null
-                        ? ""
-                        : ", epilogue in registers (" + epilogue.stores().size() + " store(s))"
-                                + (storeProduct ? "" : ", product not stored"));
+                + (epilogue == null ? "" : ", " + epilogue.describe());
         return new CudaFunction(
                 comment,
                 CudaStagePrinter.function(256, refs, s),
@@ -143,70 +124,18 @@ final class GemmTemplate {
                 0);
     }
 
-    /**
-     * The epilogue's loop variables over the output's batch axes, from {@code blockIdx.z} (only
-     * those its indices use: nvcc warns about unused locals).
-     */
-    private static String batchVariables(Place out, Stage.Pointwise epilogue) {
+    /** The output's indices in the store loop: batch axes from {@code blockIdx.z}, then the row and column. */
+    private static String[] variables(Place out) {
         int r = out.shape().length;
-        boolean[] used = used(epilogue, r);
-        StringBuilder s = new StringBuilder();
+        String[] vars = new String[r];
         long inner = 1;
         for (int d = r - 3; d >= 0; d--) {
-            if (used[d]) {
-                s.append("  const jv_idx v")
-                        .append(d)
-                        .append(" = ((jv_idx) blockIdx.z / ")
-                        .append(inner);
-                s.append(") % ").append(out.shape()[d]).append(";\n");
-            }
+            vars[d] = "((jv_idx) blockIdx.z / " + inner + ") % " + out.shape()[d];
             inner *= out.shape()[d];
         }
-        return s.toString();
-    }
-
-    /** The epilogue for the element at ({@code gi}, {@code gj}), the product's value being {@code acc[i][j]}. */
-    private static String epilogue(Place out, Stage.Pointwise epilogue, CudaRefs refs) {
-        int r = out.shape().length;
-        boolean[] used = used(epilogue, r);
-        StringBuilder s = new StringBuilder();
-        String in = "        ";
-        s.append(in).append("{\n");
-        if (used[r - 2]) {
-            s.append(in).append("  const jv_idx v").append(r - 2).append(" = gi;\n");
-        }
-        if (used[r - 1]) {
-            s.append(in).append("  const jv_idx v").append(r - 1).append(" = gj;\n");
-        }
-        CudaExprPrinter p = new CudaExprPrinter(s, in + "  ", "x", refs);
-        p.bind(out.at(Val.identity(r), r), "acc[i][j]");
-        List<String> names = new ArrayList<>();
-        for (Stage.Store st : epilogue.stores()) {
-            names.add(p.value(st.value()));
-        }
-        for (int i = 0; i < names.size(); i++) {
-            Stage.Store st = epilogue.stores().get(i);
-            s.append(in)
-                    .append("  ")
-                    .append(refs.store(st.ref(), st.index().text(), names.get(i)))
-                    .append('\n');
-        }
-        s.append(in).append("}\n");
-        return s.toString();
-    }
-
-    /** Which loop variables of the epilogue's nest some index or iota uses. */
-    private static boolean[] used(Stage.Pointwise epilogue, int rank) {
-        List<Expr> values = epilogue.stores().stream().map(Stage.Store::value).toList();
-        List<Affine> targets =
-                epilogue.stores().stream().map(Stage.Store::index).toList();
-        boolean[] used = new boolean[rank];
-        for (Affine x : Coalesce.affines(values, targets)) {
-            for (int d = 0; d < rank; d++) {
-                used[d] |= x.coef(d) != 0;
-            }
-        }
-        return used;
+        vars[r - 2] = "gi";
+        vars[r - 1] = "gj";
+        return vars;
     }
 
     /** Register block 8, 4 or 2: the biggest whose grid still has about two blocks per SM of a large GPU. */

@@ -16,10 +16,12 @@ import java.util.List;
  * only where they need no such barrier between them:
  *
  * <ul>
- *   <li><b>Epilogue</b>: a matrix product and the pointwise stage after it over the product's
- *       shape, reading the product only at the element it computes and storing nothing the
- *       product reads or writes elsewhere, run as the product with that stage applied to each
- *       output element in registers.
+ *   <li><b>Epilogue</b>: a template that computes each result element in one thread's registers
+ *       ({@link ElementTemplate}: the matrix product, direct convolution and its input gradient,
+ *       pooling and its gradient) and the pointwise stage after it over the result's shape,
+ *       reading the result only at the element it computes and storing nothing the template reads
+ *       or other result elements, run as the template with that stage applied to each element in
+ *       registers.
  *   <li><b>Rows</b>: stages that split into the same rows (a reduction's kept points; a pointwise
  *       stage's leading loops), where every access that reaches bytes any of them stores stays in
  *       the window of its row (the CPU's region rule, {@code codegen-java-simd} Regions): a block
@@ -44,7 +46,8 @@ final class LaunchGroups {
 
     record Single(Stage stage) implements Group {}
 
-    record Epilogue(CudaGemm gemm, Stage.Pointwise stage, boolean storeProduct) implements Group {}
+    /** A template with the pointwise stage after it applied to each element it computes. */
+    record Fused(ElementTemplate template, Epilogue epilogue) implements Group {}
 
     record Rows(long rows, List<RowNest> stages) implements Group {}
 
@@ -55,11 +58,11 @@ final class LaunchGroups {
         int i = 0;
         while (i < stages.size()) {
             Stage s = stages.get(i);
-            if (s instanceof CudaGemm g
+            if (s instanceof ElementTemplate t
                     && i + 1 < stages.size()
                     && stages.get(i + 1) instanceof Stage.Pointwise p
-                    && epilogue(g, p)) {
-                out.add(new Epilogue(g, p, readLater(g.out(), stages.subList(i + 2, stages.size()))));
+                    && epilogue(t, p)) {
+                out.add(new Fused(t, new Epilogue(p, readLater(t.out(), stages.subList(i + 2, stages.size())))));
                 i += 2;
                 continue;
             }
@@ -79,9 +82,9 @@ final class LaunchGroups {
         return out;
     }
 
-    /** Whether {@code p} can run on the product's output tile (see the class). */
-    static boolean epilogue(CudaGemm g, Stage.Pointwise p) {
-        Place out = g.out();
+    /** Whether {@code p} can run on each element {@code t} computes, in registers (see the class). */
+    static boolean epilogue(ElementTemplate t, Stage.Pointwise p) {
+        Place out = t.out();
         int r = out.shape().length;
         if (!Arrays.equals(p.loop(), out.shape())) {
             return false;
@@ -89,11 +92,11 @@ final class LaunchGroups {
         Affine element = out.index(Val.identity(r), r);
         Expr product = new Expr.Load(out.ref(), element);
         Spans.Span result = Spans.of(out);
-        List<Spans.Span> operands = List.of(Spans.of(g.a()), Spans.of(g.b()));
+        List<Spans.Span> operands = t.reads().stream().map(Spans::of).toList();
         for (Spans.Access a : Spans.accesses(p)) {
             Spans.Span span = Spans.of(a.ref(), a.index(), p.loop());
             if (!a.store() && span.overlaps(result) && !new Expr.Load(a.ref(), a.index()).equals(product)) {
-                return false; // reads a product element another thread computes
+                return false; // reads a result element another thread computes
             }
             if (a.store() && operands.stream().anyMatch(span::overlaps)) {
                 return false; // overwrites an operand other blocks may still read
@@ -101,7 +104,7 @@ final class LaunchGroups {
             if (a.store()
                     && span.overlaps(result)
                     && !(a.ref().equals(out.ref()) && a.index().equals(element))) {
-                return false; // stores over product elements other blocks store
+                return false; // stores over result elements other blocks store
             }
         }
         return true;

@@ -141,4 +141,37 @@ final class GroupPlans {
               assign w2 = %n2
             }
             """;
+
+    /**
+     * NHWC window templates with epilogues: a convolution with bias and ReLU, and a max-pooling
+     * gradient times the activation.
+     */
+    static final String WINDOWS = """
+            plan conv_epilogue {
+              arena 5632
+              buffer %x : f32[2,9,9,3] input
+              buffer %w : f32[4,3,3,3] parameter
+              buffer %b : f32[4] parameter
+              buffer %dy : f32[2,4,4,4] input
+              buffer %r : f32[2,9,9,4] arena 0
+              buffer %g : f32[2,9,9,4] arena 2816
+              kernel k0_conv2d_add_max convolution reads(%x, %w, %b) writes(%r) flops=36288 bytes_read=2392 bytes_written=2592 {
+                %y = conv2d(%x, %w) {stride=[1,1], padding=[1,1,1,1], dilation=[1,1], groups=1, layout=nhwc} : f32[2,9,9,4]
+                %bb = broadcast(%b) {shape=[2,9,9,4]} : f32[2,9,9,4]
+                %a = add(%y, %bb) : f32[2,9,9,4]
+                %zz = constant {values=[0.0]} : f32[2,9,9,4]
+                %r = max(%a, %zz) : f32[2,9,9,4]
+              }
+              kernel k1_max_pool2d_backprop_mul pooling reads(%r, %dy) writes(%g) flops=1160 bytes_read=3104 bytes_written=2592 {
+                %p = max_pool2d_backprop(%r, %dy) {kernel=[2,2], stride=[2,2], padding=[0,0,0,0], layout=nhwc} : f32[2,9,9,4]
+                %g = mul(%p, %r) : f32[2,9,9,4]
+              }
+              input x = %x
+              parameter w = %w
+              parameter b = %b
+              input dy = %dy
+              output r = %r
+              output g = %g
+            }
+            """;
 }

@@ -43,7 +43,8 @@ class LaunchGroupsHostTest {
         "EPILOGUE_TRANSPOSED, 2",
         "ROWS, 2",
         "ROWS_ACROSS, 2",
-        "RANGES, 1"
+        "RANGES, 1",
+        "WINDOWS, 2"
     })
     void groupedLaunchesMatchThePlanInterpreter(String name, int launches) throws ReflectiveOperationException {
         Plan plan = PlanParser.parse(

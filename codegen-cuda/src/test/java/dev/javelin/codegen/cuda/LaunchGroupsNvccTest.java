@@ -28,7 +28,15 @@ class LaunchGroupsNvccTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(
-            strings = {"EPILOGUE", "EPILOGUE_BATCHED_KEPT", "EPILOGUE_TRANSPOSED", "ROWS", "ROWS_ACROSS", "RANGES"})
+            strings = {
+                "EPILOGUE",
+                "EPILOGUE_BATCHED_KEPT",
+                "EPILOGUE_TRANSPOSED",
+                "ROWS",
+                "ROWS_ACROSS",
+                "RANGES",
+                "WINDOWS"
+            })
     void compilesWithoutWarningsOrSpills(String name, @TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(nvccPresent(), "nvcc is not on PATH: the CUDA compile check is skipped");
         CudaProgram program = CudaCodegen.generate(PlanParser.parse(

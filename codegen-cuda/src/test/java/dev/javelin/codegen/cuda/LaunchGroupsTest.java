@@ -80,6 +80,7 @@ class LaunchGroupsTest {
         String f = function(p, "k0_matmul_mul_s0");
         assertTrue(f.contains("  const jv_idx v0 = ((jv_idx) blockIdx.z / 3) % 2;\n"), f);
         assertTrue(f.contains("  const jv_idx v1 = ((jv_idx) blockIdx.z / 1) % 3;\n"), f);
+        assertTrue(f.contains("  const jv_idx v2 = gi;\n") && f.contains("  const jv_idx v3 = gj;\n"), f);
         int store = f.indexOf("mf[oc + gi * 9 + gj * 1] = acc[i][j];");
         int epilogue = f.indexOf("(acc[i][j] * x0)");
         assertTrue(store > 0 && epilogue > store, "the product is stored, then the epilogue runs:\n" + f);
@@ -90,6 +91,33 @@ class LaunchGroupsTest {
         CudaProgram p = generate(GroupPlans.EPILOGUE_TRANSPOSED);
         assertEquals(List.of("k0_matmul_add_s0", "k0_matmul_add_s1"), p.functions());
         assertTrue(function(p, "k0_matmul_add_s0").contains("= acc[i][j];"));
+    }
+
+    @Test
+    void windowTemplatesApplyTheirEpilogueToTheElementEachThreadComputes() {
+        CudaProgram p = generate(GroupPlans.WINDOWS);
+        assertEquals(List.of("k0_conv2d_add_max_s0", "k1_max_pool2d_backprop_mul_s0"), p.functions());
+        String conv = function(p, "k0_conv2d_add_max_s0");
+        // NHWC: the node's axes (n, h, w, c) are the template's (n, oh, ow, o).
+        String tail = conv.substring(conv.indexOf("        }\n      }\n    }\n") + 24);
+        assertEquals("""
+                    {
+                      const jv_idx v0 = n;
+                      const jv_idx v1 = oh;
+                      const jv_idx v2 = ow;
+                      const jv_idx v3 = o;
+                      const float x0 = mf[@B + v3];
+                      const float x1 = (acc + x0);
+                      const float x2 = jv_max(x1, 0x0.0p0f);
+                      mf[324 * v0 + 36 * v1 + 4 * v2 + v3] = x2;
+                    }
+                  }
+                }
+                """.replace("@B", Long.toString(bOffset(p, "b"))), tail);
+        String grad = function(p, "k1_max_pool2d_backprop_mul_s0");
+        assertTrue(grad.contains("(acc * x0)"), grad);
+        assertFalse(grad.contains("= acc;"), "the pooling gradient is scratch nothing else reads: " + grad);
+        assertTrue(p.source().contains("pooling gradient, one input element per thread, epilogue in registers"));
     }
 
     @Test
