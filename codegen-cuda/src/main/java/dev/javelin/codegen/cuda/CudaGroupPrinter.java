@@ -97,40 +97,45 @@ final class CudaGroupPrinter {
                     .append(end)
                     .append("u) {\n");
             String index = start == 0 ? "blockIdx.x" : "(blockIdx.x - " + start + "u)";
-            StringBuilder part = new StringBuilder();
-            switch (st) {
-                case Stage.Reduce r -> {
-                    RowNest n = RowNest.of(r);
-                    part.append("  for (jv_idx k = ")
-                            .append(index)
-                            .append("; k < ")
-                            .append(n.rows())
-                            .append("; k += ")
-                            .append(grid)
-                            .append(") {\n");
-                    CudaStagePrinter.split(part, "    ", "k", n.sizes(), 0, n.rowLoops());
-                    CudaStagePrinter.reduceRow(part, "    ", n, block, "sh" + s + "_", refs);
-                    part.append("  }\n");
-                    parts.add(CudaStagePrinter.comment(n) + " on " + grid + " blocks");
-                }
-                default -> {
-                    Stage.Pointwise p = (Stage.Pointwise) st;
-                    Coalesce.Nest nest = CudaStagePrinter.coalesced(p);
-                    long[] sizes = nest.sizes();
-                    long total = CudaStagePrinter.product(sizes, 0, sizes.length);
-                    part.append(CudaStagePrinter.gridStride("i", total, block, index, Long.toString(grid)));
-                    CudaStagePrinter.split(part, "    ", "i", sizes, 0, sizes.length);
-                    CudaStagePrinter.stores(part, "    ", p, nest.keep(), refs);
-                    part.append("  }\n");
-                    parts.add(CudaStagePrinter.comment(p) + " on " + grid + " blocks");
-                }
-            }
-            body.append(part.toString().indent(2)).append("  }");
+            body.append(range(st, "sh" + s + "_", index, grid, block, refs, parts)
+                            .indent(2))
+                    .append("  }");
             start = end;
         }
         body.append('\n');
         String comment = g.stages().size() + " independent stages in block ranges: " + String.join("; ", parts);
         return new CudaFunction(comment, CudaStagePrinter.function(block, refs, body), start, 1, 1, block, 0);
+    }
+
+    /**
+     * One stage of a block-range group, run as a lone launch would on {@code grid} blocks, this
+     * block being number {@code index} of them; adds its description to {@code parts}.
+     */
+    private static String range(
+            Stage st, String sh, String index, long grid, int block, CudaRefs refs, List<String> parts) {
+        StringBuilder part = new StringBuilder();
+        if (st instanceof Stage.Reduce r) {
+            RowNest n = RowNest.of(r);
+            part.append("  for (jv_idx k = ")
+                    .append(index)
+                    .append("; k < ")
+                    .append(n.rows())
+                    .append("; k += ")
+                    .append(grid)
+                    .append(") {\n");
+            CudaStagePrinter.split(part, "    ", "k", n.sizes(), 0, n.rowLoops());
+            CudaStagePrinter.reduceRow(part, "    ", n, block, sh, refs);
+            parts.add(CudaStagePrinter.comment(n) + " on " + grid + " blocks");
+        } else {
+            Stage.Pointwise p = (Stage.Pointwise) st;
+            Coalesce.Nest nest = CudaStagePrinter.coalesced(p);
+            long[] sizes = nest.sizes();
+            part.append(CudaStagePrinter.gridStride("i", product(sizes), block, index, Long.toString(grid)));
+            CudaStagePrinter.split(part, "    ", "i", sizes, 0, sizes.length);
+            CudaStagePrinter.stores(part, "    ", p, nest.keep(), refs);
+            parts.add(CudaStagePrinter.comment(p) + " on " + grid + " blocks");
+        }
+        return part.append("  }\n").toString();
     }
 
     private static long product(long[] s) {
