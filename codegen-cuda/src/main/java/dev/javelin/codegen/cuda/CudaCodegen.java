@@ -19,10 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plan → one CUDA C source. Each plan kernel is lowered to stages (the shared loop lowering) and
- * each stage becomes one {@code extern "C" __global__} function named {@code <kernel>_s<stage>}, so
- * a plan kernel whose fused group needs several passes (a softmax: max, sum, normalize) launches
- * several functions in order. Each kernel's functions open with a comment listing the IR nodes it
+ * Plan → one CUDA C source. Each plan kernel is lowered to stages (the shared loop lowering), the
+ * stages are grouped into launches ({@link LaunchGroups}: a template with its epilogue, stages over
+ * the same rows, independent stages) and each group becomes one {@code extern "C" __global__}
+ * function named {@code <kernel>_s<n>}; a plan kernel launches more than one only where a
+ * device-wide dependency (one stage reading what another block of an earlier stage wrote) needs
+ * a launch boundary. Each kernel's functions open with a comment listing the IR nodes it
  * implements (with their DSL lines). Every function takes the program's memory block, {@code char*
  * m}; shapes are compiled in (a new batch size is a new program, as on the CPU backend). The source
  * needs no header, so NVRTC, nvcc and the host-execution harness compile it as it is.
@@ -62,28 +64,39 @@ public final class CudaCodegen {
         CudaStagePrinter printer = new CudaStagePrinter(ctx);
         StringBuilder kernels = new StringBuilder();
         List<CudaLaunch> launches = new ArrayList<>();
+        CudaGroupPrinter groups = new CudaGroupPrinter(ctx);
         for (Kernel kernel : plan.kernels()) {
-            List<Stage> stages = new KernelBuilder(ctx, kernel).build();
+            List<CudaFunction> functions = new ArrayList<>();
+            for (LaunchGroups.Group g : LaunchGroups.of(new KernelBuilder(ctx, kernel).build())) {
+                functions.add(
+                        switch (g) {
+                            case LaunchGroups.Single(Stage.Pointwise p) -> printer.pointwise(p);
+                            case LaunchGroups.Single(Stage.Reduce r) -> printer.reduce(r);
+                            case LaunchGroups.Single(ElementTemplate t) -> t.render(ctx, null);
+                            case LaunchGroups.Single(CudaFunction c) -> c;
+                            case LaunchGroups.Single(Stage.Custom c) ->
+                                throw new IllegalStateException("a stage the CUDA backend did not make: " + c);
+                            case LaunchGroups.Fused f -> f.template().render(ctx, f.epilogue());
+                            case LaunchGroups.Rows r -> groups.rows(r);
+                            case LaunchGroups.Ranges r -> groups.ranges(r);
+                        });
+            }
             kernels.append("\n// ")
                     .append(kernel.name())
                     .append(": ")
                     .append(kernel.kind().text());
-            kernels.append(" kernel, ").append(stages.size()).append(stages.size() == 1 ? " function" : " functions");
+            kernels.append(" kernel, ")
+                    .append(functions.size())
+                    .append(functions.size() == 1 ? " launch" : " launches");
             kernels.append("; IR nodes:\n");
             for (Node n : kernel.body()) {
                 kernels.append("//   ")
                         .append(Printer.node(n).replace("\n", " "))
                         .append('\n');
             }
-            for (int s = 0; s < stages.size(); s++) {
+            for (int s = 0; s < functions.size(); s++) {
                 String name = kernel.name() + "_s" + s;
-                CudaFunction f = switch (stages.get(s)) {
-                    case Stage.Pointwise p -> printer.pointwise(p);
-                    case Stage.Reduce r -> printer.reduce(r);
-                    case CudaFunction c -> c;
-                    case Stage.Custom c ->
-                        throw new IllegalStateException("a stage the CUDA backend did not make: " + c);
-                };
+                CudaFunction f = functions.get(s);
                 kernels.append("// ")
                         .append(name)
                         .append(": ")

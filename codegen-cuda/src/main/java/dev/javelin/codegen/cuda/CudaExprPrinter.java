@@ -31,6 +31,11 @@ final class CudaExprPrinter {
         this.refs = refs;
     }
 
+    /** Makes {@code e} print as {@code text} (a value the function already holds, e.g. in registers). */
+    void bind(Expr e, String text) {
+        names.put(e, text);
+    }
+
     /** The name (or literal text) of a local holding {@code e}, printing it and what it needs first. */
     String value(Expr e) {
         String have = names.get(e);

@@ -15,6 +15,7 @@ import dev.javelin.ir.op.Pool2d;
 import dev.javelin.ir.op.Pool2dBackprop;
 import dev.javelin.ir.op.ScatterAdd;
 import dev.javelin.ir.type.DType;
+import java.util.List;
 
 /**
  * The heavy nodes of a kernel as CUDA templates, each one function: matrix products through the
@@ -36,27 +37,27 @@ final class CudaHeavy {
     Place emit(Node n, Place out) {
         String what = "%" + n.name() + " = " + n.op().mnemonic();
         return switch (n.op()) {
-            case MatMul mm -> add(GemmTemplate.of(ctx, what, kb.operand(n, 0), kb.operand(n, 1), out, mm), out);
-            case Conv2d c ->
-                add(
-                        new WindowTemplates(ctx)
-                                .conv(
-                                        what,
-                                        nchw(kb.operand(n, 0), c.layout()),
-                                        nchw(kb.operand(n, 1), c.layout()),
-                                        nchw(out, c.layout()),
-                                        c),
-                        out);
-            case Conv2dBackpropInput c ->
-                add(
-                        new WindowTemplates(ctx)
-                                .convInput(
-                                        what,
-                                        nchw(out, c.layout()),
-                                        nchw(kb.operand(n, 1), c.layout()),
-                                        nchw(kb.operand(n, 0), c.layout()),
-                                        c.forward()),
-                        out);
+            case MatMul mm -> {
+                Place a = kb.operand(n, 0);
+                Place b = kb.operand(n, 1);
+                requireF32(what, a, b, out);
+                kb.add(new CudaGemm(what, a, b, out, mm));
+                yield out;
+            }
+            case Conv2d c -> {
+                Place x = nchw(kb.operand(n, 0), c.layout());
+                Place w = nchw(kb.operand(n, 1), c.layout());
+                yield window(out, c.layout(), List.of(x, w), t -> t.conv(what, x, w, nchw(out, c.layout()), c));
+            }
+            case Conv2dBackpropInput c -> {
+                Place dy = nchw(kb.operand(n, 0), c.layout());
+                Place w = nchw(kb.operand(n, 1), c.layout());
+                yield window(
+                        out,
+                        c.layout(),
+                        List.of(dy, w),
+                        t -> t.convInput(what, nchw(out, c.layout()), w, dy, c.forward()));
+            }
             case Conv2dBackpropFilter c ->
                 add(
                         new WindowTemplates(ctx)
@@ -67,26 +68,35 @@ final class CudaHeavy {
                                         nchw(kb.operand(n, 1), c.layout()),
                                         c.forward()),
                         out);
-            case Pool2d p ->
-                add(
-                        new WindowTemplates(ctx)
-                                .pool(what, nchw(kb.operand(n, 0), p.layout()), nchw(out, p.layout()), p),
-                        out);
-            case Pool2dBackprop p ->
-                add(
-                        new WindowTemplates(ctx)
-                                .poolGrad(
-                                        what,
-                                        nchw(kb.operand(n, 0), p.layout()),
-                                        nchw(kb.operand(n, 1), p.layout()),
-                                        nchw(out, p.layout()),
-                                        p.forward()),
-                        out);
+            case Pool2d p -> {
+                Place x = nchw(kb.operand(n, 0), p.layout());
+                yield window(out, p.layout(), List.of(x), t -> t.pool(what, x, nchw(out, p.layout()), p));
+            }
+            case Pool2dBackprop p -> {
+                Place x = nchw(kb.operand(n, 0), p.layout());
+                Place dy = nchw(kb.operand(n, 1), p.layout());
+                yield window(
+                        out,
+                        p.layout(),
+                        List.of(x, dy),
+                        t -> t.poolGrad(what, x, dy, nchw(out, p.layout()), p.forward()));
+            }
             case Gather g -> gather(n, g, out, what);
             case ScatterAdd s -> scatter(n, s, out, what);
             case ArgMax a -> add(IndexTemplates.argmax(ctx, what, kb.dense(n, 0), out, a.axis()), out);
             default -> throw new UnsupportedKernelException("the CUDA backend has no code for " + n.op().mnemonic());
         };
+    }
+
+    /**
+     * A window template that gives each thread one element of {@code out} (in {@code layout}),
+     * rendered once the launches are grouped, perhaps with an epilogue.
+     */
+    private Place window(
+            Place out, Layout layout, List<Place> reads, java.util.function.Function<WindowTemplates, CudaFunction> f) {
+        int[] nodeAxis = layout == Layout.NHWC ? new int[] {0, 3, 1, 2} : new int[] {0, 1, 2, 3};
+        kb.add(new CudaWindow(out, reads, e -> f.apply(new WindowTemplates(ctx, out, nodeAxis, e))));
+        return out;
     }
 
     private Place add(CudaFunction f, Place out) {

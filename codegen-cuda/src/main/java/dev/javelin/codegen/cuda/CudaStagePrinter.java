@@ -28,80 +28,88 @@ final class CudaStagePrinter {
     }
 
     CudaFunction pointwise(Stage.Pointwise st) {
-        List<Expr> values = st.stores().stream().map(Stage.Store::value).toList();
-        List<Affine> targets = st.stores().stream().map(Stage.Store::index).toList();
-        Set<Affine> affines = Coalesce.affines(values, targets);
-        Coalesce.Nest nest =
-                Coalesce.nest(st.loop(), 0, st.loop().length, affines, new ArrayList<>(), new ArrayList<>());
+        Coalesce.Nest nest = coalesced(st);
         long[] sizes = nest.sizes();
         long total = product(sizes, 0, sizes.length);
         CudaRefs refs = ctx.refs();
         StringBuilder body = new StringBuilder();
-        String in = "    ";
         body.append(gridStride("i", total, BLOCK));
-        split(body, in, "i", sizes, 0, sizes.length);
+        split(body, "    ", "i", sizes, 0, sizes.length);
+        stores(body, "    ", st, nest.keep(), refs);
+        body.append("  }\n");
+        return gridStride(ctx, comment(st), refs, body, total);
+    }
+
+    /** A pointwise stage's nest, every loop coalesced that its indices allow. */
+    static Coalesce.Nest coalesced(Stage.Pointwise st) {
+        List<Expr> values = st.stores().stream().map(Stage.Store::value).toList();
+        List<Affine> targets = st.stores().stream().map(Stage.Store::index).toList();
+        Set<Affine> affines = Coalesce.affines(values, targets);
+        return Coalesce.nest(st.loop(), 0, st.loop().length, affines, new ArrayList<>(), new ArrayList<>());
+    }
+
+    static String comment(Stage.Pointwise st) {
+        return "pointwise over " + shape(st.loop()) + ": " + product(st.loop(), 0, st.loop().length) + " elements";
+    }
+
+    /** Computes and stores one point of {@code st}, its loop variables (of the nest {@code keep} names) declared. */
+    static void stores(StringBuilder body, String in, Stage.Pointwise st, int[] keep, CudaRefs refs) {
         CudaExprPrinter p = new CudaExprPrinter(body, in, "x", refs);
         List<String> names = new ArrayList<>();
         for (Stage.Store s : st.stores()) {
-            names.add(p.value(s.value().mapAffine(a -> a.project(nest.keep()))));
+            names.add(p.value(s.value().mapAffine(a -> a.project(keep))));
         }
         for (int i = 0; i < st.stores().size(); i++) {
             Stage.Store s = st.stores().get(i);
             body.append(in)
-                    .append(refs.store(s.ref(), s.index().project(nest.keep()).text(), names.get(i)))
+                    .append(refs.store(s.ref(), s.index().project(keep).text(), names.get(i)))
                     .append('\n');
         }
-        body.append("  }\n");
-        String comment = "pointwise over " + shape(st.loop()) + ": " + total + " elements";
-        return gridStride(ctx, comment, refs, body, total);
     }
 
     CudaFunction reduce(Stage.Reduce st) {
-        List<Expr> values =
-                st.accumulates().stream().map(Stage.Accumulate::value).toList();
-        List<Affine> targets =
-                st.accumulates().stream().map(Stage.Accumulate::index).toList();
-        Set<Affine> affines = Coalesce.affines(values, targets);
-        long[] loop = st.loop();
-        // Kept loops first, reduced loops after, each group coalesced among itself.
-        int[] order = keptThenReduced(st.reduced());
-        long[] sizes = new long[loop.length];
-        for (int i = 0; i < order.length; i++) {
-            sizes[i] = loop[order[i]];
-        }
-        Set<Affine> reordered = new java.util.LinkedHashSet<>();
-        affines.forEach(a -> reordered.add(a.project(order)));
-        int kept = 0;
-        for (boolean r : st.reduced()) {
-            kept += r ? 0 : 1;
-        }
-        List<Long> outSizes = new ArrayList<>();
-        List<Integer> outKeep = new ArrayList<>();
-        Coalesce.nest(sizes, 0, kept, reordered, outSizes, outKeep);
-        int keptLoops = outSizes.size();
-        Coalesce.Nest nest = Coalesce.nest(sizes, kept, sizes.length, reordered, outSizes, outKeep);
-        long[] ns = nest.sizes();
-        int[] keep = new int[nest.keep().length];
-        for (int i = 0; i < keep.length; i++) {
-            keep[i] = order[nest.keep()[i]];
-        }
-        long keptTotal = product(ns, 0, keptLoops);
-        long reducedTotal = product(ns, keptLoops, ns.length);
-        int block = reduceBlock(reducedTotal);
+        RowNest nest = RowNest.of(st);
+        long keptTotal = nest.rows();
+        int block = reduceBlock(nest.perRow());
         CudaRefs refs = ctx.refs();
         StringBuilder body = new StringBuilder();
-        List<Stage.Accumulate> accs = st.accumulates();
-        for (int i = 0; i < accs.size(); i++) {
-            DType t = accs.get(i).value().dtype();
+        shared(body, st, "sh");
+        body.append("  for (jv_idx k = blockIdx.x; k < ").append(keptTotal).append("; k += gridDim.x) {\n");
+        split(body, "    ", "k", nest.sizes(), 0, nest.rowLoops());
+        reduceRow(body, "    ", nest, block, "sh", refs);
+        body.append("  }\n");
+        long grid = ctx.rowGrid(keptTotal);
+        return new CudaFunction(comment(nest), function(block, refs, body), Math.max(1, grid), 1, 1, block, 0);
+    }
+
+    static String comment(RowNest nest) {
+        Stage.Reduce st = (Stage.Reduce) nest.stage();
+        return st.accumulates().size() + " reduction(s) over " + shape(st.loop()) + ": " + nest.rows() + " outputs of "
+                + nest.perRow() + " elements";
+    }
+
+    /** The shared arrays {@code <sh><i>[32]} of a reduction's block-wide combines, one per accumulation. */
+    static void shared(StringBuilder body, Stage.Reduce st, String sh) {
+        for (int i = 0; i < st.accumulates().size(); i++) {
+            DType t = st.accumulates().get(i).value().dtype();
             body.append("  __shared__ ")
                     .append(CudaTypes.type(t))
-                    .append(" sh")
+                    .append(' ')
+                    .append(sh)
                     .append(i)
                     .append("[32];\n");
         }
-        body.append("  for (jv_idx k = blockIdx.x; k < ").append(keptTotal).append("; k += gridDim.x) {\n");
-        String in = "    ";
-        split(body, in, "k", ns, 0, keptLoops);
+    }
+
+    /**
+     * One kept point of a reduction, its row loop variables declared: the block's threads stride
+     * over the reduced elements, combine through {@code jv_block_reduce}, and thread 0 stores.
+     */
+    static void reduceRow(StringBuilder body, String in, RowNest nest, int block, String sh, CudaRefs refs) {
+        Stage.Reduce st = (Stage.Reduce) nest.stage();
+        List<Stage.Accumulate> accs = st.accumulates();
+        long[] ns = nest.sizes();
+        int keptLoops = nest.rowLoops();
         for (int i = 0; i < accs.size(); i++) {
             DType t = accs.get(i).value().dtype();
             body.append(in)
@@ -114,14 +122,14 @@ final class CudaStagePrinter {
         }
         body.append(in)
                 .append("for (jv_idx r = threadIdx.x; r < ")
-                .append(reducedTotal)
+                .append(nest.perRow())
                 .append("; r += ")
                 .append(block)
                 .append(") {\n");
         split(body, in + "  ", "r", ns, keptLoops, ns.length);
         CudaExprPrinter p = new CudaExprPrinter(body, in + "  ", "x", refs);
         for (int i = 0; i < accs.size(); i++) {
-            String v = p.value(accs.get(i).value().mapAffine(a -> a.project(keep)));
+            String v = p.value(accs.get(i).value().mapAffine(nest::project));
             body.append(in)
                     .append("  a")
                     .append(i)
@@ -137,7 +145,8 @@ final class CudaStagePrinter {
                     .append(i)
                     .append(" = jv_block_reduce(a")
                     .append(i)
-                    .append(", sh")
+                    .append(", ")
+                    .append(sh)
                     .append(i)
                     .append(", ")
                     .append(identity(a.fn(), a.value().dtype()))
@@ -153,39 +162,19 @@ final class CudaStagePrinter {
                     : CudaExprPrinter.cast(a.value().dtype(), a.ref().dtype(), "a" + i);
             body.append(in)
                     .append("  ")
-                    .append(refs.store(a.ref(), a.index().project(keep).text(), value))
+                    .append(refs.store(a.ref(), nest.project(a.index()).text(), value))
                     .append('\n');
         }
-        body.append(in).append("}\n  }\n");
-        String comment = accs.size() + " reduction(s) over " + shape(loop) + ": " + keptTotal + " outputs of "
-                + reducedTotal + " elements";
-        long grid = ctx.rowGrid(keptTotal);
-        return new CudaFunction(comment, function(block, refs, body), Math.max(1, grid), 1, 1, block, 0);
+        body.append(in).append("}\n");
     }
 
     /** 32 to 256 threads: a power of two, at least the reduced length where that is smaller. */
-    private static int reduceBlock(long reduced) {
+    static int reduceBlock(long reduced) {
         int b = 32;
         while (b < 256 && b < reduced) {
             b *= 2;
         }
         return b;
-    }
-
-    private static int[] keptThenReduced(boolean[] reduced) {
-        int[] order = new int[reduced.length];
-        int k = 0;
-        for (int d = 0; d < reduced.length; d++) {
-            if (!reduced[d]) {
-                order[k++] = d;
-            }
-        }
-        for (int d = 0; d < reduced.length; d++) {
-            if (reduced[d]) {
-                order[k++] = d;
-            }
-        }
-        return order;
     }
 
     static String identity(ReduceFn fn, DType t) {
@@ -232,8 +221,13 @@ final class CudaStagePrinter {
 
     /** The opening of a grid-stride loop over {@code total} elements with {@code block} threads per block. */
     static String gridStride(String var, long total, int block) {
-        return "  for (jv_idx " + var + " = (jv_idx) blockIdx.x * " + block + " + threadIdx.x; " + var + " < " + total
-                + "; " + var + " += (jv_idx) gridDim.x * " + block + ") {\n";
+        return gridStride(var, total, block, "blockIdx.x", "gridDim.x");
+    }
+
+    /** As {@link #gridStride(String, long, int)} over a grid of {@code grid} blocks, this one being {@code blockIndex}. */
+    static String gridStride(String var, long total, int block, String blockIndex, String grid) {
+        return "  for (jv_idx " + var + " = (jv_idx) " + blockIndex + " * " + block + " + threadIdx.x; " + var + " < "
+                + total + "; " + var + " += (jv_idx) " + grid + " * " + block + ") {\n";
     }
 
     /** Declares loop variables {@code v<from>..v<to-1>} of sizes {@code sizes} from the linear index {@code var}. */

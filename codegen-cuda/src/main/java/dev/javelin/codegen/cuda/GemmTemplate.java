@@ -17,8 +17,17 @@ final class GemmTemplate {
 
     private GemmTemplate() {}
 
-    static CudaFunction of(CudaContext ctx, String what, Place a, Place b, Place out, MatMul mm) {
-        CudaHeavy.requireF32(what, a, b, out);
+    /**
+     * The product of {@code g}, with {@code epilogue} (null: none) applied to each element of the
+     * output tile in registers before anything is stored.
+     */
+    static CudaFunction of(CudaContext ctx, CudaGemm g, Epilogue epilogue) {
+        boolean storeProduct = epilogue == null || epilogue.storeProduct();
+        String what = g.what();
+        Place a = g.a();
+        Place b = g.b();
+        Place out = g.out();
+        MatMul mm = g.mm();
         int r = out.shape().length;
         long m = out.shape()[r - 2];
         long n = out.shape()[r - 1];
@@ -35,7 +44,7 @@ final class GemmTemplate {
         CudaRefs refs = ctx.refs();
         String pa = refs.pointer(a.ref());
         String pb = refs.pointer(b.ref());
-        String pc = refs.pointer(out.ref());
+        String pc = storeProduct ? refs.pointer(out.ref()) : null;
         StringBuilder s = new StringBuilder();
         s.append("  __shared__ float As[2][")
                 .append(BK)
@@ -50,7 +59,7 @@ final class GemmTemplate {
         s.append("  const int tx = threadIdx.x % 16;\n  const int ty = threadIdx.x / 16;\n");
         s.append("  const jv_idx row0 = (jv_idx) blockIdx.y * ").append(bm).append(";\n");
         s.append("  const jv_idx col0 = (jv_idx) blockIdx.x * ").append(bm).append(";\n");
-        s.append(batchOffsets(a, b, out, r));
+        s.append(batchOffsets(a, b, out, r, storeProduct));
         s.append("  float acc[").append(t).append("][").append(t).append("];\n");
         s.append("#pragma unroll\n  for (int i = 0; i < ").append(t).append("; i++) {\n");
         s.append("#pragma unroll\n    for (int j = 0; j < ").append(t).append("; j++) {\n");
@@ -90,14 +99,21 @@ final class GemmTemplate {
         s.append("#pragma unroll\n    for (int j = 0; j < ").append(t).append("; j++) {\n");
         s.append("      const jv_idx gj = col0 + tx + 16 * j;\n");
         s.append("      if (gi < ").append(m).append(" && gj < ").append(n).append(") {\n");
-        s.append("        ")
-                .append(pc)
-                .append("[oc + gi * ")
-                .append(out.strides()[r - 2])
-                .append(" + gj * ");
-        s.append(out.strides()[r - 1]).append("] = acc[i][j];\n      }\n    }\n  }\n");
+        if (storeProduct) {
+            s.append("        ")
+                    .append(pc)
+                    .append("[oc + gi * ")
+                    .append(out.strides()[r - 2])
+                    .append(" + gj * ");
+            s.append(out.strides()[r - 1]).append("] = acc[i][j];\n");
+        }
+        if (epilogue != null) {
+            s.append(epilogue.print(out, variables(out), "acc[i][j]", refs, "        "));
+        }
+        s.append("      }\n    }\n  }\n");
         String comment = what + ": " + (batch > 1 ? batch + " x " : "") + m + "x" + n + "x" + k + " fp32 product, " + bm
-                + "x" + bm + " tiles";
+                + "x" + bm + " tiles"
+                + (epilogue == null ? "" : ", " + epilogue.describe());
         return new CudaFunction(
                 comment,
                 CudaStagePrinter.function(256, refs, s),
@@ -106,6 +122,20 @@ final class GemmTemplate {
                 (int) batch,
                 256,
                 0);
+    }
+
+    /** The output's indices in the store loop: batch axes from {@code blockIdx.z}, then the row and column. */
+    private static String[] variables(Place out) {
+        int r = out.shape().length;
+        String[] vars = new String[r];
+        long inner = 1;
+        for (int d = r - 3; d >= 0; d--) {
+            vars[d] = "((jv_idx) blockIdx.z / " + inner + ") % " + out.shape()[d];
+            inner *= out.shape()[d];
+        }
+        vars[r - 2] = "gi";
+        vars[r - 1] = "gj";
+        return vars;
     }
 
     /** Register block 8, 4 or 2: the biggest whose grid still has about two blocks per SM of a large GPU. */
@@ -119,22 +149,31 @@ final class GemmTemplate {
         return 2;
     }
 
-    /** Base offsets {@code oa, ob, oc} of the batch {@code blockIdx.z}, broadcast axes contributing nothing. */
-    private static String batchOffsets(Place a, Place b, Place out, int r) {
+    /**
+     * Base offsets {@code oa, ob, oc} of the batch {@code blockIdx.z}, broadcast axes contributing
+     * nothing; no {@code oc} where the product is not stored.
+     */
+    private static String batchOffsets(Place a, Place b, Place out, int r, boolean storeProduct) {
         StringBuilder s = new StringBuilder();
         s.append("  jv_idx oa = ").append(a.base()).append(";\n");
         s.append("  jv_idx ob = ").append(b.base()).append(";\n");
-        s.append("  jv_idx oc = ").append(out.base()).append(";\n");
-        if (r > 2) {
-            s.append("  jv_idx z = blockIdx.z;\n");
-            for (int d = r - 3; d >= 0; d--) {
-                s.append("  {\n    const jv_idx v = z % ")
+        if (storeProduct) {
+            s.append("  jv_idx oc = ").append(out.base()).append(";\n");
+        }
+        long inner = 1;
+        for (int d = r - 3; d >= 0; d--) {
+            String terms = term("oa", a, d, r)
+                    + term("ob", b, d, r)
+                    + (storeProduct ? "    oc += v * " + out.strides()[d] + ";\n" : "");
+            if (!terms.isEmpty()) {
+                s.append("  {\n    const jv_idx v = ((jv_idx) blockIdx.z / ")
+                        .append(inner)
+                        .append(") % ")
                         .append(out.shape()[d])
                         .append(";\n");
-                s.append("    z /= ").append(out.shape()[d]).append(";\n");
-                s.append(term("oa", a, d, r)).append(term("ob", b, d, r));
-                s.append("    oc += v * ").append(out.strides()[d]).append(";\n  }\n");
+                s.append(terms).append("  }\n");
             }
+            inner *= out.shape()[d];
         }
         return s.toString();
     }

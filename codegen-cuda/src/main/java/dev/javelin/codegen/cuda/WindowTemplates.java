@@ -16,9 +16,49 @@ import dev.javelin.ir.op.PoolKind;
  */
 final class WindowTemplates {
     private final CudaContext ctx;
+    /** The result in its node's layout, and that layout's axis for each NCHW axis. */
+    private final Place node;
+
+    private final int[] nodeAxis;
+    private final Epilogue epilogue;
 
     WindowTemplates(CudaContext ctx) {
+        this(ctx, null, new int[] {0, 1, 2, 3}, null);
+    }
+
+    /**
+     * Templates whose one-element-per-thread result {@code node} (NCHW axis {@code i} being its axis
+     * {@code nodeAxis[i]}) gets {@code epilogue} (null: none) applied in registers.
+     */
+    WindowTemplates(CudaContext ctx, Place node, int[] nodeAxis, Epilogue epilogue) {
         this.ctx = ctx;
+        this.node = node;
+        this.nodeAxis = nodeAxis.clone();
+        this.epilogue = epilogue;
+    }
+
+    /**
+     * Stores {@code value}, the result at NCHW index {@code names} of {@code y}, unless the epilogue
+     * says it is never read; then runs the epilogue on it.
+     */
+    private String finish(CudaRefs refs, Place y, String[] names, String value) {
+        StringBuilder s = new StringBuilder();
+        if (epilogue == null || epilogue.storeProduct()) {
+            s.append("    ").append(refs.pointer(y.ref())).append("[").append(index(y, names));
+            s.append("] = ").append(value).append(";\n");
+        }
+        if (epilogue != null) {
+            String[] vars = new String[names.length];
+            for (int i = 0; i < names.length; i++) {
+                vars[nodeAxis[i]] = names[i];
+            }
+            s.append(epilogue.print(node, vars, value.equals("acc") ? value : "(" + value + ")", refs, "    "));
+        }
+        return s.toString();
+    }
+
+    private String comment(String what) {
+        return epilogue == null ? what : what + ", " + epilogue.describe();
     }
 
     /** {@code y[n, o, oh, ow] = sum over (c, kh, kw) of x * w}. */
@@ -52,9 +92,9 @@ final class WindowTemplates {
         s.append(at(refs, x, "n", "o / " + g.groupOut + " * " + g.cg + " + c", "ih", "iw"))
                 .append(";\n");
         s.append("        }\n      }\n    }\n");
-        s.append("    ").append(refs.pointer(y.ref())).append("[").append(index(y, "n", "o", "oh", "ow"));
-        s.append("] = acc;\n  }\n");
-        return CudaStagePrinter.gridStride(ctx, what + ": direct convolution, one output per thread", refs, s, total);
+        s.append(finish(refs, y, new String[] {"n", "o", "oh", "ow"}, "acc")).append("  }\n");
+        return CudaStagePrinter.gridStride(
+                ctx, comment(what + ": direct convolution, one output per thread"), refs, s, total);
     }
 
     /** {@code dx[n, ic, ih, iw]}: every (o, kh, kw) tap of its group whose output position exists. */
@@ -104,10 +144,9 @@ final class WindowTemplates {
                 .append(" * ");
         s.append(at(refs, dy, "n", "o", "oh", "ow")).append(";\n");
         s.append("        }\n      }\n    }\n");
-        s.append("    ").append(refs.pointer(dx.ref())).append("[").append(index(dx, "n", "ic", "ih", "iw"));
-        s.append("] = acc;\n  }\n");
+        s.append(finish(refs, dx, new String[] {"n", "ic", "ih", "iw"}, "acc")).append("  }\n");
         return CudaStagePrinter.gridStride(
-                ctx, what + ": input gradient, one input element per thread", refs, s, total);
+                ctx, comment(what + ": input gradient, one input element per thread"), refs, s, total);
     }
 
     /** {@code dw[o, c, kh, kw] = sum over (n, oh, ow) of x * dy}: a block per filter element. */
@@ -181,13 +220,14 @@ final class WindowTemplates {
                 .append(";\n");
         s.append(max ? "        acc = jv_max(acc, v);\n" : "        acc += v;\n");
         s.append("      }\n    }\n");
-        s.append("    ").append(refs.pointer(y.ref())).append("[").append(index(y, "n", "c", "oh", "ow"));
-        s.append("] = ")
-                .append(max ? "acc" : "acc * " + CudaTypes.floatLiteral(1f / (g.kh * g.kw)))
-                .append(";\n");
-        s.append("  }\n");
+        String value = max ? "acc" : "acc * " + CudaTypes.floatLiteral(1f / (g.kh * g.kw));
+        s.append(finish(refs, y, new String[] {"n", "c", "oh", "ow"}, value)).append("  }\n");
         return CudaStagePrinter.gridStride(
-                ctx, what + ": " + (max ? "max" : "average") + " pooling, one output per thread", refs, s, total);
+                ctx,
+                comment(what + ": " + (max ? "max" : "average") + " pooling, one output per thread"),
+                refs,
+                s,
+                total);
     }
 
     /** The pooling gradient: each input element sums the gradients of the windows that chose it. */
@@ -240,11 +280,10 @@ final class WindowTemplates {
             s.append("        if (bh == xh && bw == xw) acc += gy;\n");
         }
         s.append("      }\n    }\n");
-        s.append("    ").append(refs.pointer(dx.ref())).append("[").append(index(dx, "n", "c", "xh", "xw"));
-        s.append("] = acc;\n  }\n");
+        s.append(finish(refs, dx, new String[] {"n", "c", "xh", "xw"}, "acc")).append("  }\n");
         return CudaStagePrinter.gridStride(
                 ctx,
-                what + ": " + (max ? "max" : "average") + " pooling gradient, one input element per thread",
+                comment(what + ": " + (max ? "max" : "average") + " pooling gradient, one input element per thread"),
                 refs,
                 s,
                 total);
