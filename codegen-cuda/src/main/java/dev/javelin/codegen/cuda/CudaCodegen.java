@@ -67,7 +67,8 @@ public final class CudaCodegen {
         CudaGroupPrinter groups = new CudaGroupPrinter(ctx);
         for (Kernel kernel : plan.kernels()) {
             List<CudaFunction> functions = new ArrayList<>();
-            for (LaunchGroups.Group g : LaunchGroups.of(new KernelBuilder(ctx, kernel).build())) {
+            List<Stage> stages = new KernelBuilder(ctx, kernel).build();
+            for (LaunchGroups.Group g : LaunchGroups.of(stages, ctx.memory().kernelScratch())) {
                 functions.add(
                         switch (g) {
                             case LaunchGroups.Single(Stage.Pointwise p) -> printer.pointwise(p);

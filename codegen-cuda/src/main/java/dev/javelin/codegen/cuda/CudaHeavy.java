@@ -47,12 +47,13 @@ final class CudaHeavy {
             case Conv2d c -> {
                 Place x = nchw(kb.operand(n, 0), c.layout());
                 Place w = nchw(kb.operand(n, 1), c.layout());
-                yield window(out, c.layout(), List.of(x, w), t -> t.conv(what, x, w, nchw(out, c.layout()), c));
+                yield window(what, out, c.layout(), List.of(x, w), t -> t.conv(what, x, w, nchw(out, c.layout()), c));
             }
             case Conv2dBackpropInput c -> {
                 Place dy = nchw(kb.operand(n, 0), c.layout());
                 Place w = nchw(kb.operand(n, 1), c.layout());
                 yield window(
+                        what,
                         out,
                         c.layout(),
                         List.of(dy, w),
@@ -70,12 +71,13 @@ final class CudaHeavy {
                         out);
             case Pool2d p -> {
                 Place x = nchw(kb.operand(n, 0), p.layout());
-                yield window(out, p.layout(), List.of(x), t -> t.pool(what, x, nchw(out, p.layout()), p));
+                yield window(what, out, p.layout(), List.of(x), t -> t.pool(what, x, nchw(out, p.layout()), p));
             }
             case Pool2dBackprop p -> {
                 Place x = nchw(kb.operand(n, 0), p.layout());
                 Place dy = nchw(kb.operand(n, 1), p.layout());
                 yield window(
+                        what,
                         out,
                         p.layout(),
                         List.of(x, dy),
@@ -93,9 +95,13 @@ final class CudaHeavy {
      * rendered once the launches are grouped, perhaps with an epilogue.
      */
     private Place window(
-            Place out, Layout layout, List<Place> reads, java.util.function.Function<WindowTemplates, CudaFunction> f) {
+            String what,
+            Place out,
+            Layout layout,
+            List<Place> reads,
+            java.util.function.Function<WindowTemplates, CudaFunction> f) {
         int[] nodeAxis = layout == Layout.NHWC ? new int[] {0, 3, 1, 2} : new int[] {0, 1, 2, 3};
-        kb.add(new CudaWindow(out, reads, e -> f.apply(new WindowTemplates(ctx, out, nodeAxis, e))));
+        kb.add(new CudaWindow(what, out, reads, e -> f.apply(new WindowTemplates(ctx, out, nodeAxis, e))));
         return out;
     }
 

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /** A window template (convolution, its input gradient, pooling, its gradient), rendered once grouped. */
-record CudaWindow(Place out, List<Place> reads, Function<Epilogue, CudaFunction> template) implements ElementTemplate {
+record CudaWindow(String comment, Place out, List<Place> reads, Function<Epilogue, CudaFunction> template)
+        implements ElementTemplate {
     @Override
     public CudaFunction render(CudaContext ctx, Epilogue epilogue) {
         return template.apply(epilogue);

@@ -54,6 +54,14 @@ final class LaunchGroups {
     record Ranges(List<Stage> stages) implements Group {}
 
     static List<Group> of(List<Stage> stages) {
+        return of(stages, List.of());
+    }
+
+    /**
+     * The launches of one kernel's stages; {@code scratch}: the byte ranges {@code [from, to)} of
+     * the program memory that are the kernel's own scratch (nothing outside the kernel reads them).
+     */
+    static List<Group> of(List<Stage> stages, List<long[]> scratch) {
         List<Group> out = new ArrayList<>();
         int i = 0;
         while (i < stages.size()) {
@@ -62,7 +70,8 @@ final class LaunchGroups {
                     && i + 1 < stages.size()
                     && stages.get(i + 1) instanceof Stage.Pointwise p
                     && epilogue(t, p)) {
-                out.add(new Fused(t, new Epilogue(p, readLater(t.out(), stages.subList(i + 2, stages.size())))));
+                boolean stored = readLater(t.out(), stages.subList(i + 2, stages.size()), scratch);
+                out.add(new Fused(t, new Epilogue(p, stored)));
                 i += 2;
                 continue;
             }
@@ -111,11 +120,12 @@ final class LaunchGroups {
     }
 
     /** Whether a later stage of the kernel reads {@code out} (or it is a buffer of the plan, read after). */
-    private static boolean readLater(Place out, List<Stage> later) {
-        if (out.ref().kind() == Ref.Kind.MEMORY) {
+    private static boolean readLater(Place out, List<Stage> later, List<long[]> scratch) {
+        Spans.Span result = Spans.of(out);
+        if (out.ref().kind() == Ref.Kind.MEMORY
+                && scratch.stream().noneMatch(r -> r[0] <= result.first() && result.last() < r[1])) {
             return true;
         }
-        Spans.Span result = Spans.of(out);
         for (Stage st : later) {
             if (!(st instanceof Stage.Pointwise || st instanceof Stage.Reduce)) {
                 return true; // a template: its reads are not records
