@@ -1,6 +1,7 @@
 package dev.javelin.codegen.cuda;
 
 import dev.javelin.codegen.loops.KernelBuilder;
+import dev.javelin.codegen.loops.KernelInterpreter;
 import dev.javelin.codegen.loops.KernelText;
 import dev.javelin.codegen.loops.Layouts;
 import dev.javelin.codegen.loops.Stage;
@@ -39,13 +40,23 @@ public final class CudaCodegen {
         return generate(plan, MAX_GRID);
     }
 
-    /** The kernel IR of every kernel of {@code plan} as this backend lowers it ({@link KernelText}). */
-    public static String kernelText(Plan plan) {
+    /** Every kernel of {@code plan} lowered as this backend lowers it, with the layout it assumes. */
+    public static KernelInterpreter.Lowered lower(Plan plan) {
         PlanVerifier.verify(plan);
         CudaContext ctx = new CudaContext(plan, MAX_GRID);
-        StringBuilder b = new StringBuilder();
+        List<List<Stage>> stages = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
-            b.append(KernelText.print(k, new KernelBuilder(ctx, k).build()));
+            stages.add(new KernelBuilder(ctx, k).build());
+        }
+        return new KernelInterpreter.Lowered(ctx.memory(), stages, ctx.constants());
+    }
+
+    /** The kernel IR of every kernel of {@code plan} as this backend lowers it ({@link KernelText}). */
+    public static String kernelText(Plan plan) {
+        KernelInterpreter.Lowered lowered = lower(plan);
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < plan.kernels().size(); k++) {
+            b.append(KernelText.print(plan.kernels().get(k), lowered.stages().get(k)));
         }
         return b.toString();
     }

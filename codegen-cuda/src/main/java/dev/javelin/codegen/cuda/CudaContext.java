@@ -29,6 +29,7 @@ final class CudaContext implements LoweringTarget {
     private final Map<String, Long> regions = new LinkedHashMap<>();
     private final List<CudaProgram.Fill> fills = new ArrayList<>();
     private final List<String> checks = new ArrayList<>();
+    private final Map<String, double[]> constants = new LinkedHashMap<>();
     private final long statusOffset;
     private final long maxGrid;
     private int arrays;
@@ -86,6 +87,7 @@ final class CudaContext implements LoweringTarget {
             }
         }
         fills.add(new CudaProgram.Fill(at, bytes.array()));
+        constants.put(name, values.clone());
         return new Ref(name, t, Ref.Kind.ARRAY, false);
     }
 
@@ -108,6 +110,11 @@ final class CudaContext implements LoweringTarget {
     int check(String description) {
         checks.add(description);
         return checks.size() - 1;
+    }
+
+    /** The values of every constant array so far, by name (for the kernel IR's interpreter). */
+    Map<String, double[]> constants() {
+        return constants;
     }
 
     long statusOffset() {

@@ -26,6 +26,7 @@ final class ProgramContext implements LoweringTarget {
     private final Plan plan;
     private final MemoryLayout memory;
     private final List<Field> fields = new ArrayList<>();
+    private final java.util.Map<String, double[]> constants = new java.util.LinkedHashMap<>();
     private int constantCount;
     private int tableCount;
 
@@ -86,6 +87,7 @@ final class ProgramContext implements LoweringTarget {
         }
         String type = JavaTypes.type(t);
         fields.add(new Field("private static final", type + "[]", name, "{" + init + "}"));
+        constants.put(name, values.clone());
         return new Ref(name, t, Ref.Kind.ARRAY, false);
     }
 
@@ -98,6 +100,11 @@ final class ProgramContext implements LoweringTarget {
         }
         fields.add(new Field("private static final", "int[]", name, "{" + init + "}"));
         return name;
+    }
+
+    /** The values of every constant array so far, by name (for the kernel IR's interpreter). */
+    java.util.Map<String, double[]> constants() {
+        return constants;
     }
 
     void field(String modifiers, String type, String name, String initializer) {
