@@ -49,7 +49,8 @@ class LaunchGroupsTest {
         assertEquals(List.of("k0_matmul_add_max_s0"), p.functions());
         String f = function(p, "k0_matmul_add_max_s0");
         String tail = f.substring(f.indexOf("      if (gi < 5 && gj < 9) {"));
-        assertEquals("""
+        assertEquals(
+                """
                       if (gi < 5 && gj < 9) {
                         {
                           const jv_idx v0 = gi;
@@ -57,19 +58,26 @@ class LaunchGroupsTest {
                           const float x0 = mf[@B + v1];
                           const float x1 = (acc[i][j] + x0);
                           const float x2 = jv_max(x1, 0x0.0p0f);
-                          mf[9 * v0 + v1] = x2;
+                          mf[@Y + 9 * v0 + v1] = x2;
                         }
                       }
                     }
                   }
                 }
-                """.replace("@B", Long.toString(bOffset(p, "b"))), tail);
+                """.replace("@B", Long.toString(bOffset(p, "b")))
+                        .replace("@Y", Long.toString(offset(p, "output", "y"))),
+                tail);
         assertFalse(f.contains("= acc[i][j];"), f);
         assertTrue(p.source().contains("epilogue in registers (1 store(s)), product not stored"), p.source());
     }
 
     private static long bOffset(CudaProgram p, String parameter) {
-        return p.layout().bound("parameter", parameter).byteOffset() / 4;
+        return offset(p, "parameter", parameter);
+    }
+
+    /** The f32 element where the buffer bound to {@code name} in {@code role} starts. */
+    private static long offset(CudaProgram p, String role, String name) {
+        return p.layout().bound(role, name).byteOffset() / 4;
     }
 
     @Test
@@ -100,7 +108,8 @@ class LaunchGroupsTest {
         String conv = function(p, "k0_conv2d_add_max_s0");
         // NHWC: the node's axes (n, h, w, c) are the template's (n, oh, ow, o).
         String tail = conv.substring(conv.indexOf("        }\n      }\n    }\n") + 24);
-        assertEquals("""
+        assertEquals(
+                """
                     {
                       const jv_idx v0 = n;
                       const jv_idx v1 = oh;
@@ -109,11 +118,13 @@ class LaunchGroupsTest {
                       const float x0 = mf[@B + v3];
                       const float x1 = (acc + x0);
                       const float x2 = jv_max(x1, 0x0.0p0f);
-                      mf[324 * v0 + 36 * v1 + 4 * v2 + v3] = x2;
+                      mf[@Y + 324 * v0 + 36 * v1 + 4 * v2 + v3] = x2;
                     }
                   }
                 }
-                """.replace("@B", Long.toString(bOffset(p, "b"))), tail);
+                """.replace("@B", Long.toString(bOffset(p, "b")))
+                        .replace("@Y", Long.toString(offset(p, "output", "r"))),
+                tail);
         String grad = function(p, "k1_max_pool2d_backprop_mul_s0");
         assertTrue(grad.contains("(acc * x0)"), grad);
         assertFalse(grad.contains("= acc;"), "the pooling gradient is scratch nothing else reads: " + grad);
