@@ -1,5 +1,7 @@
 package dev.javelin.codegen.loops;
 
+import dev.javelin.ir.kernel.Affine;
+import dev.javelin.ir.kernel.Expr;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

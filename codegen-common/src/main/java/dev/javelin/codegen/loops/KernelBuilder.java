@@ -1,6 +1,13 @@
 package dev.javelin.codegen.loops;
 
 import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.kernel.Affine;
+import dev.javelin.ir.kernel.Expr;
+import dev.javelin.ir.kernel.Hazards;
+import dev.javelin.ir.kernel.KernelCheck;
+import dev.javelin.ir.kernel.Place;
+import dev.javelin.ir.kernel.Stage;
+import dev.javelin.ir.kernel.UnsupportedKernelException;
 import dev.javelin.ir.op.Assign;
 import dev.javelin.ir.op.Binary;
 import dev.javelin.ir.op.BinaryFn;

@@ -1,5 +1,6 @@
 package dev.javelin.codegen.loops;
 
+import dev.javelin.ir.kernel.MemoryLayout;
 import dev.javelin.ir.plan.Buffer;
 import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.plan.Plan;

@@ -1,6 +1,9 @@
 package dev.javelin.codegen.loops;
 
 import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.kernel.MemoryLayout;
+import dev.javelin.ir.kernel.Place;
+import dev.javelin.ir.kernel.Ref;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.type.DType;
 

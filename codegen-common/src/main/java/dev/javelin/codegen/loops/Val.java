@@ -1,5 +1,9 @@
 package dev.javelin.codegen.loops;
 
+import dev.javelin.ir.kernel.Affine;
+import dev.javelin.ir.kernel.Expr;
+import dev.javelin.ir.kernel.Place;
+
 /**
  * What a kernel knows about a body node while building stages: a stored tensor ({@link Placed}),
  * or an element expression computed on demand at any multi-index ({@link Lazy}: pointwise ops,

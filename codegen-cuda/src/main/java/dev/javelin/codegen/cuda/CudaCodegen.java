@@ -1,11 +1,11 @@
 package dev.javelin.codegen.cuda;
 
 import dev.javelin.codegen.loops.KernelBuilder;
-import dev.javelin.codegen.loops.KernelInterpreter;
-import dev.javelin.codegen.loops.KernelText;
 import dev.javelin.codegen.loops.Layouts;
-import dev.javelin.codegen.loops.Stage;
 import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.kernel.KernelInterpreter;
+import dev.javelin.ir.kernel.KernelText;
+import dev.javelin.ir.kernel.Stage;
 import dev.javelin.ir.plan.Kernel;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanVerifier;

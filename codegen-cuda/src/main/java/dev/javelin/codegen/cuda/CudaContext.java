@@ -2,10 +2,10 @@ package dev.javelin.codegen.cuda;
 
 import dev.javelin.codegen.loops.KernelBuilder;
 import dev.javelin.codegen.loops.LoweringTarget;
-import dev.javelin.codegen.loops.MemoryLayout;
-import dev.javelin.codegen.loops.Place;
-import dev.javelin.codegen.loops.Ref;
 import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.kernel.MemoryLayout;
+import dev.javelin.ir.kernel.Place;
+import dev.javelin.ir.kernel.Ref;
 import dev.javelin.ir.plan.Buffer;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.type.DType;

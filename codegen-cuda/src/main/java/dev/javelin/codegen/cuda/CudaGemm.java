@@ -1,6 +1,6 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.Place;
+import dev.javelin.ir.kernel.Place;
 import dev.javelin.ir.op.MatMul;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.javelin.codegen.cuda;
 
 import dev.javelin.codegen.loops.Coalesce;
-import dev.javelin.codegen.loops.Stage;
+import dev.javelin.ir.kernel.Stage;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package dev.javelin.codegen.cuda;
 
 import dev.javelin.codegen.loops.KernelBuilder;
-import dev.javelin.codegen.loops.Place;
-import dev.javelin.codegen.loops.UnsupportedKernelException;
 import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.kernel.Place;
+import dev.javelin.ir.kernel.UnsupportedKernelException;
 import dev.javelin.ir.op.ArgMax;
 import dev.javelin.ir.op.Conv2d;
 import dev.javelin.ir.op.Conv2dBackpropFilter;

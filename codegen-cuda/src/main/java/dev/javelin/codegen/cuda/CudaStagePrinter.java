@@ -1,9 +1,9 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.Affine;
 import dev.javelin.codegen.loops.Coalesce;
-import dev.javelin.codegen.loops.Expr;
-import dev.javelin.codegen.loops.Stage;
+import dev.javelin.ir.kernel.Affine;
+import dev.javelin.ir.kernel.Expr;
+import dev.javelin.ir.kernel.Stage;
 import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.type.DType;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.UnsupportedKernelException;
+import dev.javelin.ir.kernel.UnsupportedKernelException;
 import dev.javelin.ir.type.DType;
 
 /** CUDA C types, literals and element sizes of the dtypes the CUDA backend handles. */

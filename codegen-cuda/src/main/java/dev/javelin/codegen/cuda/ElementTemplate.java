@@ -1,7 +1,7 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.Place;
-import dev.javelin.codegen.loops.Stage;
+import dev.javelin.ir.kernel.Place;
+import dev.javelin.ir.kernel.Stage;
 import java.util.List;
 
 /**

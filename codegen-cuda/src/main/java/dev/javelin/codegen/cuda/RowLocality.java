@@ -1,6 +1,6 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.Affine;
+import dev.javelin.ir.kernel.Affine;
 import java.util.ArrayList;
 import java.util.List;
 

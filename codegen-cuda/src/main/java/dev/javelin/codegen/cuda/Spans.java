@@ -1,11 +1,11 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.Affine;
-import dev.javelin.codegen.loops.Expr;
-import dev.javelin.codegen.loops.Hazards;
-import dev.javelin.codegen.loops.Place;
-import dev.javelin.codegen.loops.Ref;
-import dev.javelin.codegen.loops.Stage;
+import dev.javelin.ir.kernel.Affine;
+import dev.javelin.ir.kernel.Expr;
+import dev.javelin.ir.kernel.Hazards;
+import dev.javelin.ir.kernel.Place;
+import dev.javelin.ir.kernel.Ref;
+import dev.javelin.ir.kernel.Stage;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.javelin.codegen.cuda;
 
-import dev.javelin.codegen.loops.Place;
+import dev.javelin.ir.kernel.Place;
 import dev.javelin.ir.op.Conv2d;
 import dev.javelin.ir.op.Pool2d;
 import dev.javelin.ir.op.PoolKind;

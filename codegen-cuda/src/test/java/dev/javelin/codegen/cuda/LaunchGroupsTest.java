@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.javelin.codegen.loops.Affine;
-import dev.javelin.codegen.loops.Expr;
-import dev.javelin.codegen.loops.Ref;
-import dev.javelin.codegen.loops.Stage;
+import dev.javelin.ir.kernel.Affine;
+import dev.javelin.ir.kernel.Expr;
+import dev.javelin.ir.kernel.Ref;
+import dev.javelin.ir.kernel.Stage;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.plan.PlanParser;
 import dev.javelin.ir.type.DType;

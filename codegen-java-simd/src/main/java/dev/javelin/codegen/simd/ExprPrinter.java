@@ -1,6 +1,6 @@
 package dev.javelin.codegen.simd;
 
-import dev.javelin.codegen.loops.Expr;
+import dev.javelin.ir.kernel.Expr;
 import dev.javelin.ir.type.DType;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

@@ -1,7 +1,7 @@
 package dev.javelin.codegen.simd;
 
-import dev.javelin.codegen.loops.Expr;
-import dev.javelin.codegen.loops.Stage;
+import dev.javelin.ir.kernel.Expr;
+import dev.javelin.ir.kernel.Stage;
 import dev.javelin.ir.op.ReduceFn;
 import dev.javelin.ir.type.DType;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.javelin.codegen.simd;
 
-import dev.javelin.codegen.loops.Ref;
+import dev.javelin.ir.kernel.Ref;
 import dev.javelin.ir.type.DType;
 
 /**

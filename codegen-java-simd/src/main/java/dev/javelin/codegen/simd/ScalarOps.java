@@ -1,7 +1,7 @@
 package dev.javelin.codegen.simd;
 
-import dev.javelin.codegen.loops.Expr;
-import dev.javelin.codegen.loops.UnsupportedKernelException;
+import dev.javelin.ir.kernel.Expr;
+import dev.javelin.ir.kernel.UnsupportedKernelException;
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.UnaryFn;
 import dev.javelin.ir.type.DType;

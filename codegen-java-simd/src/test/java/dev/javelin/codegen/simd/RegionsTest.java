@@ -2,7 +2,7 @@ package dev.javelin.codegen.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.javelin.codegen.loops.Affine;
+import dev.javelin.ir.kernel.Affine;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.codegen.cuda.CudaCodegen;
-import dev.javelin.codegen.loops.KernelInterpreter;
-import dev.javelin.codegen.loops.UnsupportedKernelException;
 import dev.javelin.codegen.simd.CpuCodegen;
 import dev.javelin.compiler.KernelKinds;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.interp.Interpreter;
+import dev.javelin.ir.kernel.KernelInterpreter;
+import dev.javelin.ir.kernel.UnsupportedKernelException;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanPrinter;
 import dev.javelin.ir.testing.RandomGraphs;

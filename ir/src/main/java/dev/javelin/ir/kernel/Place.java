@@ -1,4 +1,4 @@
-package dev.javelin.codegen.loops;
+package dev.javelin.ir.kernel;
 
 import java.util.Arrays;
 import java.util.Optional;

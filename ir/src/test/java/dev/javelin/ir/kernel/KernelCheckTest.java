@@ -1,4 +1,4 @@
-package dev.javelin.codegen.loops;
+package dev.javelin.ir.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

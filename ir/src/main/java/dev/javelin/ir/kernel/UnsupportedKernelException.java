@@ -1,4 +1,4 @@
-package dev.javelin.codegen.loops;
+package dev.javelin.ir.kernel;
 
 /** A plan uses something the CPU code generator cannot emit yet; the message names it. */
 public final class UnsupportedKernelException extends RuntimeException {

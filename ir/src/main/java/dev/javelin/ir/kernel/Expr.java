@@ -1,4 +1,4 @@
-package dev.javelin.codegen.loops;
+package dev.javelin.ir.kernel;
 
 import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.UnaryFn;

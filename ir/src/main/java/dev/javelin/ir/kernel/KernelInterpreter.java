@@ -1,4 +1,4 @@
-package dev.javelin.codegen.loops;
+package dev.javelin.ir.kernel;
 
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.interp.Interpreter;
@@ -282,7 +282,11 @@ public final class KernelInterpreter {
         DType t = b.type().dtype();
         Place p = Place.dense(new Ref("m", t, Ref.Kind.MEMORY, false), 0, shape);
         long base = lowered.memory().byteOffset(buffer) / MemoryLayout.elementBytes(t);
-        return load(p.ref(), p.index(Val.identity(shape.length), shape.length).plus(base), shape);
+        Affine[] idx = new Affine[shape.length];
+        for (int d = 0; d < shape.length; d++) {
+            idx[d] = Affine.variable(d, shape.length);
+        }
+        return load(p.ref(), p.index(idx, shape.length).plus(base), shape);
     }
 
     private void write(String buffer, NdArray v) {

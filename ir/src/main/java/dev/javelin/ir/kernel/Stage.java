@@ -1,4 +1,4 @@
-package dev.javelin.codegen.loops;
+package dev.javelin.ir.kernel;
 
 import dev.javelin.ir.op.ReduceFn;
 import java.util.List;
@@ -17,7 +17,7 @@ public sealed interface Stage {
     /** A loop nest over a reduction's input: kept loops outside, {@code reduced} loops inside. */
     public record Reduce(long[] loop, boolean[] reduced, List<Accumulate> accumulates) implements Stage {}
 
-    /** A backend's own code for one heavy node (a library call or a template), made by its {@link LoweringTarget}. */
+    /** A backend's own code for one heavy node (a library call or a template), made by the backend as it lowers the kernel. */
     non-sealed interface Custom extends Stage {
         /** What it computes, for people: the node it implements and how. */
         String comment();
