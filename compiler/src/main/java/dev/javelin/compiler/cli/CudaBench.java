@@ -78,6 +78,10 @@ final class CudaBench {
 
     private record Variant(Plan plan, CudaExecutor ex, long flops, long bytes, int kernels, int launches) {}
 
+    /** The pass options of a CUDA compile: the CUDA target's fusion veto. */
+    private static final PassOptions CUDA =
+            PassOptions.defaults().withFusionVeto(dev.javelin.passes.fuse.FusionVeto.forTarget("cuda"));
+
     private Variant variant(Graph g, Map<String, Long> sizes, PassOptions options, Map<String, NdArray> feeds) {
         var plan = Pipeline.compile(g, sizes, options).plan();
         CudaExecutor ex = CudaBackend.compile(
@@ -104,8 +108,8 @@ final class CudaBench {
             Map<String, NdArray> feeds,
             Map<String, Object> head,
             boolean profile) {
-        Variant fused = variant(g, sizes, PassOptions.defaults(), feeds);
-        Variant unfused = variant(g, sizes, PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
+        Variant fused = variant(g, sizes, CUDA, feeds);
+        Variant unfused = variant(g, sizes, CUDA.withDisabled(Pipeline.FUSE), feeds);
         try (CudaExecutor f0 = fused.ex();
                 CudaExecutor u0 = unfused.ex()) {
             for (int i = 0; i < warmup; i++) {
@@ -199,8 +203,8 @@ final class CudaBench {
         long copyN = bytes / 8;
         GraphBuilder c = new GraphBuilder("device_copy");
         c.output("y", c.unary(UnaryFn.NEG, c.input("x", TensorType.of(DType.F32, copyN))));
-        Variant fused = variant(g, Map.of(), PassOptions.defaults(), feeds);
-        Variant unfused = variant(g, Map.of(), PassOptions.defaults().withDisabled(Pipeline.FUSE), feeds);
+        Variant fused = variant(g, Map.of(), CUDA, feeds);
+        Variant unfused = variant(g, Map.of(), CUDA.withDisabled(Pipeline.FUSE), feeds);
         Variant cp = variant(
                 c.build(), Map.of(), PassOptions.defaults(), Map.of("x", NdArray.zeros(DType.F32, new long[] {copyN})));
         try (CudaExecutor f0 = fused.ex();

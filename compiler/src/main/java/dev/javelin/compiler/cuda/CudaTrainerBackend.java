@@ -3,6 +3,7 @@ package dev.javelin.compiler.cuda;
 import dev.javelin.compiler.exec.ExecutorProgram;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.passes.fuse.FusionVeto;
 import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
@@ -40,7 +41,11 @@ public final class CudaTrainerBackend implements Backend, AutoCloseable {
         try {
             log.accept("CUDA device: " + context.device().describe());
             return new CudaTrainerBackend(
-                    context, CudaBackend.compiler(log), CudaBackend.cache(), PassOptions.defaults(), log);
+                    context,
+                    CudaBackend.compiler(log),
+                    CudaBackend.cache(),
+                    PassOptions.defaults().withFusionVeto(FusionVeto.forTarget("cuda")),
+                    log);
         } catch (RuntimeException e) {
             context.close();
             throw e;
