@@ -1,4 +1,4 @@
-package dev.javelin.compiler.cli;
+package dev.javelin.models;
 
 import static dev.javelin.compiler.testing.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.compiler.testing.Cli.Run;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,8 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * mnist-mlp's CUDA training step at batch 32 launches at most 16 kernels (one per plan kernel, where
  * no device-wide dependency needs more), counted from the manifest {@code javelin compile --target
- * cuda --emit} writes. The step's graph is the one test-models traces (kept here as IR, since this
- * module cannot see the models; the resource says how to write it again).
+ * cuda --emit} writes for the model itself.
  */
 class CudaLaunchCountTest {
     @TempDir
@@ -29,12 +27,20 @@ class CudaLaunchCountTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"sgd, 16", "adam, 16"})
     void mnistMlpTrainingStepStaysWithinItsLaunchBudget(String optimizer, int budget) throws IOException {
-        Path ir = tmp.resolve("mnist_mlp_train_" + optimizer + ".ir");
-        try (InputStream in = getClass().getResourceAsStream("mnist_mlp_train_" + optimizer + ".ir")) {
-            Files.write(ir, in.readAllBytes());
-        }
         Path out = tmp.resolve("emit");
-        Run r = run("compile", ir.toString(), "--batch", "32", "--target", "cuda", "--emit", out.toString());
+        Run r = run(
+                "compile",
+                "--model",
+                "mnist-mlp",
+                "--train",
+                "--optimizer",
+                optimizer,
+                "--batch",
+                "32",
+                "--target",
+                "cuda",
+                "--emit",
+                out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         String manifest = Files.readString(out.resolve("mnist_mlp_train_step.launches.txt"));
         List<String> launches =
