@@ -39,6 +39,10 @@ final class ClassParts {
         f.add(raw("private static final", "VectorSpecies<Float>", "F", "FloatVector.SPECIES_PREFERRED"));
         f.add(raw("private static final", "FloatVector", "ZERO", "FloatVector.zero(F)"));
         f.add(raw("private static final", "FloatVector", "ONE", "FloatVector.broadcast(F, 1f)"));
+        // Loops of 8 to 15 iterations run on at most eight lanes (LoopPrinter.species).
+        f.add(raw("private static final", "VectorSpecies<Float>", "H", "F.length() > 8 ? FloatVector.SPECIES_256 : F"));
+        f.add(raw("private static final", "FloatVector", "ZERO_H", "FloatVector.zero(H)"));
+        f.add(raw("private static final", "FloatVector", "ONE_H", "FloatVector.broadcast(H, 1f)"));
         f.add(raw("private final", "float[]", "m", null));
         f.add(raw("private final", "MemorySegment", "s", null));
         f.add(raw("private final", "CpuPool", "pool", null));

@@ -86,8 +86,9 @@ final class LoopPrinter {
         String lo = j == 0 ? "lo" : "0";
         String hi = j == 0 ? "hi" : Long.toString(sizes[j]);
         if (vector) {
-            ExprPrinter outer = openVectorLoop(b, in, j, lo, hi, vals, memo);
-            VectorOps vo = new VectorOps(b, in + "  ", outer.names(), memo, j);
+            String sp = rank == 1 ? "F" : species(sizes[j]);
+            ExprPrinter outer = openVectorLoop(b, in, j, lo, hi, vals, memo, sp);
+            VectorOps vo = new VectorOps(b, in + "  ", outer.names(), memo, j, sp);
             List<String> vs = new ArrayList<>();
             for (Stage.Store s : stores) {
                 vs.add(vo.vector(s.value()));
@@ -179,17 +180,37 @@ final class LoopPrinter {
      * only; {@link #openTail} finishes). Returns the printer holding the invariant scalars' names.
      */
     static ExprPrinter openVectorLoop(
-            StringBuilder b, String in, int j, String lo, String hi, List<Expr> values, Map<Expr, Boolean> memo) {
+            StringBuilder b,
+            String in,
+            int j,
+            String lo,
+            String hi,
+            List<Expr> values,
+            Map<Expr, Boolean> memo,
+            String species) {
         ExprPrinter outer = new ExprPrinter(b, in, "x", Map.of());
         for (Expr e : ExprPrinter.invariantLeaves(values, j, memo)) {
             if (!(e instanceof Expr.Literal)) {
                 outer.scalar(e);
             }
         }
-        String bound = lo.equals("0") ? "F.loopBound(" + hi + ")" : lo + " + F.loopBound(" + hi + " - " + lo + ")";
+        String bound = lo.equals("0")
+                ? species + ".loopBound(" + hi + ")"
+                : lo + " + " + species + ".loopBound(" + hi + " - " + lo + ")";
         b.append(in).append(String.format("int v%d = %s;\n", j, lo));
-        b.append(in).append(String.format("for (int end = %s; v%d < end; v%d += F.length()) {\n", bound, j, j));
+        b.append(in)
+                .append(String.format("for (int end = %s; v%d < end; v%d += %s.length()) {\n", bound, j, j, species));
         return outer;
+    }
+
+    /**
+     * The species field a vector loop of {@code extent} iterations runs on: {@code F} (the
+     * preferred species), or {@code H} (at most eight lanes) for loops of 8 to 15, so a row of
+     * eight (attention's scores per head) is one vector instead of eight scalar iterations where
+     * the preferred species has sixteen lanes.
+     */
+    static String species(long extent) {
+        return extent >= 8 && extent < 16 ? "H" : "F";
     }
 
     /** Opens the scalar tail of a vector loop: the elements of {@code v_j < hi} it left. */

@@ -45,7 +45,12 @@ final class ReducePrinter {
             b.append(in).append(JavaTypes.type(t)).append(" a").append(i).append(" = ");
             b.append(LoopPrinter.init(a.fn(), t)).append(";\n");
             if (vector) {
-                b.append(in).append("FloatVector va").append(i).append(" = FloatVector.broadcast(F, ");
+                b.append(in)
+                        .append("FloatVector va")
+                        .append(i)
+                        .append(" = FloatVector.broadcast(")
+                        .append(LoopPrinter.species(sizes[last]))
+                        .append(", ");
                 b.append(LoopPrinter.init(a.fn(), t)).append(");\n");
             }
         }
@@ -94,8 +99,9 @@ final class ReducePrinter {
     private void vectorLoop(StringBuilder b, String in, int j, Map<Expr, Boolean> memo) {
         List<Expr> vals = accs.stream().map(Stage.Accumulate::value).toList();
         String hi = Long.toString(sizes[j]);
-        ExprPrinter outer = LoopPrinter.openVectorLoop(b, in, j, "0", hi, vals, memo);
-        VectorOps vo = new VectorOps(b, in + "  ", outer.names(), memo, j);
+        String sp = LoopPrinter.species(sizes[j]);
+        ExprPrinter outer = LoopPrinter.openVectorLoop(b, in, j, "0", hi, vals, memo, sp);
+        VectorOps vo = new VectorOps(b, in + "  ", outer.names(), memo, j, sp);
         for (int i = 0; i < accs.size(); i++) {
             String v = vo.vector(accs.get(i).value());
             String op = switch (accs.get(i).fn()) {

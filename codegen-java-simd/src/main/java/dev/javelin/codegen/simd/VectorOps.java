@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The vector table: f32 expressions varying along the innermost loop as {@code FloatVector}s
- * ({@code F} is the preferred species), bools as {@code VectorMask<Float>}. Invariant operands are
+ * ({@code F} is the preferred species, {@code H} at most eight lanes for short loops), bools as {@code VectorMask<Float>}. Invariant operands are
  * scalars broadcast once. What has no vector form here (sign, floor, integer math, pow with C99
  * special cases) keeps the loop scalar; erf calls {@code CpuMath.erf(FloatVector)}.
  */
@@ -18,15 +18,33 @@ final class VectorOps {
     private final Map<Expr, String> scalars;
     private final Map<Expr, Boolean> invariant;
     private final int loop;
+    private final String species;
     private final Map<Expr, String> names = new HashMap<>();
     private int counter;
 
-    VectorOps(StringBuilder out, String indent, Map<Expr, String> scalars, Map<Expr, Boolean> invariant, int loop) {
+    /** {@code species}: the generated class's species field the loop runs on ({@link LoopPrinter#species}). */
+    VectorOps(
+            StringBuilder out,
+            String indent,
+            Map<Expr, String> scalars,
+            Map<Expr, Boolean> invariant,
+            int loop,
+            String species) {
         this.out = out;
         this.indent = indent;
         this.scalars = scalars;
         this.invariant = invariant;
         this.loop = loop;
+        this.species = species;
+    }
+
+    /** The class's all-zeros and all-ones vectors of this loop's species. */
+    private String zero() {
+        return species.equals("F") ? "ZERO" : "ZERO_" + species;
+    }
+
+    private String one() {
+        return species.equals("F") ? "ONE" : "ONE_" + species;
     }
 
     /** Whether every varying node of {@code e} has a vector form along loop {@code j}. */
@@ -71,11 +89,11 @@ final class VectorOps {
         String text;
         if (invariant.get(e) == Boolean.TRUE || e instanceof Expr.Literal) {
             String s = e instanceof Expr.Literal l ? JavaTypes.literal(l.dtype(), l.value()) : scalars.get(e);
-            text = mask ? "F.maskAll(" + s + ")" : "FloatVector.broadcast(F, " + s + ")";
+            text = mask ? species + ".maskAll(" + s + ")" : "FloatVector.broadcast(" + species + ", " + s + ")";
         } else {
             text = switch (e) {
                 case Expr.Load l ->
-                    "FloatVector.fromArray(F, " + l.ref().array() + ", "
+                    "FloatVector.fromArray(" + species + ", " + l.ref().array() + ", "
                             + l.index().text() + ")";
                 case Expr.Unary u -> unary(u);
                 case Expr.Binary b -> binary(b);
@@ -84,7 +102,7 @@ final class VectorOps {
                     c.x().dtype() == c.dtype()
                             ? vector(c.x())
                             : c.dtype() == DType.F32
-                                    ? "ZERO.blend(ONE, " + vector(c.x()) + ")"
+                                    ? zero() + ".blend(" + one() + ", " + vector(c.x()) + ")"
                                     : vector(c.x()) + ".compare(VectorOperators.NE, 0f)";
                 case Expr.Iota i -> throw new IllegalStateException("iota has no vector form");
                 case Expr.Random r -> throw new IllegalStateException("random has no vector form");
@@ -108,9 +126,9 @@ final class VectorOps {
             case NEG -> x + ".neg()";
             case ABS -> x + ".abs()";
             case SQRT -> x + ".sqrt()";
-            case RSQRT -> "ONE.div(" + x + ".sqrt())";
-            case RECIPROCAL -> "ONE.div(" + x + ")";
-            case SIGMOID -> "ONE.div(ONE.add(" + x + ".neg().lanewise(VectorOperators.EXP)))";
+            case RSQRT -> one() + ".div(" + x + ".sqrt())";
+            case RECIPROCAL -> one() + ".div(" + x + ")";
+            case SIGMOID -> one() + ".div(" + one() + ".add(" + x + ".neg().lanewise(VectorOperators.EXP)))";
             case ERF -> "CpuMath.erf(" + x + ")";
             case NOT -> x + ".not()";
             default -> x + ".lanewise(VectorOperators." + u.fn().name() + ")";
