@@ -64,8 +64,9 @@ public final class KernelBuilder {
      * The kernel's stages. A write placed over a read (the memory planner's in-place reuse) is safe
      * when no loop reads an element of the read after a loop has overwritten it: loops before the
      * first store into the write read the old values, and the loop of that store may read each
-     * element where it writes it ({@link Hazards#readsAfterOverwrite}). Only a read that breaks this
-     * is first copied to scratch (an optimizer's multi-tensor update writes each new weight over its
+     * element where it writes it ({@link Hazards#readsAfterOverwrite}). Where a read breaks this, the
+     * loops that overwrite it move after the others if that computes the same thing ({@link
+     * Hazards#sinkStores}); only otherwise is the read first copied to scratch (an optimizer's multi-tensor update writes each new weight over its
      * dying gradient in that tensor's own loop, so it copies nothing). The stages are checked
      * ({@link KernelCheck}) before they are returned.
      */
@@ -80,24 +81,40 @@ public final class KernelBuilder {
         if (first.size() <= 1) {
             return first;
         }
-        Set<String> overwritten = new java.util.HashSet<>();
-        for (String r : kernel.reads()) {
-            for (String w : kernel.writes()) {
-                if (!r.equals(w)
-                        && overlaps(r, w)
-                        && Hazards.readsAfterOverwrite(first, ctx.place(r), ctx.produced(w))) {
-                    overwritten.add(r);
-                }
-            }
-        }
+        Set<String> overwritten = overwritten(first);
         if (overwritten.isEmpty()) {
             return first;
+        }
+        List<Place> hazardous = new java.util.ArrayList<>();
+        for (String w : kernel.writes()) {
+            if (overwritten.stream().anyMatch(r -> overlaps(r, w))) {
+                hazardous.add(ctx.produced(w));
+            }
+        }
+        List<Stage> sunk = Hazards.sinkStores(first, hazardous);
+        if (sunk != null && overwritten(sunk).isEmpty()) {
+            return sunk;
         }
         env.clear();
         stored.clear();
         stages.clear();
         homes.clear();
         return build(overwritten);
+    }
+
+    /** The reads some loop of {@code stages} reads after a loop overwrote them ({@link Hazards#readsAfterOverwrite}). */
+    private Set<String> overwritten(List<Stage> stages) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String r : kernel.reads()) {
+            for (String w : kernel.writes()) {
+                if (!r.equals(w)
+                        && overlaps(r, w)
+                        && Hazards.readsAfterOverwrite(stages, ctx.place(r), ctx.produced(w))) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
     }
 
     private boolean overlaps(String a, String b) {

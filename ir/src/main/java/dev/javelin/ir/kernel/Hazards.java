@@ -81,6 +81,84 @@ public final class Hazards {
         return false;
     }
 
+    /**
+     * The stages with every loop that stores into one of {@code writes} moved after all the others,
+     * keeping the order within each part, where that computes the same thing; else {@code null}. A
+     * loop may move past a later one that does not read what it produces, store over what it reads
+     * or store where it stores; loads of the old values it overwrites then all come first. (An
+     * optimizer's step counter, updated in its own memory while the other tensors' loops still read
+     * its old value, moves last instead of being copied first.)
+     */
+    public static List<Stage> sinkStores(List<Stage> stages, List<Place> writes) {
+        if (stages.stream().anyMatch(s -> s instanceof Stage.Custom)) {
+            return null;
+        }
+        List<Stage> kept = new ArrayList<>();
+        List<Stage> sunk = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            Stage st = stages.get(i);
+            boolean stores = targets(st).stream()
+                    .anyMatch(t -> writes.stream().anyMatch(w -> within(t.ref(), t.index(), t.loop(), w)));
+            if (!stores) {
+                kept.add(st);
+                continue;
+            }
+            for (int j = i + 1; j < stages.size(); j++) {
+                if (dependent(st, stages.get(j))) {
+                    return null;
+                }
+            }
+            sunk.add(st);
+        }
+        if (sunk.isEmpty() || kept.isEmpty()) {
+            return null;
+        }
+        List<Stage> out = new ArrayList<>(kept);
+        out.addAll(sunk);
+        return out;
+    }
+
+    /** Whether {@code later} must stay after {@code earlier}: it reads its results or stores over its accesses. */
+    private static boolean dependent(Stage earlier, Stage later) {
+        List<Target> earlierStores = targets(earlier);
+        for (Target t : targets(later)) {
+            for (Target e : earlierStores) {
+                if (meet(t, e)) {
+                    return true; // both store there
+                }
+            }
+            for (Expr.Load l : loads(earlier)) {
+                if (meet(t, new Target(l.ref(), l.index(), loop(earlier)))) {
+                    return true; // later overwrites what earlier reads
+                }
+            }
+        }
+        for (Expr.Load l : loads(later)) {
+            if (!l.ref().produced()) {
+                continue; // reads an old value: it may come before the store
+            }
+            Target read = new Target(l.ref(), l.index(), loop(later));
+            for (Target e : earlierStores) {
+                if (meet(read, e)) {
+                    return true; // reads what earlier produced
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean meet(Target x, Target y) {
+        if (!x.ref().array().equals(y.ref().array())) {
+            return false;
+        }
+        if (x.ref().dtype() != y.ref().dtype()) {
+            return true;
+        }
+        long[] rx = range(x.index(), x.loop());
+        long[] ry = range(y.index(), y.loop());
+        return rx[0] <= ry[1] && ry[0] <= rx[1];
+    }
+
     private record Target(Ref ref, Affine index, long[] loop) {}
 
     private static List<Target> targets(Stage st) {

@@ -1,6 +1,8 @@
 package dev.javelin.ir.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.ir.type.DType;
@@ -68,5 +70,46 @@ class HazardsTest {
         Stage custom = (Stage.Custom) () -> "a library call";
         assertTrue(Hazards.readsAfterOverwrite(List.of(custom, update(W, GRAD, 0)), GRAD, W));
         assertTrue(Hazards.readsAfterOverwrite(List.of(update(W, GRAD, 0), custom), GRAD, W));
+    }
+
+    /** A scalar counter (one element at 8192) updated in place, and a loop that reads its old value. */
+    private static final Place COUNTER = Place.dense(MEMORY, 8192, new long[] {});
+
+    private static final Place COUNTER_NEW = Place.dense(MEMORY.asProduced(), 8192, new long[] {});
+
+    private static Stage.Pointwise increment() {
+        Expr v = new Expr.Binary(
+                dev.javelin.ir.op.BinaryFn.ADD,
+                new Expr.Load(MEMORY, new Affine(8192, new long[] {})),
+                new Expr.Literal(DType.F32, 1),
+                DType.F32);
+        return new Stage.Pointwise(
+                new long[] {}, List.of(new Stage.Store(MEMORY.asProduced(), new Affine(8192, new long[] {}), v)));
+    }
+
+    /** Scales W by the counter: reads the counter's old value (or, with {@code produced}, its new one). */
+    private static Stage.Pointwise scaleByCounter(boolean produced) {
+        Ref counter = produced ? MEMORY.asProduced() : MEMORY;
+        Expr v = new Expr.Binary(
+                dev.javelin.ir.op.BinaryFn.MUL,
+                load(WEIGHT, 0),
+                new Expr.Load(counter, new Affine(8192, new long[] {0})),
+                DType.F32);
+        return new Stage.Pointwise(LOOP, List.of(new Stage.Store(W.ref(), i(W.base()), v)));
+    }
+
+    @Test
+    void anUpdateReadByALaterLoopMovesLastInsteadOfBeingCopied() {
+        List<Stage> stages = List.of(increment(), scaleByCounter(false));
+        assertTrue(Hazards.readsAfterOverwrite(stages, COUNTER, COUNTER_NEW));
+        List<Stage> sunk = Hazards.sinkStores(stages, List.of(COUNTER_NEW));
+        assertEquals(List.of(stages.get(1), stages.get(0)), sunk);
+        assertFalse(Hazards.readsAfterOverwrite(sunk, COUNTER, COUNTER_NEW));
+    }
+
+    @Test
+    void anUpdateWhoseNewValueALaterLoopReadsStaysFirst() {
+        List<Stage> stages = List.of(increment(), scaleByCounter(true));
+        assertNull(Hazards.sinkStores(stages, List.of(COUNTER_NEW)));
     }
 }
