@@ -5,6 +5,7 @@ import dev.javelin.ir.kernel.Affine;
 import dev.javelin.ir.kernel.Expr;
 import dev.javelin.ir.kernel.Hazards;
 import dev.javelin.ir.kernel.KernelCheck;
+import dev.javelin.ir.kernel.KernelInterpreter;
 import dev.javelin.ir.kernel.Place;
 import dev.javelin.ir.kernel.Stage;
 import dev.javelin.ir.kernel.UnsupportedKernelException;
@@ -53,6 +54,15 @@ public final class KernelBuilder {
     private final Set<String> writes;
     /** Kernel writes whose buffers already hold a costly reduction input ({@link #storeOnce}). */
     private final Set<String> homes = new java.util.HashSet<>();
+
+    /** Every kernel of {@code ctx}'s plan lowered, in plan order, with the layout and constants used. */
+    public static KernelInterpreter.Lowered lowerAll(LoweringTarget ctx) {
+        List<List<Stage>> stages = new ArrayList<>();
+        for (Kernel k : ctx.plan().kernels()) {
+            stages.add(new KernelBuilder(ctx, k).build());
+        }
+        return new KernelInterpreter.Lowered(ctx.memory(), stages, ctx.constants());
+    }
 
     public KernelBuilder(LoweringTarget ctx, Kernel kernel) {
         this.ctx = ctx;

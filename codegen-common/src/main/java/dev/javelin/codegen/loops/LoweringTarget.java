@@ -23,6 +23,9 @@ public interface LoweringTarget {
      */
     public Place scratch(DType t, long[] shape);
 
+    /** The values of every constant array made so far, by array name (for the kernel IR's interpreter). */
+    public java.util.Map<String, double[]> constants();
+
     /** A constant tensor holding {@code values} rounded to {@code t}. */
     public Ref constant(DType t, double[] values);
 

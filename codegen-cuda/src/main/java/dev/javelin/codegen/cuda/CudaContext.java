@@ -112,8 +112,8 @@ final class CudaContext implements LoweringTarget {
         return checks.size() - 1;
     }
 
-    /** The values of every constant array so far, by name (for the kernel IR's interpreter). */
-    Map<String, double[]> constants() {
+    @Override
+    public Map<String, double[]> constants() {
         return constants;
     }
 

@@ -66,22 +66,12 @@ public final class CpuCodegen {
     /** Every kernel of {@code plan} lowered as this backend lowers it, with the layout it assumes. */
     public static KernelInterpreter.Lowered lower(Plan plan) {
         PlanVerifier.verify(plan);
-        ProgramContext ctx = new ProgramContext(plan);
-        List<List<Stage>> stages = new ArrayList<>();
-        for (Kernel k : plan.kernels()) {
-            stages.add(new KernelBuilder(ctx, k).build());
-        }
-        return new KernelInterpreter.Lowered(ctx.memory(), stages, ctx.constants());
+        return KernelBuilder.lowerAll(new ProgramContext(plan));
     }
 
     /** The kernel IR of every kernel of {@code plan} as this backend lowers it ({@link KernelText}). */
     public static String kernelText(Plan plan) {
-        KernelInterpreter.Lowered lowered = lower(plan);
-        StringBuilder b = new StringBuilder();
-        for (int k = 0; k < plan.kernels().size(); k++) {
-            b.append(KernelText.print(plan.kernels().get(k), lowered.stages().get(k)));
-        }
-        return b.toString();
+        return KernelText.print(plan, lower(plan));
     }
 
     private static List<MethodSpec> kernelMethods(ProgramContext ctx, Kernel kernel, List<Stage> stages) {

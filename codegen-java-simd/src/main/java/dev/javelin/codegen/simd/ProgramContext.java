@@ -102,8 +102,8 @@ final class ProgramContext implements LoweringTarget {
         return name;
     }
 
-    /** The values of every constant array so far, by name (for the kernel IR's interpreter). */
-    java.util.Map<String, double[]> constants() {
+    @Override
+    public java.util.Map<String, double[]> constants() {
         return constants;
     }
 

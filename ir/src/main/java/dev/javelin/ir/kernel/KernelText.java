@@ -26,6 +26,15 @@ import java.util.stream.Collectors;
 public final class KernelText {
     private KernelText() {}
 
+    /** Every kernel of {@code plan} as {@code lowered} holds it, in plan order. */
+    public static String print(dev.javelin.ir.plan.Plan plan, KernelInterpreter.Lowered lowered) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < plan.kernels().size(); k++) {
+            b.append(print(plan.kernels().get(k), lowered.stages().get(k)));
+        }
+        return b.toString();
+    }
+
     public static String print(Kernel k, List<Stage> stages) {
         StringBuilder b = new StringBuilder();
         b.append("kernel ")
