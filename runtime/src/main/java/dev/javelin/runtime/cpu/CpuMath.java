@@ -104,66 +104,57 @@ public final class CpuMath {
         return big.blend(small, a.compare(VectorOperators.LT, 0.5f));
     }
 
-    /** 1 - x²/3 + x⁴/10 - x⁶/42 + x⁸/216 - x¹⁰/1320, of {@code x2 = x²}. */
+    /** 1 - x²/3 + x⁴/10 - x⁶/42 + x⁸/216 - x¹⁰/1320, of {@code x2 = x²}, by Horner's rule in fused multiply-adds. */
     private static float smallPoly(float x2) {
-        return 1 + x2 * (-1 / 3f + x2 * (1 / 10f + x2 * (-1 / 42f + x2 * (1 / 216f + x2 * (-1 / 1320f)))));
+        float p = -1 / 1320f;
+        p = Math.fma(p, x2, 1 / 216f);
+        p = Math.fma(p, x2, -1 / 42f);
+        p = Math.fma(p, x2, 1 / 10f);
+        p = Math.fma(p, x2, -1 / 3f);
+        p = Math.fma(p, x2, 1f);
+        return p;
     }
 
     private static FloatVector smallPoly(FloatVector x2) {
-        return x2.mul(-1 / 1320f)
-                .add(1 / 216f)
-                .mul(x2)
-                .add(-1 / 42f)
-                .mul(x2)
-                .add(1 / 10f)
-                .mul(x2)
-                .add(-1 / 3f)
-                .mul(x2)
-                .add(1f);
+        FloatVector p = x2.broadcast(-1 / 1320f);
+        p = p.fma(x2, x2.broadcast(1 / 216f));
+        p = p.fma(x2, x2.broadcast(-1 / 42f));
+        p = p.fma(x2, x2.broadcast(1 / 10f));
+        p = p.fma(x2, x2.broadcast(-1 / 3f));
+        p = p.fma(x2, x2.broadcast(1f));
+        return p;
     }
 
-    /** The Chebyshev part of Numerical Recipes' erfc: erfc(a) = t exp(-a² + this), t = 1/(1 + a/2). */
+    /**
+     * The Chebyshev part of Numerical Recipes' erfc: erfc(a) = t exp(-a² + this), t = 1/(1 + a/2); by
+     * Horner's rule in fused multiply-adds (one rounding per step, as the vector form).
+     */
     private static float erfcPoly(float t) {
-        return -1.26551223f
-                + t
-                        * (1.00002368f
-                                + t
-                                        * (0.37409196f
-                                                + t
-                                                        * (0.09678418f
-                                                                + t
-                                                                        * (-0.18628806f
-                                                                                + t
-                                                                                        * (0.27886807f
-                                                                                                + t
-                                                                                                        * (-1.13520398f
-                                                                                                                + t
-                                                                                                                        * (1.48851587f
-                                                                                                                                + t
-                                                                                                                                        * (-0.82215223f
-                                                                                                                                                + t
-                                                                                                                                                        * 0.17087277f))))))));
+        float p = 0.17087277f;
+        p = Math.fma(p, t, -0.82215223f);
+        p = Math.fma(p, t, 1.48851587f);
+        p = Math.fma(p, t, -1.13520398f);
+        p = Math.fma(p, t, 0.27886807f);
+        p = Math.fma(p, t, -0.18628806f);
+        p = Math.fma(p, t, 0.09678418f);
+        p = Math.fma(p, t, 0.37409196f);
+        p = Math.fma(p, t, 1.00002368f);
+        p = Math.fma(p, t, -1.26551223f);
+        return p;
     }
 
     private static FloatVector erfcPoly(FloatVector t) {
-        return t.mul(0.17087277f)
-                .add(-0.82215223f)
-                .mul(t)
-                .add(1.48851587f)
-                .mul(t)
-                .add(-1.13520398f)
-                .mul(t)
-                .add(0.27886807f)
-                .mul(t)
-                .add(-0.18628806f)
-                .mul(t)
-                .add(0.09678418f)
-                .mul(t)
-                .add(0.37409196f)
-                .mul(t)
-                .add(1.00002368f)
-                .mul(t)
-                .add(-1.26551223f);
+        FloatVector p = t.broadcast(0.17087277f);
+        p = p.fma(t, t.broadcast(-0.82215223f));
+        p = p.fma(t, t.broadcast(1.48851587f));
+        p = p.fma(t, t.broadcast(-1.13520398f));
+        p = p.fma(t, t.broadcast(0.27886807f));
+        p = p.fma(t, t.broadcast(-0.18628806f));
+        p = p.fma(t, t.broadcast(0.09678418f));
+        p = p.fma(t, t.broadcast(0.37409196f));
+        p = p.fma(t, t.broadcast(1.00002368f));
+        p = p.fma(t, t.broadcast(-1.26551223f));
+        return p;
     }
 
     /** {@code v} rounded to the nearest f16 (ties to even), as a double: the interpreter's rounding. */
