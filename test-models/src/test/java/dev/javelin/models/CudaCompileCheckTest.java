@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.codegen.cuda.CudaCodegen;
+import dev.javelin.codegen.cuda.host.NvccCheck;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
@@ -13,13 +14,11 @@ import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cuda.CudaProgram;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,7 +60,7 @@ class CudaCompileCheckTest {
     @MethodSource("cases")
     void everyKernelCompilesWithNvccWithoutWarningsOrSpills(String model, boolean train, boolean fused, String layout)
             throws Exception {
-        Assumptions.assumeTrue(nvccPresent(), "nvcc is not on PATH: the CUDA compile check is skipped");
+        Assumptions.assumeTrue(NvccCheck.present(), "nvcc is not on PATH: the CUDA compile check is skipped");
         TrainingModel m = new TestModels().create(model);
         Trainer t = new Trainer(m, train ? Optimizer.adam() : Optimizer.sgd(), 3, null, Backend.INTERPRETER);
         Graph g = train ? t.trainGraph() : t.evalGraph();
@@ -71,25 +70,7 @@ class CudaCompileCheckTest {
         Files.createDirectories(OUT);
         Path cu = OUT.resolve(name + ".cu");
         Files.writeString(cu, program.source());
-        List<String> cmd = List.of(
-                "nvcc",
-                "-fatbin",
-                "-gencode",
-                "arch=compute_80,code=sm_80",
-                "-gencode",
-                "arch=compute_90,code=sm_90",
-                "-Werror",
-                "all-warnings",
-                "-Xptxas",
-                "-v",
-                "-o",
-                OUT.resolve(name + ".fatbin").toString(),
-                cu.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nvcc did not finish in 5 minutes on " + cu);
-        assertEquals(0, p.exitValue(), "nvcc failed on " + cu + ":\n" + log);
-        assertTrue(!log.contains("warning"), "nvcc warned on " + cu + ":\n" + log);
+        String log = NvccCheck.compile(cu, OUT.resolve(name + ".fatbin"), cu.toString());
         String function = "?";
         String arch = "?";
         int functions = 0;
@@ -115,20 +96,5 @@ class CudaCompileCheckTest {
         }
         assertEquals(
                 2 * program.functions().size(), functions, "ptxas compiled every function for both archs:\n" + log);
-    }
-
-    private static boolean nvccPresent() {
-        try {
-            Process p = new ProcessBuilder("nvcc", "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }
