@@ -86,6 +86,25 @@ public record Plan(
         return Optional.empty();
     }
 
+    /**
+     * A kernel that reads buffer {@code old} after the kernel that writes {@code value} (the last
+     * such, or empty): what keeps {@code value} from being written over {@code old}'s bytes.
+     */
+    public Optional<Kernel> readAfterWrite(String value, String old) {
+        int writer = -1;
+        Kernel lastReader = null;
+        for (int i = 0; i < kernels.size(); i++) {
+            Kernel k = kernels.get(i);
+            if (k.writes().contains(value)) {
+                writer = i;
+            }
+            if (writer >= 0 && i > writer && k.reads().contains(old)) {
+                lastReader = k;
+            }
+        }
+        return Optional.ofNullable(lastReader);
+    }
+
     /** The buffers of the parameters some assign binding gives a new value (state that changes per run). */
     public java.util.Set<String> assignedParameterBuffers() {
         Map<String, String> parameterBuffer = new java.util.HashMap<>();

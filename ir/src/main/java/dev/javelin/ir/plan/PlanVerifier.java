@@ -310,25 +310,20 @@ public final class PlanVerifier {
             if (other != null) {
                 out.add("update buffers %" + other + " and %" + b.name() + " both write parameter %" + param.get());
             }
-            int writer = -1;
-            int lastReader = -1;
-            String reader = null;
-            for (int i = 0; i < p.kernels().size(); i++) {
-                Kernel k = p.kernels().get(i);
-                if (k.writes().contains(b.name())) {
-                    writer = i;
-                }
-                if (k.reads().contains(param.get())) {
-                    lastReader = i;
-                    reader = k.name();
-                }
-            }
-            if (writer >= 0 && lastReader > writer) {
-                out.add("update buffer %" + b.name() + " overwrites parameter %" + param.get() + " in kernel "
-                        + p.kernels().get(writer).name() + ", but kernel " + reader
-                        + " reads the parameter's old value after it");
-            }
+            String value = b.name();
+            p.readAfterWrite(value, param.get())
+                    .ifPresent(reader -> out.add("update buffer %" + value + " overwrites parameter %" + param.get()
+                            + " in kernel " + writerOf(p, value) + ", but kernel " + reader.name()
+                            + " reads the parameter's old value after it"));
         }
+    }
+
+    private static String writerOf(Plan p, String buffer) {
+        return p.kernels().stream()
+                .filter(k -> k.writes().contains(buffer))
+                .map(Kernel::name)
+                .findFirst()
+                .orElse("?");
     }
 
     private static void arena(Plan p, List<String> out) {

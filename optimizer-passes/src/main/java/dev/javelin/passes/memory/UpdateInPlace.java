@@ -64,17 +64,7 @@ public final class UpdateInPlace {
         if (p.buffer(value).storage() != Storage.ARENA) {
             return false;
         }
-        int writer = -1;
-        int lastReader = -1;
-        for (int i = 0; i < p.kernels().size(); i++) {
-            Kernel k = p.kernels().get(i);
-            if (k.writes().contains(value)) {
-                writer = i;
-            }
-            if (k.reads().contains(param)) {
-                lastReader = i;
-            }
-        }
-        return writer >= 0 && lastReader <= writer;
+        boolean written = p.kernels().stream().anyMatch(k -> k.writes().contains(value));
+        return written && p.readAfterWrite(value, param).isEmpty();
     }
 }
