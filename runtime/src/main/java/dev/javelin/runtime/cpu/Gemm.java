@@ -44,10 +44,12 @@ public final class Gemm {
     /** The epilogue that does nothing. */
     public static final Epilogue NONE = (i0, i1, j0, j1) -> {};
 
-    /** Depth of a pass: a {@code KC × NR} micro-panel of B (24 KiB with AVX2) stays in L1. */
+    /** Depth of a pass: a {@code KC × NR} micro-panel of B (24 KiB with AVX2, 32 KiB with
+     * AVX-512) stays in L1 or close to it. */
     static final int KC = 256;
 
-    /** Rows of A per block: an {@code MC × KC} block of packed A (120 KiB) stays in L2. */
+    /** Rows of A per block: an {@code MC × KC} block of packed A (120 KiB with AVX2, 320 KiB
+     * with AVX-512) stays in L2. */
     static final int MC = 40 * MR;
 
     /** Columns of B packed together and shared by all threads for large m (4 MiB, in L3). */

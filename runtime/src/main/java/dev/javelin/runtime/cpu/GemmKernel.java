@@ -19,16 +19,25 @@ final class GemmKernel {
     static final int VL = SPECIES.length();
 
     /**
-     * Rows of the micro-tile. Three rows of three vectors make nine independent FMA chains, enough to
-     * cover the FMA latency (4 cycles) on two pipes. They fit sixteen AVX2 registers even when C2
-     * hoists every load of an iteration ahead of the FMAs (9 + 3 + 3), which it does: the classic 6×2
-     * and 5×2 tiles measured 2-3× slower here, because C2 then spills an accumulator to the stack on
-     * every iteration.
+     * True where the preferred species is 512 bits wide, so the machine has 32 vector registers
+     * (AVX-512) rather than 16 (AVX2): the tile shape follows the register file.
      */
-    static final int MR = 3;
+    static final boolean WIDE = VL >= 16;
 
-    /** Columns of the micro-tile: three vectors of the preferred species. */
-    static final int NR = 3 * VL;
+    /**
+     * Rows of the micro-tile. With 16 registers: three rows of three vectors, nine independent FMA
+     * chains, enough to cover the FMA latency (4 cycles) on two pipes, and they fit even when C2
+     * hoists every load of an iteration ahead of the FMAs (9 + 3 + 3); the classic 6×2 and 5×2 tiles
+     * measured 2-3× slower there, because C2 then spills an accumulator on every iteration. With 32
+     * registers: eight rows of two vectors (16 accumulators, 2 B vectors, one broadcast), whose
+     * 32-column panels divide the power-of-two widths the models have; 48-column panels left a third
+     * to two thirds of a panel as padding at n = 256 or 512 (256×512×256 measured 152 -> 188 GFLOP/s,
+     * 32×784×512 144 -> 176, same run).
+     */
+    static final int MR = WIDE ? 8 : 3;
+
+    /** Columns of the micro-tile: two (32 registers) or three (16 registers) preferred vectors. */
+    static final int NR = (WIDE ? 2 : 3) * VL;
 
     private GemmKernel() {}
 
@@ -116,10 +125,93 @@ final class GemmKernel {
 
     /**
      * The micro-kernel: C[0..MR)[0..NR) at {@code ci} (row stride {@code ldc}) from {@code kc} steps
-     * of the packed micro-panels at {@code ap} and {@code bp}. Written out by hand so that C2 keeps
-     * all nine accumulators in registers and, with the constant strides, hoists every bounds check.
+     * of the packed micro-panels at {@code ap} and {@code bp}. Each shape is written out by hand so
+     * that C2 keeps every accumulator in registers and, with the constant strides, hoists every bounds
+     * check; {@link #WIDE} is a constant, so only one of them is compiled.
      */
     static void micro(int kc, float[] a, int ap, float[] b, int bp, float[] c, int ci, int ldc, boolean load) {
+        if (WIDE) {
+            micro8x2(kc, a, ap, b, bp, c, ci, ldc, load);
+        } else {
+            micro3x3(kc, a, ap, b, bp, c, ci, ldc, load);
+        }
+    }
+
+    /** The 8 × 2-vector tile: A micro-panels of 8 rows, B micro-panels of {@code 2 * VL} columns. */
+    static void micro8x2(int kc, float[] a, int ap, float[] b, int bp, float[] c, int ci, int ldc, boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (load) {
+            c00 = FloatVector.fromArray(SPECIES, c, ci + 0 * ldc + 0 * VL);
+            c01 = FloatVector.fromArray(SPECIES, c, ci + 0 * ldc + 1 * VL);
+            c10 = FloatVector.fromArray(SPECIES, c, ci + 1 * ldc + 0 * VL);
+            c11 = FloatVector.fromArray(SPECIES, c, ci + 1 * ldc + 1 * VL);
+            c20 = FloatVector.fromArray(SPECIES, c, ci + 2 * ldc + 0 * VL);
+            c21 = FloatVector.fromArray(SPECIES, c, ci + 2 * ldc + 1 * VL);
+            c30 = FloatVector.fromArray(SPECIES, c, ci + 3 * ldc + 0 * VL);
+            c31 = FloatVector.fromArray(SPECIES, c, ci + 3 * ldc + 1 * VL);
+            c40 = FloatVector.fromArray(SPECIES, c, ci + 4 * ldc + 0 * VL);
+            c41 = FloatVector.fromArray(SPECIES, c, ci + 4 * ldc + 1 * VL);
+            c50 = FloatVector.fromArray(SPECIES, c, ci + 5 * ldc + 0 * VL);
+            c51 = FloatVector.fromArray(SPECIES, c, ci + 5 * ldc + 1 * VL);
+            c60 = FloatVector.fromArray(SPECIES, c, ci + 6 * ldc + 0 * VL);
+            c61 = FloatVector.fromArray(SPECIES, c, ci + 6 * ldc + 1 * VL);
+            c70 = FloatVector.fromArray(SPECIES, c, ci + 7 * ldc + 0 * VL);
+            c71 = FloatVector.fromArray(SPECIES, c, ci + 7 * ldc + 1 * VL);
+        } else {
+            FloatVector z = FloatVector.zero(SPECIES);
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int bq = bp + p * 2 * VL;
+            int aq = ap + p * 8;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bq);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bq + VL);
+            FloatVector x;
+            x = FloatVector.broadcast(SPECIES, a[aq + 0]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[aq + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[aq + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[aq + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[aq + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[aq + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, a[aq + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, a[aq + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(c, ci + 0 * ldc + 0 * VL);
+        c01.intoArray(c, ci + 0 * ldc + 1 * VL);
+        c10.intoArray(c, ci + 1 * ldc + 0 * VL);
+        c11.intoArray(c, ci + 1 * ldc + 1 * VL);
+        c20.intoArray(c, ci + 2 * ldc + 0 * VL);
+        c21.intoArray(c, ci + 2 * ldc + 1 * VL);
+        c30.intoArray(c, ci + 3 * ldc + 0 * VL);
+        c31.intoArray(c, ci + 3 * ldc + 1 * VL);
+        c40.intoArray(c, ci + 4 * ldc + 0 * VL);
+        c41.intoArray(c, ci + 4 * ldc + 1 * VL);
+        c50.intoArray(c, ci + 5 * ldc + 0 * VL);
+        c51.intoArray(c, ci + 5 * ldc + 1 * VL);
+        c60.intoArray(c, ci + 6 * ldc + 0 * VL);
+        c61.intoArray(c, ci + 6 * ldc + 1 * VL);
+        c70.intoArray(c, ci + 7 * ldc + 0 * VL);
+        c71.intoArray(c, ci + 7 * ldc + 1 * VL);
+    }
+
+    /** The 3 × 3-vector tile: A micro-panels of 3 rows, B micro-panels of {@code 3 * VL} columns. */
+    static void micro3x3(int kc, float[] a, int ap, float[] b, int bp, float[] c, int ci, int ldc, boolean load) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22;
         if (load) {
             c00 = FloatVector.fromArray(SPECIES, c, ci);
@@ -136,8 +228,8 @@ final class GemmKernel {
             c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int bq = bp + p * NR;
-            int aq = ap + p * MR;
+            int bq = bp + p * 3 * VL;
+            int aq = ap + p * 3;
             FloatVector b0 = FloatVector.fromArray(SPECIES, b, bq);
             FloatVector b1 = FloatVector.fromArray(SPECIES, b, bq + VL);
             FloatVector b2 = FloatVector.fromArray(SPECIES, b, bq + 2 * VL);

@@ -83,9 +83,9 @@ final class GemmPacking {
         for (int p = 0; p < kc; p++) {
             int s = src + p * bRow;
             int d = base + p * NR;
-            FloatVector.fromArray(SPECIES, b, s).intoArray(dst, d);
-            FloatVector.fromArray(SPECIES, b, s + VL).intoArray(dst, d + VL);
-            FloatVector.fromArray(SPECIES, b, s + 2 * VL).intoArray(dst, d + 2 * VL);
+            for (int v = 0; v < NR; v += VL) {
+                FloatVector.fromArray(SPECIES, b, s + v).intoArray(dst, d + v);
+            }
         }
     }
 
