@@ -29,16 +29,62 @@ public final class F {
         return x.mul(x.div(Math.sqrt(2)).erf().add(1)).mul(0.5);
     }
 
-    /** Softmax along {@code axis}, with the maximum subtracted so exp never overflows. */
+    /**
+     * Softmax along {@code axis}, with the maximum subtracted so exp never overflows. Its gradient is
+     * the closed form {@code p * (g - sum(g * p))}, as PyTorch's: differentiating the decomposition
+     * would also send a gradient through the maximum (a mask of where it is attained, summed and
+     * scaled: zero in exact arithmetic, since softmax does not depend on the shift) and through the
+     * division's two operands, about twice the backward work and memory.
+     */
     public static Tensor softmax(Tensor x, int axis) {
-        Tensor e = x.sub(x.max(true, axis)).exp();
-        return e.div(e.sum(true, axis));
+        return new Softmax(axis).apply(x);
     }
 
-    /** Log-softmax along {@code axis}: {@code x - max - log(sum(exp(x - max)))}, which never overflows. */
+    /**
+     * Log-softmax along {@code axis}: {@code x - max - log(sum(exp(x - max)))}, which never
+     * overflows. Its gradient is the closed form {@code g - exp(y) * sum(g)} ({@code y} the result),
+     * with no gradient through the maximum (see {@link #softmax}).
+     */
     public static Tensor logSoftmax(Tensor x, int axis) {
-        Tensor shifted = x.sub(x.max(true, axis));
-        return shifted.sub(shifted.exp().sum(true, axis).log());
+        return new LogSoftmax(axis).apply(x);
+    }
+
+    private static final class Softmax extends CustomOp {
+        private final int axis;
+
+        Softmax(int axis) {
+            this.axis = axis;
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            Tensor e = in[0].sub(in[0].max(true, axis)).exp();
+            return e.div(e.sum(true, axis));
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] in, Tensor p, Tensor g) {
+            return new Tensor[] {p.mul(g.sub(g.mul(p).sum(true, axis)))};
+        }
+    }
+
+    private static final class LogSoftmax extends CustomOp {
+        private final int axis;
+
+        LogSoftmax(int axis) {
+            this.axis = axis;
+        }
+
+        @Override
+        protected Tensor forward(Tensor... in) {
+            Tensor shifted = in[0].sub(in[0].max(true, axis));
+            return shifted.sub(shifted.exp().sum(true, axis).log());
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor[] in, Tensor y, Tensor g) {
+            return new Tensor[] {g.sub(y.exp().mul(g.sum(true, axis)))};
+        }
     }
 
     /** {@code x @ w + b} with {@code w} as {@code [in, out]}; {@code b} may be null. */
