@@ -1,260 +1,116 @@
 package dev.javelin.dsl.json;
 
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 
 /**
- * Parses and writes JSON (RFC 8259). Parsed values are {@code Map<String, Object>} (insertion
- * order kept; a duplicate key is an error, as the safetensors format requires), {@code
- * List<Object>}, {@code String}, {@code Long} for integers that fit, {@code Double} for other
- * numbers, {@code Boolean} and {@code null}. Writing is compact, with the escapes serde_json uses,
- * so a header we write is byte-identical to the reference safetensors writer's.
+ * JSON (RFC 8259) through Jackson's streaming parser and generator, with this project's conventions
+ * in one place. Parsed values are {@code Map<String, Object>} (insertion order kept; a duplicate key
+ * is an error, as the safetensors format requires), {@code List<Object>}, {@code String}, {@code
+ * Long} for integers that fit, {@code Double} for other numbers, {@code Boolean} and {@code null}.
+ * Writing is compact, with the escapes serde_json uses, so a header we write is byte-identical to
+ * the reference safetensors writer's. Every error is a {@link JsonException} naming the source and
+ * the position.
  */
 public final class Json {
     /** Deep enough for any real header; bounded so hostile input fails cleanly instead of overflowing the stack. */
-    private static final int MAX_DEPTH = 128;
+    static final int MAX_DEPTH = 128;
 
-    private final String text;
-    private final String source;
-    private int pos;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
 
-    private Json(String text, String source) {
-        this.text = text;
-        this.source = source;
-    }
+    private Json() {}
 
     /**
      * Parses one JSON value filling all of {@code text} (whitespace around it allowed); {@code
      * source} names the text in errors.
      */
     public static Object parse(String text, String source) {
-        Json p = new Json(text, source);
-        p.skipSpace();
-        Object v = p.value(0);
-        p.skipSpace();
-        if (p.pos < text.length()) {
-            throw p.error("expected the end of the text after a complete value");
+        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), text)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new JsonException(source + ": invalid JSON: expected a value, found the end of the text");
+            }
+            Object v = value(p, first);
+            JsonToken after = p.nextToken();
+            if (after != null) {
+                throw error(
+                        text, source, p.currentTokenLocation(), "expected the end of the text after a complete value");
+            }
+            return v;
+        } catch (StreamConstraintsException e) {
+            throw new JsonException(source + ": invalid JSON: values nested more than " + MAX_DEPTH + " deep");
+        } catch (JacksonException e) {
+            throw error(text, source, e.getLocation(), e.getOriginalMessage());
         }
-        return v;
     }
 
-    private Object value(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw error("values nested more than " + MAX_DEPTH + " deep");
-        }
-        if (pos >= text.length()) {
-            throw error("expected a value");
-        }
-        char c = text.charAt(pos);
-        return switch (c) {
-            case '{' -> object(depth);
-            case '[' -> array(depth);
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    yield number();
+    private static Object value(JsonParser p, JsonToken t) {
+        return switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (String key = p.nextName(); key != null; key = p.nextName()) {
+                    m.put(key, value(p, p.nextToken()));
                 }
-                throw error("expected a value");
+                yield m;
             }
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    l.add(value(p, e));
+                }
+                yield l;
+            }
+            case VALUE_STRING -> p.getString();
+            case VALUE_NUMBER_INT ->
+                p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? (Object) p.getDoubleValue()
+                        : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> throw new IllegalStateException("Jackson gave " + t + " where a value starts");
         };
     }
 
-    private Map<String, Object> object(int depth) {
-        pos++;
-        Map<String, Object> m = new LinkedHashMap<>();
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return m;
+    /**
+     * The first line of Jackson's message (the rest repeats the location as Java source), where it
+     * happened, and the text there, control characters shown as escapes so the message stays on one
+     * line.
+     */
+    private static JsonException error(String text, String source, TokenStreamLocation at, String what) {
+        String first = what == null ? "malformed" : what.lines().findFirst().orElse(what);
+        // Where an array or object started, as Jackson's source description (redacted here): noise.
+        first = first.replaceAll(" \\(for (Array|Object) starting at \\[Source: [^]]*]\\)", "");
+        if (at == null || at.getCharOffset() < 0) {
+            return new JsonException(source + ": invalid JSON: " + visible(first));
         }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a string key");
-            }
-            int keyAt = pos;
-            String key = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            Object v = value(depth + 1);
-            if (m.containsKey(key)) {
-                pos = keyAt;
-                throw error("duplicate key \"" + key + "\"");
-            }
-            m.put(key, v);
-            skipSpace();
-            char c = peek();
-            pos++;
-            if (c == '}') {
-                return m;
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or '}'");
-            }
-        }
+        int pos = (int) Math.min(at.getCharOffset(), text.length());
+        String found = pos >= text.length()
+                ? "the end of the text"
+                : "'" + visible(text.substring(pos, Math.min(text.length(), pos + 12))) + "'";
+        return new JsonException(
+                source + ": invalid JSON at character " + pos + ": " + visible(first) + ", found " + found);
     }
 
-    private List<Object> array(int depth) {
-        pos++;
-        List<Object> l = new ArrayList<>();
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return l;
-        }
-        while (true) {
-            skipSpace();
-            l.add(value(depth + 1));
-            skipSpace();
-            char c = peek();
-            pos++;
-            if (c == ']') {
-                return l;
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or ']'");
-            }
-        }
-    }
-
-    private String string() {
-        pos++;
-        StringBuilder b = new StringBuilder();
-        while (true) {
-            if (pos >= text.length()) {
-                throw error("the text ends inside a string");
-            }
-            char c = text.charAt(pos++);
-            if (c == '"') {
-                return b.toString();
-            }
-            if (c < 0x20) {
-                pos--;
-                throw error(
-                        "control character U+" + String.format("%04X", (int) c) + " inside a string must be escaped");
-            }
-            if (c != '\\') {
-                b.append(c);
-                continue;
-            }
-            char e = pos < text.length() ? text.charAt(pos++) : '\0';
-            switch (e) {
-                case '"', '\\', '/' -> b.append(e);
-                case 'b' -> b.append('\b');
-                case 'f' -> b.append('\f');
-                case 'n' -> b.append('\n');
-                case 'r' -> b.append('\r');
-                case 't' -> b.append('\t');
-                case 'u' -> b.append(hex4());
-                default -> {
-                    pos--;
-                    throw error("invalid escape '\\" + e + "'");
-                }
-            }
-        }
-    }
-
-    private char hex4() {
-        if (pos + 4 > text.length()) {
-            throw error("the text ends inside a \\u escape");
-        }
-        int v = 0;
-        for (int i = 0; i < 4; i++) {
-            int d = Character.digit(text.charAt(pos), 16);
-            if (d < 0) {
-                throw error("expected 4 hex digits after \\u");
-            }
-            v = v * 16 + d;
-            pos++;
-        }
-        return (char) v;
-    }
-
-    private Object number() {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        if (peek() == '0') {
-            pos++;
-        } else if (!digits()) {
-            throw error("expected a digit");
-        }
-        boolean integral = true;
-        if (peek() == '.') {
-            pos++;
-            integral = false;
-            if (!digits()) {
-                throw error("expected a digit after '.'");
-            }
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            pos++;
-            integral = false;
-            if (peek() == '+' || peek() == '-') {
-                pos++;
-            }
-            if (!digits()) {
-                throw error("expected a digit in the exponent");
-            }
-        }
-        String s = text.substring(start, pos);
-        if (integral) {
-            try {
-                return Long.parseLong(s);
-            } catch (NumberFormatException tooLarge) {
-                // beyond the range of long: keep it as the nearest double, as JavaScript would
-            }
-        }
-        return Double.parseDouble(s);
-    }
-
-    private boolean digits() {
-        int start = pos;
-        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
-            pos++;
-        }
-        return pos > start;
-    }
-
-    private Object literal(String word, Object v) {
-        if (!text.startsWith(word, pos)) {
-            throw error("expected a value");
-        }
-        pos += word.length();
-        return v;
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw error("expected '" + c + "'");
-        }
-        pos++;
-    }
-
-    private char peek() {
-        return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            pos++;
-        }
-    }
-
-    /** Control characters as JSON escapes, so an error message stays on one line and shows them. */
     private static String visible(String s) {
         StringBuilder b = new StringBuilder();
         for (char c : s.toCharArray()) {
@@ -263,85 +119,51 @@ public final class Json {
         return b.toString();
     }
 
-    private JsonException error(String what) {
-        String found = pos >= text.length()
-                ? "the end of the text"
-                : "'" + visible(text.substring(pos, Math.min(text.length(), pos + 12))) + "'";
-        return new JsonException(source + ": invalid JSON at character " + pos + ": " + what + ", found " + found);
-    }
-
     /**
      * Compact JSON for maps (string keys, in their iteration order), lists, strings, integers
      * ({@code Integer}, {@code Long}), finite doubles, booleans and null.
      */
     public static String write(Object value) {
-        StringBuilder b = new StringBuilder();
-        write(value, b);
-        return b.toString();
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), out)) {
+            write(value, g);
+        }
+        return out.toString();
     }
 
-    private static void write(Object value, StringBuilder b) {
+    private static void write(Object value, JsonGenerator g) {
         switch (value) {
-            case null -> b.append("null");
-            case String s -> quote(s, b);
-            case Long l -> b.append(l);
-            case Integer i -> b.append(i);
-            case Boolean z -> b.append(z);
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Long l -> g.writeNumber(l);
+            case Integer i -> g.writeNumber(i);
+            case Boolean z -> g.writeBoolean(z);
             case Double d -> {
                 if (!Double.isFinite(d)) {
                     throw new JsonException("JSON has no " + d + "; only finite numbers can be written");
                 }
-                b.append(d);
+                g.writeNumber(d);
             }
             case Map<?, ?> m -> {
-                b.append('{');
-                boolean first = true;
+                g.writeStartObject();
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     if (!(e.getKey() instanceof String k)) {
                         throw new JsonException("JSON object keys are strings, found " + e.getKey());
                     }
-                    b.append(first ? "" : ",");
-                    first = false;
-                    quote(k, b);
-                    b.append(':');
-                    write(e.getValue(), b);
+                    g.writeName(k);
+                    write(e.getValue(), g);
                 }
-                b.append('}');
+                g.writeEndObject();
             }
             case List<?> l -> {
-                b.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    b.append(i > 0 ? "," : "");
-                    write(l.get(i), b);
+                g.writeStartArray();
+                for (Object e : l) {
+                    write(e, g);
                 }
-                b.append(']');
+                g.writeEndArray();
             }
             default ->
                 throw new JsonException("cannot write a " + value.getClass().getName() + " as JSON: " + value);
         }
-    }
-
-    private static void quote(String s, StringBuilder b) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 }

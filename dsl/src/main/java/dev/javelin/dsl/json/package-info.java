@@ -1,6 +1,6 @@
 /**
- * A small JSON reader and writer, enough for the safetensors header and the MNIST package's digit
- * files, so that reading them needs no JSON dependency. Values map to plain Java: objects to
- * insertion-ordered maps, arrays to lists, integers to {@code Long}, other numbers to {@code Double}.
+ * JSON for the safetensors header, the MNIST package's digit files, settings and reports, read and
+ * written with Jackson's streaming API. Values map to plain Java: objects to insertion-ordered maps,
+ * arrays to lists, integers to {@code Long}, other numbers to {@code Double}.
  */
 package dev.javelin.dsl.json;

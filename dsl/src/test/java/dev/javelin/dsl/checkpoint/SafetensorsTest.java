@@ -156,8 +156,8 @@ class SafetensorsTest {
                         + " '{', found '[1]     '");
         assertMalformed(
                 file("{\"a\":", 0),
-                "x.safetensors (safetensors header): invalid JSON at character 8: expected a value, found the end of"
-                        + " the text");
+                "x.safetensors (safetensors header): invalid JSON at character 8: Unexpected end-of-input"
+                        + " within/between Object entries, found the end of the text");
     }
 
     @Test

@@ -106,7 +106,8 @@ class MnistDatasetTest {
                         .getMessage());
         Files.writeString(f, "{\"data\": [0,");
         assertEquals(
-                f + ": invalid JSON at character 12: expected a value, found the end of the text",
+                f
+                        + ": invalid JSON at character 12: Unexpected end-of-input within/between Array entries, found the end of the text",
                 assertThrows(DataException.class, () -> MnistDataset.readDigitFile(f))
                         .getMessage());
     }
