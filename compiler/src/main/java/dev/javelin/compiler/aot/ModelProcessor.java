@@ -339,12 +339,12 @@ public final class ModelProcessor extends AbstractProcessor {
     private void ptx(TypeElement type, String pkg, String name, String source) throws IOException {
         List<String> log = new ArrayList<>();
         try {
-            var compiler = dev.javelin.runtime.cuda.CudaCompilers.select("auto", log::add);
+            var compiler = dev.javelin.codegen.cuda.toolchain.CudaCompilers.select("auto", log::add);
             for (String arch : List.of("compute_80", "compute_90")) {
                 var module = compiler.compile(source, name + ".cu", arch);
                 writeResource(pkg, name + "." + arch + ".ptx", module.ptx(), type);
             }
-        } catch (dev.javelin.runtime.cuda.CudaCompilerUnavailableException e) {
+        } catch (dev.javelin.codegen.cuda.toolchain.CudaCompilerUnavailableException e) {
             processingEnv
                     .getMessager()
                     .printMessage(

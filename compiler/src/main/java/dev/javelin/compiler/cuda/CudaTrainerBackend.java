@@ -7,10 +7,10 @@ import dev.javelin.passes.fuse.FusionVeto;
 import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
-import dev.javelin.runtime.cuda.CudaCompiler;
+import dev.javelin.codegen.cuda.toolchain.CudaCompiler;
 import dev.javelin.runtime.cuda.CudaContext;
 import dev.javelin.runtime.cuda.CudaExecutor;
-import dev.javelin.runtime.cuda.ModuleCache;
+import dev.javelin.codegen.cuda.toolchain.ModuleCache;
 import java.util.Map;
 import java.util.function.Consumer;
 
