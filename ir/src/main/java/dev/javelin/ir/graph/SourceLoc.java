@@ -13,7 +13,10 @@ import java.util.Set;
 public record SourceLoc(String file, int line, boolean backward) {
     public static final SourceLoc UNKNOWN = new SourceLoc("", 0);
 
-    /** Set by a front end that runs the DSL on the user's behalf, where the stack shows the front end. */
+    /**
+     * Set where the stack does not show the user's line: by a front end that runs the DSL on the
+     * user's behalf, and by autodiff and the training step, which build nodes for earlier calls.
+     */
     private static final ScopedValue<SourceLoc> CALL_SITE = ScopedValue.newInstance();
 
     public SourceLoc {
