@@ -7,12 +7,15 @@ import dev.javelin.dsl.init.Initializer;
 import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.ir.autodiff.Autodiff;
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.GraphBuilder;
+import dev.javelin.ir.graph.SourceLoc;
 import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.type.DType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Builds a whole training step as one graph: the forward pass and loss already traced in a net,
@@ -34,26 +37,48 @@ public final class TrainStep {
             throw new IllegalArgumentException("model " + net.builder().name() + " has no trainable parameters");
         }
         List<Tensor> params = new ArrayList<>();
+        List<String> paths = new ArrayList<>(trainable.keySet());
         List<Value> wrt = new ArrayList<>();
         for (Param p : trainable.values()) {
             Tensor t = p.on(net);
             params.add(t);
             wrt.add(t.value());
         }
-        List<Value> grads = Autodiff.gradients(net.builder(), loss.value(), wrt, net.gradientOverrides());
-        Tensor lr = net.input("lr", DType.F32);
-        Tensor t = null;
-        if (optimizer.usesStepCount()) {
-            Tensor count = net.parameter(optimizer.name() + ".t", Param.state(Initializer.zeros()));
-            t = count.add(1);
-            net.assign(net.params().get(optimizer.name() + ".t"), t);
-        }
-        int i = 0;
-        for (String path : trainable.keySet()) {
-            optimizer.update(net, path, params.get(i), net.tensor(grads.get(i)), lr, t);
-            i++;
+        GraphBuilder b = net.builder();
+        List<Value> grads = Autodiff.gradients(b, loss.value(), wrt, net.gradientOverrides());
+        // The step's own inputs and state belong to no parameter: they sit at the loss's line, the
+        // objective this step minimizes (the stack would name whoever asked for the step).
+        Step step = at(b.node(loss.value()).loc(), () -> stepInputs(net, optimizer));
+        for (int i = 0; i < params.size(); i++) {
+            Tensor param = params.get(i);
+            Tensor grad = net.tensor(grads.get(i));
+            String path = paths.get(i);
+            // Each parameter's update sits at the parameter's line (where its module was registered).
+            at(b.node(param.value()).loc(), () -> {
+                optimizer.update(net, path, param, grad, step.lr(), step.t());
+                return null;
+            });
         }
         net.output("loss", loss);
         return net.build();
+    }
+
+    /** Runs {@code op} with the nodes it adds located at {@code loc}, if known (else at the stack's caller). */
+    private static <T> T at(SourceLoc loc, Supplier<T> op) {
+        return loc.isKnown() ? SourceLoc.callAt(loc, op::get) : op.get();
+    }
+
+    /** The learning rate, and the step count {@code t} (after this step's increment) or null. */
+    private record Step(Tensor lr, Tensor t) {}
+
+    private static Step stepInputs(Net net, Optimizer optimizer) {
+        Tensor lr = net.input("lr", DType.F32);
+        if (!optimizer.usesStepCount()) {
+            return new Step(lr, null);
+        }
+        Tensor count = net.parameter(optimizer.name() + ".t", Param.state(Initializer.zeros()));
+        Tensor t = count.add(1);
+        net.assign(net.params().get(optimizer.name() + ".t"), t);
+        return new Step(lr, t);
     }
 }

@@ -3,14 +3,15 @@ package dev.javelin.ir.autodiff;
 import dev.javelin.ir.IrException;
 import dev.javelin.ir.graph.GraphBuilder;
 import dev.javelin.ir.graph.Node;
+import dev.javelin.ir.graph.SourceLoc;
 import dev.javelin.ir.graph.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reverse-mode automatic differentiation as a graph transformation: the gradient is more graph,
@@ -25,6 +26,11 @@ import java.util.Set;
  * through float values (see {@link Rules#carries}). A {@code wrt} value the loss does not depend on
  * gets zeros. Symbolic dimensions stay symbolic: every gradient has exactly its {@code wrt} value's
  * type.
+ *
+ * <p>Every node made for the gradient of forward node N, a user override's included, is located at
+ * N's line with the backward flag ({@link SourceLoc#toBackward}); a sum of gradients at the line of
+ * the value whose gradient it sums; the zeros of a {@code wrt} value the loss does not depend on at
+ * that value's line.
  *
  * <p>Conventions where the derivative is not unique: {@code max}/{@code min} and {@code
  * reduce_max}/{@code reduce_min} split ties equally; {@code abs} has derivative 0 at 0; {@code pow}'s
@@ -109,25 +115,67 @@ public final class Autodiff {
         Edges edges = new Edges(nodes, index, overrides);
         boolean[] onPath = onPath(nodes, edges, targets, lossAt);
         Emit e = new Emit(b);
-        Map<String, Value> grads = new LinkedHashMap<>();
+        Grads grads = new Grads(e, nodes, index);
         if (onPath[lossAt]) {
-            grads.put(loss.name(), seed != null ? seed : e.scalar(loss.type().dtype(), 1));
+            grads.put(
+                    loss.name(),
+                    seed != null
+                            ? seed
+                            : at(nodes.get(lossAt), () -> e.scalar(loss.type().dtype(), 1)));
         }
         for (int i = lossAt; i >= 0; i--) {
             if (onPath[i]) {
-                GradientOverride o = overrides.get(nodes.get(i).name());
-                if (o != null) {
-                    overridden(b, e, nodes.get(i), o, edges.of(i), onPath, grads);
-                } else {
-                    backward(b, e, nodes, i, index, onPath, grads);
-                }
+                Node n = nodes.get(i);
+                GradientOverride o = overrides.get(n.name());
+                int k = i;
+                at(n, () -> {
+                    if (o != null) {
+                        overridden(b, n, o, edges.of(k), onPath, grads);
+                    } else {
+                        backward(b, e, nodes, k, index, onPath, grads);
+                    }
+                    return null;
+                });
             }
         }
         List<Value> out = new ArrayList<>();
         for (Value w : wrt) {
-            out.add(grads.computeIfAbsent(w.name(), k -> e.zeros(w.type())));
+            Value g = grads.get(w.name());
+            out.add(g != null ? g : at(nodes.get(index.get(w.name())), () -> e.zeros(w.type())));
         }
         return out;
+    }
+
+    /**
+     * Runs {@code op} with every node it adds located at {@code n}'s line, marked backward: the
+     * gradient's nodes are built here, long after (and far from) the user's call that made {@code
+     * n}, so the stack would name whoever asked for the gradient (a CLI, a trainer).
+     */
+    private static <T> T at(Node n, Supplier<T> op) {
+        return SourceLoc.callAt(n.loc().toBackward(), op::get);
+    }
+
+    /**
+     * The gradient of each value so far, by name. A value used several times sums its gradients
+     * with an {@code add} located at the value's own node, whichever consumer's rule gave the term.
+     */
+    private record Grads(Emit e, List<Node> nodes, Map<String, Integer> index, Map<String, Value> byName) {
+        Grads(Emit e, List<Node> nodes, Map<String, Integer> index) {
+            this(e, nodes, index, new HashMap<>());
+        }
+
+        Value get(String name) {
+            return byName.get(name);
+        }
+
+        void put(String name, Value g) {
+            byName.put(name, g);
+        }
+
+        void add(String name, Value g) {
+            Value before = byName.get(name);
+            byName.put(name, before == null ? g : at(nodes.get(index.get(name)), () -> e.add(before, g)));
+        }
     }
 
     /**
@@ -190,13 +238,7 @@ public final class Autodiff {
 
     /** A user-given backward: the value's gradient in, one gradient per override input out. */
     private static void overridden(
-            GraphBuilder b,
-            Emit e,
-            Node n,
-            GradientOverride o,
-            List<int[]> edges,
-            boolean[] onPath,
-            Map<String, Value> grads) {
+            GraphBuilder b, Node n, GradientOverride o, List<int[]> edges, boolean[] onPath, Grads grads) {
         Value g = grads.get(n.name());
         List<Value> given = o.backward().apply(b, g);
         if (given.size() != o.inputs().size()) {
@@ -213,7 +255,7 @@ public final class Autodiff {
                 throw new IrException("the backward of %" + n.name() + " gave " + gk.type() + " for input %" + in.name()
                         + " : " + in.type() + "; a gradient must have its input's type");
             }
-            grads.merge(in.name(), gk, e::add);
+            grads.add(in.name(), gk);
         }
     }
 
@@ -222,11 +264,11 @@ public final class Autodiff {
             GraphBuilder b,
             Emit e,
             List<Node> nodes,
-            int at,
+            int pos,
             Map<String, Integer> index,
             boolean[] onPath,
-            Map<String, Value> grads) {
-        Node n = nodes.get(at);
+            Grads grads) {
+        Node n = nodes.get(pos);
         boolean[] wanted = new boolean[n.inputs().size()];
         boolean any = false;
         List<Value> operands = new ArrayList<>();
@@ -250,7 +292,7 @@ public final class Autodiff {
         for (int k = 0; k < wanted.length; k++) {
             Value given = c.given(k);
             if (given != null) {
-                grads.merge(operands.get(k).name(), given, e::add);
+                grads.add(operands.get(k).name(), given);
             }
         }
     }

@@ -40,7 +40,10 @@ final class Emit {
         return b.add(op, operands);
     }
 
-    /** A rank-0 constant, shared by every rule of this gradient computation. */
+    /**
+     * A rank-0 constant, shared by every rule of this gradient computation: it is located at the
+     * line of the first rule that asked for it (CSE would merge the copies anyway).
+     */
     Value scalar(DType d, double v) {
         return scalars.computeIfAbsent(d + ":" + Double.doubleToLongBits(d.round(v)), k -> b.scalar(d, v));
     }

@@ -5,11 +5,18 @@ import java.util.Set;
 /**
  * Where in the user's code a node was made: a file name and line, e.g. {@code MnistMlp.java:42}.
  * {@link #UNKNOWN} for nodes made by passes or parsed from text without a location.
+ *
+ * <p>{@code backward} marks a node autodiff made for the gradient of the node at that line (printed
+ * {@code MnistMlp.java:42 (backward)}): the user wrote the forward call there, and the gradient's
+ * nodes have no line of their own. {@link #UNKNOWN} is never backward.
  */
-public record SourceLoc(String file, int line) {
+public record SourceLoc(String file, int line, boolean backward) {
     public static final SourceLoc UNKNOWN = new SourceLoc("", 0);
 
-    /** Set by a front end that runs the DSL on the user's behalf, where the stack shows the front end. */
+    /**
+     * Set where the stack does not show the user's line: by a front end that runs the DSL on the
+     * user's behalf, and by autodiff and the training step, which build nodes for earlier calls.
+     */
     private static final ScopedValue<SourceLoc> CALL_SITE = ScopedValue.newInstance();
 
     public SourceLoc {
@@ -19,10 +26,22 @@ public record SourceLoc(String file, int line) {
         if (file.contains("\"") || file.contains("\n")) {
             throw new IllegalArgumentException("source file name must not contain quotes or newlines: " + file);
         }
+        // A gradient of a node with no location has none either; one UNKNOWN keeps isKnown() the only test.
+        backward &= !file.isEmpty();
+    }
+
+    /** A forward location: where the user's call made the node. */
+    public SourceLoc(String file, int line) {
+        this(file, line, false);
     }
 
     public boolean isKnown() {
         return !file.isEmpty();
+    }
+
+    /** This location marked as the gradient of the node made here (UNKNOWN stays UNKNOWN). */
+    public SourceLoc toBackward() {
+        return isKnown() ? new SourceLoc(file, line, true) : UNKNOWN;
     }
 
     /**
@@ -43,9 +62,11 @@ public record SourceLoc(String file, int line) {
     }
 
     /**
-     * Runs {@code op} with {@link #caller} answering {@code loc}: the {@code @Model} processor
-     * evaluates the DSL by reflection inside javac, so the first frame outside the DSL is the
-     * evaluator's own, while the user's call is the line of the model's source being evaluated.
+     * Runs {@code op} with {@link #caller} answering {@code loc}, where the stack does not show the
+     * user's line: the {@code @Model} processor evaluates the DSL by reflection inside javac, so the
+     * first frame outside the DSL is the evaluator's own, while the user's call is the line of the
+     * model's source being evaluated; autodiff builds a node's gradient long after the user's call
+     * that made the node, and locates the gradient at that call ({@link #toBackward}).
      */
     public static <T, X extends Throwable> T callAt(SourceLoc loc, ScopedValue.CallableOp<T, X> op) throws X {
         return ScopedValue.where(CALL_SITE, loc).call(op);
@@ -66,6 +87,9 @@ public record SourceLoc(String file, int line) {
 
     @Override
     public String toString() {
-        return isKnown() ? file + ":" + line : "<unknown>";
+        if (!isKnown()) {
+            return "<unknown>";
+        }
+        return file + ":" + line + (backward ? " (backward)" : "");
     }
 }

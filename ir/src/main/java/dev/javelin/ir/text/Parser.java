@@ -274,8 +274,17 @@ public final class Parser {
         if (!line.text().matches("[0-9]{1,9}")) {
             throw error(line, "expected a line number, found " + line.describe());
         }
+        boolean backward = isPunct("(");
+        if (backward) {
+            next();
+            Token flag = expect(Kind.IDENT, "'backward' after '(' (a location's only flag)");
+            if (!flag.text().equals("backward")) {
+                throw error(flag, "expected 'backward' after '(' (a location's only flag), found " + flag.describe());
+            }
+            expectPunct(")", "after 'backward'");
+        }
         try {
-            return new SourceLoc(file.text(), Integer.parseInt(line.text()));
+            return new SourceLoc(file.text(), Integer.parseInt(line.text()), backward);
         } catch (IllegalArgumentException e) {
             throw error(file, e.getMessage());
         }

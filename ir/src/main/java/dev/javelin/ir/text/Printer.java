@@ -47,12 +47,15 @@ import java.util.stream.Collectors;
  *   %0 = matmul(%x, %fc1.weight) {transpose_a=false, transpose_b=false} : f32[batch,128] @"Mlp.java":12
  *   %1 = constant {values=[0.5]} : f32[]
  *   %2 = add(%0, %1) : f32[batch,128]
+ *   %3 = reduce_sum(%2) {axes=[0,1], keep_dims=false} : f32[] @"Mlp.java":13
+ *   %4 = broadcast(%1) {shape=[batch,128]} : f32[batch,128] @"Mlp.java":13 (backward)
  *   output y = %2
  * }
  * </pre>
  *
  * Grammar of a node line: {@code %name = mnemonic[(%in, ...)] [{attr=value, ...}] : type
- * [@"file":line]}. Attribute values are integers, booleans, doubles (Java syntax, plus {@code nan},
+ * [@"file":line [(backward)]]}; {@code (backward)} marks a node of the gradient
+ * of the node made at that line. Attribute values are integers, booleans, doubles (Java syntax, plus {@code nan},
  * {@code inf}, {@code -inf}), dtypes, shapes like {@code [batch,784]}, and lists in brackets.
  */
 public final class Printer {
@@ -88,6 +91,9 @@ public final class Printer {
         b.append(" : ").append(n.type());
         if (n.loc().isKnown()) {
             b.append(" @\"").append(n.loc().file()).append("\":").append(n.loc().line());
+            if (n.loc().backward()) {
+                b.append(" (backward)");
+            }
         }
         return b.toString();
     }

@@ -59,6 +59,12 @@ class MalformedTextTest {
                 inGraph("%y = neg(%x) : f32[2] @\"A.java:3"));
         assertEquals("3:35: expected a line number, found ']'", inGraph("%y = neg(%x) : f32[2] @\"A.java\":]"));
         assertEquals(
+                "3:38: expected 'backward' after '(' (a location's only flag), found 'forward'",
+                inGraph("%y = neg(%x) : f32[2] @\"A.java\":3 (forward)"));
+        assertEquals(
+                "3:46: expected ')' after 'backward', found '}'",
+                inGraph("%y = neg(%x) : f32[2] @\"A.java\":3 (backward}"));
+        assertEquals(
                 "4:3: expected '=' after the output's name, found '%x'",
                 error("graph g {\n  %x = input : f32[2]\n  output y\n  %x\n}"));
     }
@@ -124,7 +130,7 @@ class MalformedTextTest {
               %y = matmul(%x, %w) {transpose_a=false, transpose_b=false} : f32[batch,2]
               %c = constant {values=[0.5, -inf, nan]} : f32[3]
               %s = slice(%c) {axes=[0], start=[0], stop=[2], step=[1]} : f32[2]
-              %z = add(%y, %s) : f32[batch,2]
+              %z = add(%y, %s) : f32[batch,2] @"A.java":2 (backward)
               output z = %z
             }
             """;

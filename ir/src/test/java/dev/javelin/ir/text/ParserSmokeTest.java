@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.SourceLoc;
 import org.junit.jupiter.api.Test;
 
 class ParserSmokeTest {
@@ -32,6 +33,23 @@ class ParserSmokeTest {
         assertEquals(g, Parser.parse(printed));
         assertEquals(printed, Printer.print(Parser.parse(printed)));
         assertTrue(printed.contains("values=[0.1, nan, -inf, -0.0, 1.0E-5, 3.4028235E38]"), printed);
+    }
+
+    @Test
+    void theBackwardFlagOfALocationRoundTripsAndAnUnflaggedOneReadsAsForward() {
+        String text = """
+                graph g {
+                  %x = input : f32[3] @"Model.java":1
+                  %y = exp(%x) : f32[3] @"Model.java":2
+                  %gy = neg(%y) : f32[3] @"Model.java":2 (backward)
+                  output gy = %gy
+                }
+                """;
+        Graph g = Parser.parse(text);
+        assertEquals(new SourceLoc("Model.java", 2), g.node("y").loc());
+        assertEquals(new SourceLoc("Model.java", 2, true), g.node("gy").loc());
+        assertEquals(text, Printer.print(g));
+        assertEquals(g, Parser.parse(Printer.print(g)));
     }
 
     @Test

@@ -33,6 +33,27 @@ class CseTest {
         assertEquals(2, r.run("cse").counter("merged"));
     }
 
+    /** The survivor is the first node, location and backward flag included, as it was written. */
+    @Test
+    void theMergedNodeKeepsTheFirstNodesLocation() {
+        assertPass(new Cse(), """
+                graph g {
+                  %x = input : f32[3] @"M.java":1
+                  %0 = exp(%x) : f32[3] @"M.java":4 (backward)
+                  %1 = exp(%x) : f32[3] @"M.java":2
+                  %2 = add(%0, %1) : f32[3] @"M.java":4 (backward)
+                  output a = %2
+                }
+                """, """
+                graph g {
+                  %x = input : f32[3] @"M.java":1
+                  %0 = exp(%x) : f32[3] @"M.java":4 (backward)
+                  %2 = add(%0, %0) : f32[3] @"M.java":4 (backward)
+                  output a = %2
+                }
+                """);
+    }
+
     @Test
     void neverMergesInputsParametersOrDifferentAttributes() {
         assertUnchanged(new Cse(), """

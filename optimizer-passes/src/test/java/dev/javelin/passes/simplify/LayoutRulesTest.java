@@ -42,6 +42,27 @@ class LayoutRulesTest {
     }
 
     @Test
+    void aRewrittenGradientNodeKeepsItsBackwardLocation() {
+        assertPass(LAYOUT, """
+                graph g {
+                  %a = input : f32[8,3] @"M.java":1
+                  %b = input : f32[8,4] @"M.java":2
+                  %0 = permute(%a) {perm=[1,0]} : f32[3,8] @"M.java":3 (backward)
+                  %1 = matmul(%0, %b) {transpose_a=false, transpose_b=false} : f32[3,4] @"M.java":4 (backward)
+                  output y = %1
+                }
+                """, """
+                graph g {
+                  %a = input : f32[8,3] @"M.java":1
+                  %b = input : f32[8,4] @"M.java":2
+                  %0 = permute(%a) {perm=[1,0]} : f32[3,8] @"M.java":3 (backward)
+                  %1 = matmul(%a, %b) {transpose_a=true, transpose_b=false} : f32[3,4] @"M.java":4 (backward)
+                  output y = %1
+                }
+                """);
+    }
+
+    @Test
     void aTransposedRightOperandOfABatchedMatmulFlipsTransposeB() {
         assertPass(LAYOUT, """
                 graph g {
