@@ -2,7 +2,7 @@ package dev.javelin.compiler.cpu;
 
 import dev.javelin.codegen.simd.CpuCodegen;
 import dev.javelin.codegen.simd.GeneratedProgram;
-import dev.javelin.compiler.cli.Version;
+import dev.javelin.compiler.Version;
 import dev.javelin.ir.config.Flags;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanPrinter;

@@ -1,16 +1,16 @@
 package dev.javelin.compiler.cuda;
 
 import dev.javelin.codegen.cuda.CudaCodegen;
-import dev.javelin.ir.config.Flags;
-import dev.javelin.ir.plan.Plan;
 import dev.javelin.codegen.cuda.toolchain.CompiledModule;
 import dev.javelin.codegen.cuda.toolchain.CudaCompiler;
 import dev.javelin.codegen.cuda.toolchain.CudaCompilers;
+import dev.javelin.codegen.cuda.toolchain.ModuleCache;
+import dev.javelin.ir.config.Flags;
+import dev.javelin.ir.plan.Plan;
 import dev.javelin.runtime.cuda.CudaContext;
 import dev.javelin.runtime.cuda.CudaExecutor;
 import dev.javelin.runtime.cuda.CudaProgram;
 import dev.javelin.runtime.cuda.JCudaRunner;
-import dev.javelin.codegen.cuda.toolchain.ModuleCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.javelin.compiler.cuda;
 
+import dev.javelin.codegen.cuda.toolchain.CudaCompiler;
+import dev.javelin.codegen.cuda.toolchain.ModuleCache;
 import dev.javelin.compiler.exec.ExecutorProgram;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.ir.graph.Graph;
@@ -7,10 +9,8 @@ import dev.javelin.passes.fuse.FusionVeto;
 import dev.javelin.passes.pipeline.Compilation;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
-import dev.javelin.codegen.cuda.toolchain.CudaCompiler;
 import dev.javelin.runtime.cuda.CudaContext;
 import dev.javelin.runtime.cuda.CudaExecutor;
-import dev.javelin.codegen.cuda.toolchain.ModuleCache;
 import java.util.Map;
 import java.util.function.Consumer;
 

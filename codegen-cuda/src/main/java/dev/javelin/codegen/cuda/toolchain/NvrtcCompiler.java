@@ -27,7 +27,21 @@ public final class NvrtcCompiler implements CudaCompiler {
      * @throws CudaCompilerUnavailableException with the loader's reason when JCuda's NVRTC cannot load
      */
     public static NvrtcCompiler jcuda() {
+        if (!jcudaPresent()) {
+            throw new CudaCompilerUnavailableException("JCuda is not on the class path (the @Model processor"
+                    + " carries none; the CLI and the CUDA runtime do)");
+        }
         return new NvrtcCompiler(JcudaNvrtc.load());
+    }
+
+    /** Whether JCuda's NVRTC binding is on the class path, without loading its native part. */
+    static boolean jcudaPresent() {
+        try {
+            Class.forName("jcuda.nvrtc.JNvrtc", false, NvrtcCompiler.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /**

@@ -58,9 +58,9 @@ class LauncherBuildTest {
                 printf 'javelin: x.ir:1:5: unexpected byte \\000 here\\n' >&2
                 exit 3
                 """);
-        Files.createDirectories(root.resolve("compiler/target"));
-        Files.writeString(root.resolve("compiler/target/javelin-cli.jar"), "");
-        Files.writeString(root.resolve("compiler/target/javelin-cli.stamp"), ""); // fresh: no build
+        Files.createDirectories(root.resolve("cli/target"));
+        Files.writeString(root.resolve("cli/target/javelin-cli.jar"), "");
+        Files.writeString(root.resolve("cli/target/javelin-cli.stamp"), ""); // fresh: no build
         Path err = tmp.resolve("err");
         Process p = start(root, null, err);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -82,7 +82,7 @@ class LauncherBuildTest {
                 if ! mkdir "$log.running" 2>/dev/null; then echo overlap >> "$log"; fi
                 echo start >> "$log"
                 sleep 1
-                mkdir -p compiler/target && : > compiler/target/javelin-cli.jar
+                mkdir -p cli/target && : > cli/target/javelin-cli.jar
                 rmdir "$log.running" 2>/dev/null
                 echo end >> "$log"
                 """.formatted(log));

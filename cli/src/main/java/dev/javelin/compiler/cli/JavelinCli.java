@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "javelin",
         mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
+        versionProvider = VersionProvider.class,
         description = "Javelin: a Java-native deep-learning compiler.",
         subcommands = {
             IrCommand.class,

@@ -1,5 +1,6 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.compiler.Version;
 import dev.javelin.compiler.cpu.CpuBackend;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.compiler.report.BenchRun;

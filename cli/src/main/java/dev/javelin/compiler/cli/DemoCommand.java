@@ -1,5 +1,6 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.compiler.Version;
 import dev.javelin.compiler.report.HtmlReport;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;

@@ -1,12 +1,13 @@
-package dev.javelin.compiler.cli;
+package dev.javelin.compiler;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-import picocli.CommandLine;
 
 /** The version the build stamped into {@code version.properties}, and the JVM running it. */
-public final class Version implements CommandLine.IVersionProvider {
+public final class Version {
+    private Version() {}
+
     /** Javelin's version, e.g. {@code 0.1.0-SNAPSHOT}. */
     public static String javelin() {
         try (InputStream in = Version.class.getResourceAsStream("/dev/javelin/compiler/version.properties")) {
@@ -28,14 +29,5 @@ public final class Version implements CommandLine.IVersionProvider {
                 + Runtime.getRuntime().availableProcessors() + " processors, "
                 + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
                         .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    }
-
-    @Override
-    public String[] getVersion() {
-        return new String[] {
-            "javelin " + javelin(),
-            "JVM: " + System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
-                    + System.getProperty("java.home") + ")"
-        };
     }
 }

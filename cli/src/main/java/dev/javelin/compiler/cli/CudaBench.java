@@ -1,5 +1,7 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.codegen.cuda.toolchain.CudaCompiler;
+import dev.javelin.codegen.cuda.toolchain.ModuleCache;
 import dev.javelin.compiler.cuda.CudaBackend;
 import dev.javelin.compiler.exec.Feeds;
 import dev.javelin.compiler.report.BenchRun;
@@ -16,12 +18,10 @@ import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
-import dev.javelin.codegen.cuda.toolchain.CudaCompiler;
 import dev.javelin.runtime.cuda.CudaContext;
 import dev.javelin.runtime.cuda.CudaDevices;
 import dev.javelin.runtime.cuda.CudaExecutor;
 import dev.javelin.runtime.cuda.CudaLaunch;
-import dev.javelin.codegen.cuda.toolchain.ModuleCache;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
