@@ -1,14 +1,14 @@
 package dev.javelin.models;
 
-import dev.javelin.compiler.cuda.CudaBackend;
 import dev.javelin.codegen.cuda.toolchain.CompiledModule;
 import dev.javelin.codegen.cuda.toolchain.CudaCompiler;
+import dev.javelin.codegen.cuda.toolchain.ModuleCache;
+import dev.javelin.compiler.cuda.CudaBackend;
 import dev.javelin.runtime.cuda.CudaContext;
 import dev.javelin.runtime.cuda.CudaProgram;
 import dev.javelin.runtime.cuda.GpuTests;
 import dev.javelin.runtime.cuda.JCudaRunner;
 import dev.javelin.runtime.cuda.KernelRunner;
-import dev.javelin.codegen.cuda.toolchain.ModuleCache;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package dev.javelin.compiler.cli;
 
-import dev.javelin.ir.IrException;
+import dev.javelin.JavelinException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -96,7 +96,10 @@ public final class JavelinCli implements Runnable {
         return false;
     }
 
-    /** One line (or an IR error's own few lines) saying what went wrong, without a stack trace. */
+    /**
+     * One line (or an error's own few lines) saying what went wrong, without a stack trace: any
+     * {@link JavelinException} (the IR's, the DSL's, CUDA's) says it in its message.
+     */
     static String describe(Throwable ex) {
         if (ex instanceof UncheckedIOException u) {
             ex = u.getCause();
@@ -104,8 +107,7 @@ public final class JavelinCli implements Runnable {
         return switch (ex) {
             case NoSuchFileException e -> "no such file: " + e.getFile();
             case IOException e -> "I/O error: " + e.getMessage();
-            case IrException e -> e.getMessage();
-            case CliException e -> e.getMessage();
+            case JavelinException e -> e.getMessage();
             default -> "internal error: " + ex + " (run with --debug for the stack trace, and please report it)";
         };
     }

@@ -18,7 +18,7 @@ public final class ShapeException extends IrException {
     private final String detail;
 
     public ShapeException(Op op, List<TensorType> operands, SourceLoc loc, String detail) {
-        super(format(op, operands, loc, detail));
+        super(format(op, operands, loc, detail), loc.isKnown() ? loc.toString() : null, null);
         this.op = op;
         this.operands = List.copyOf(operands);
         this.loc = loc;

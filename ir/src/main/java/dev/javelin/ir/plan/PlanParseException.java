@@ -11,7 +11,10 @@ public final class PlanParseException extends IrException {
     private final String detail;
 
     PlanParseException(String source, int line, String lineText, String detail) {
-        super(source + ":" + line + ": " + detail + (lineText.isBlank() ? "" : "\n  " + lineText.strip()));
+        super(
+                source + ":" + line + ": " + detail + (lineText.isBlank() ? "" : "\n  " + lineText.strip()),
+                source + ":" + line,
+                null);
         this.line = line;
         this.detail = detail;
     }

@@ -16,7 +16,7 @@ public final class ParseException extends IrException {
     private final String detail;
 
     ParseException(String source, CharSequence text, int line, int column, String detail) {
-        super(format(source, text, line, column, detail));
+        super(format(source, text, line, column, detail), source + ":" + line + ":" + column, null);
         this.source = source;
         this.line = line;
         this.column = column;

@@ -1,9 +1,10 @@
 package dev.javelin.runtime.cuda;
 
+import dev.javelin.JavelinException;
 import jcuda.driver.CUresult;
 
 /** A CUDA driver call failed; the message names the call, the CUDA error and what was being done. */
-public final class CudaException extends RuntimeException {
+public final class CudaException extends JavelinException {
     private static final long serialVersionUID = 1L;
 
     private final int result;

@@ -1,5 +1,6 @@
 package dev.javelin.codegen.cuda.toolchain;
 
+import dev.javelin.JavelinException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
  * places in that file ({@code k.cu(12): error: ...}, as NVRTC and nvcc both write it): two lines
  * before, two after, numbered, the error line marked with {@code >}.
  */
-public final class CudaCompileException extends RuntimeException {
+public final class CudaCompileException extends JavelinException {
     private static final Pattern ERROR_LINE =
             Pattern.compile("^(.+?)\\((\\d+)\\): (?:catastrophic error|error)\\b.*$", Pattern.MULTILINE);
     private static final int CONTEXT = 2;
