@@ -84,6 +84,7 @@ public final class Fusion {
     private final FusionGraph fg;
     private final Groups groups;
     private final FusionPolicy policy;
+    private final FusionVeto veto;
     private final String target;
     private final PassContext ctx;
     private final List<FusionDecision> merges = new ArrayList<>();
@@ -97,6 +98,7 @@ public final class Fusion {
         this.fg = new FusionGraph(g);
         this.groups = new Groups(fg);
         this.policy = new FusionPolicy(fg, groups, veto);
+        this.veto = veto;
         this.target = veto.target();
         this.ctx = ctx;
     }
@@ -123,6 +125,7 @@ public final class Fusion {
         }
         ctx.count("folded-views", foldedViews);
         new MultiTensor(fg, groups, ctx).form();
+        List<FusionDecision> attention = new AttentionGroups(fg, groups, veto, ctx).form();
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -144,9 +147,11 @@ public final class Fusion {
         for (Groups.Group grp : live) {
             List<String> names = new ArrayList<>();
             grp.members.stream().sorted().forEach(m -> names.add(fg.nodes.get(m).name()));
-            out.add(new Partition.Group(names, grp.multiTensor));
+            out.add(new Partition.Group(names, grp.multiTensor, grp.attention));
         }
-        return new FusionResult(new Partition(out), target, merges, List.copyOf(refusals.values()));
+        List<FusionDecision> refused = new ArrayList<>(attention);
+        refused.addAll(refusals.values());
+        return new FusionResult(new Partition(out), target, merges, refused);
     }
 
     /**
