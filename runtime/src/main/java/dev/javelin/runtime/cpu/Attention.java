@@ -23,8 +23,8 @@ import java.util.Objects;
  * (the softmax decomposition's {@code x - max(x)} is {@code -inf - -inf = NaN} there), so fusing never
  * changes a result's NaNs.
  *
- * <p>One task of the pool per batch block (a batch index and a head); within it, rows in order. The
- * per-thread scratch is allocated when a call first needs more than the last one (the first call,
+ * <p>Batch blocks (a batch index and a head) are split over the pool in runs of whole blocks, four
+ * runs per thread; within a block, rows in order. The per-thread scratch is allocated when a call first needs more than the last one (the first call,
  * usually): a steady-state call allocates nothing. Not thread-safe: one call at a time per instance.
  */
 public final class Attention {
@@ -35,10 +35,11 @@ public final class Attention {
     static final int HEAD = 20, AXIS = 6;
 
     private final CpuPool pool;
-    private final CpuPool.Task task = this::block;
+    private final CpuPool.Task task = this::task;
     private float[][] scores;
     private float[][] accs;
     private boolean busy;
+    private int blocks, blockEach;
 
     // The call in progress, read by the tasks (published to workers by the pool's barrier).
     private int[] g;
@@ -97,7 +98,11 @@ public final class Attention {
             this.v = v;
             this.mask = mask;
             this.out = out;
-            pool.parallelFor(count, task);
+            // A few tasks per thread, each a run of whole blocks: one claim of the pool's counter per
+            // block would cost more than an 8x8 head's arithmetic.
+            blocks = count;
+            blockEach = Math.ceilDiv(count, Math.min(count, 4 * pool.threads()));
+            pool.parallelFor(Math.ceilDiv(count, blockEach), task);
         } finally {
             this.q = this.k = this.v = this.mask = this.out = null;
             this.g = null;
@@ -122,6 +127,13 @@ public final class Attention {
         if (a == null || first < 0 || last >= a.length) {
             throw new IllegalArgumentException("attention operand " + what + " reaches elements " + first + " to "
                     + last + ", outside its array of " + (a == null ? "null" : a.length + " elements"));
+        }
+    }
+
+    /** Task {@code index}: its run of batch blocks. */
+    private void task(int index, int thread) {
+        for (int b = index * blockEach, end = Math.min(blocks, b + blockEach); b < end; b++) {
+            block(b, thread);
         }
     }
 
@@ -153,40 +165,23 @@ public final class Attention {
         Arrays.fill(acc, 0, dv, 0f);
         for (int j0 = 0; j0 < sk; j0 += TILE) {
             int n = Math.min(TILE, sk - j0);
-            float tileMax = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                int kj = ko + (j0 + j) * kKey;
-                float dot = 0f;
-                for (int c = 0; c < d; c++) {
-                    dot = Math.fma(q[qi + c * qCol], k[kj + c * kDim], dot);
-                }
-                float score = dot * scale;
-                if (mask != null) {
-                    score += mask[mi + (j0 + j) * mCol];
-                }
-                s[j] = score;
-                tileMax = Math.max(tileMax, score);
-            }
+            AttentionRows.scores(
+                    q, qi, qCol, k, ko + j0 * kKey, kKey, kDim, d, scale, mask, mi + j0 * mCol, mCol, n, s);
+            float tileMax = AttentionRows.max(s, n);
             if (tileMax == Float.NEGATIVE_INFINITY) {
                 continue; // every key of the tile masked out: it adds nothing
             }
             float next = Math.max(max, tileMax);
-            if (next != max) {
-                float alpha = (float) Math.exp(max - next); // 0 while nothing was added yet
+            if (next != max && max != Float.NEGATIVE_INFINITY) { // from -inf: nothing added yet to rescale
+                float alpha = (float) Math.exp(max - next);
                 sum *= alpha;
                 for (int c = 0; c < dv; c++) {
                     acc[c] *= alpha;
                 }
-                max = next;
             }
-            for (int j = 0; j < n; j++) {
-                float p = (float) Math.exp(s[j] - max);
-                sum += p;
-                int vj = vo + (j0 + j) * vKey;
-                for (int c = 0; c < dv; c++) {
-                    acc[c] = Math.fma(p, v[vj + c * vCol], acc[c]);
-                }
-            }
+            max = next;
+            sum += AttentionRows.exp(s, n, max);
+            AttentionRows.accumulate(acc, dv, s, n, v, vo + j0 * vKey, vKey, vCol);
         }
         for (int c = 0; c < dv; c++) {
             out[oi + c * oCol] = acc[c] / sum;
