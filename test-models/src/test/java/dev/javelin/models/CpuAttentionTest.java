@@ -80,8 +80,7 @@ class CpuAttentionTest {
         CpuExecutor ex = run(plan, g, feeds);
         Interpreter.run(g, feeds)
                 .outputs()
-                .forEach((name, v) ->
-                        CpuBackendTest.assertClose("output " + name, v, ex.get("output", name), 1e-4));
+                .forEach((name, v) -> CpuBackendTest.assertClose("output " + name, v, ex.get("output", name), 1e-4));
     }
 
     @Test
@@ -93,9 +92,10 @@ class CpuAttentionTest {
         assertTrue(
                 c.fusion().orElseThrow().refusals().stream()
                         .map(FusionDecision::text)
-                        .anyMatch(s -> s.matches("%31 \\(matmul\\) \\+ %39 \\(matmul\\): refused, no attention kernel: %33"
-                                + " \\(div\\) is also used by %\\d+ \\(eq\\) outside the pattern, so the scores, softmax"
-                                + " and product stay apart")),
+                        .anyMatch(s ->
+                                s.matches("%31 \\(matmul\\) \\+ %39 \\(matmul\\): refused, no attention kernel: %33"
+                                        + " \\(div\\) is also used by %\\d+ \\(eq\\) outside the pattern, so the scores, softmax"
+                                        + " and product stay apart")),
                 c.fusion().orElseThrow().explain());
     }
 

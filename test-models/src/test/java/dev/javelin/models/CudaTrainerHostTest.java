@@ -36,8 +36,7 @@ class CudaTrainerHostTest {
 
         @Override
         public Program prepare(Graph g, Map<String, Long> sizes) {
-            var plan = Pipeline.compile(
-                            g, sizes, PassOptions.defaults().withFusionVeto(FusionVeto.forTarget("cuda")))
+            var plan = Pipeline.compile(g, sizes, PassOptions.defaults().withFusionVeto(FusionVeto.forTarget("cuda")))
                     .plan();
             CudaProgram p = CudaCodegen.generate(plan, 16);
             CudaExecutor ex = new CudaExecutor(

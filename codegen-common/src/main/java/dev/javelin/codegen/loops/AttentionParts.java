@@ -78,7 +78,8 @@ public record AttentionParts(
 
     /** Input {@code i} of {@code n}, which must be a body node; added to {@code chain}. */
     private static Node operand(Map<String, Node> body, Node n, int i, Set<String> chain) {
-        Node o = n == null || n.inputs().size() <= i ? null : body.get(n.inputs().get(i));
+        Node o =
+                n == null || n.inputs().size() <= i ? null : body.get(n.inputs().get(i));
         if (o == null) {
             throw new UnsupportedKernelException("an attention kernel's %" + (n == null ? "?" : n.name())
                     + " must read operand " + i + " from its own body");

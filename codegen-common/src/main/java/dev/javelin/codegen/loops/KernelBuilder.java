@@ -187,7 +187,9 @@ public final class KernelBuilder {
     public Place place(String name) {
         Val v = env.get(name);
         int r = v.shape().length;
-        return v instanceof Val.Placed p ? p.place() : materialize(v, v.at(Val.identity(r), r).dtype(), name);
+        return v instanceof Val.Placed p
+                ? p.place()
+                : materialize(v, v.at(Val.identity(r), r).dtype(), name);
     }
 
     private Val in(Node n, int i) {

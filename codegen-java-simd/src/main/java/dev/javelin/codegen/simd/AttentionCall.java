@@ -29,8 +29,8 @@ final class AttentionCall {
         Place mask = parts.mask().map(m -> kb.place(m).broadcast(scores)).orElse(null);
         for (Place p : new Place[] {q, k, v, out, mask}) {
             if (p != null && p.ref().dtype() != DType.F32) {
-                throw new UnsupportedKernelException(
-                        "the CPU attention kernel takes f32 operands only, found " + p.ref().dtype().text());
+                throw new UnsupportedKernelException("the CPU attention kernel takes f32 operands only, found "
+                        + p.ref().dtype().text());
             }
         }
         long[] st = q.strides();

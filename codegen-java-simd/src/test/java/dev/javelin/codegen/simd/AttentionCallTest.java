@@ -49,10 +49,12 @@ class AttentionCallTest {
         // sq, sk, d, dv; Q, Kᵀ (1 between keys, 5 along d), V, O and the mask: offset and strides; one
         // batch axis of 2: the strides of Q, K, V, O, and 0 for the mask broadcast over it.
         assertTrue(
-                source.contains("int[] g0 = {3, 5, 4, 3, 0, 4, 1, 32, 1, 5, 80, 3, 1, 128, 3, 1, 112, 5, 1, 1, 2, 12, 20,"
-                        + " 15, 9, 0};"),
+                source.contains(
+                        "int[] g0 = {3, 5, 4, 3, 0, 4, 1, 32, 1, 5, 80, 3, 1, 128, 3, 1, 112, 5, 1, 1, 2, 12, 20,"
+                                + " 15, 9, 0};"),
                 source);
-        assertEquals("kernel k0_matmul_div_add_reduce_max_and5 (attention)\n  stage 0: custom: %0 .. %8 = attention\n",
+        assertEquals(
+                "kernel k0_matmul_div_add_reduce_max_and5 (attention)\n  stage 0: custom: %0 .. %8 = attention\n",
                 CpuCodegen.kernelText(plan));
     }
 }

@@ -34,6 +34,9 @@ import java.util.Map;
  *   <li><b>multi-tensor</b>: the optimizer update — every elementwise node that only feeds
  *       parameter assigns — of all parameters of one dtype, when there are at least two; closed to
  *       further fusion.
+ *   <li><b>attention</b>: {@code softmax(matmul(Q, K2) ∘ c [+ mask]) · V} whole, where no
+ *       intermediate is used outside it and the target takes it ({@link AttentionGroups}); formed
+ *       after the multi-tensor groups, before any merge, and closed to further fusion.
  * </ul>
  *
  * <p><b>Folded views.</b> A reshape, broadcast, permute or slice (and iota) whose users are all
@@ -60,6 +63,7 @@ import java.util.Map;
  * <p>Counters: {@code groups}, {@code folded-views}, {@code multi-tensor-updates} (assigns whose
  * update joined a multi-tensor kernel), {@code fused-pointwise}, {@code fused-reduction}, {@code
  * fused-epilogue} and {@code fused-prologue} (merges by the shape of the result), {@code
+ * fused-attention} and {@code rejected-attention} (attention groups formed and refused), {@code
  * rejected-cycle}, {@code rejected-shape}, {@code rejected-size} and {@code rejected-veto} (merges
  * refused in the first sweep over the edges; later sweeps retry them), {@code sweeps}, {@code
  * kept-for-load} (merges refused to keep load-time work apart, first sweep).

@@ -94,15 +94,16 @@ class AttentionFusionTest {
     void keysReadWithTransposeBJoinTheKernel() {
         String ir = graph(DIV, "")
                 .replace("%k = input : f32[batch,2,8,6]", "%k = input : f32[batch,2,6,8]")
-                .replace("matmul(%q, %k) {transpose_a=false, transpose_b=false}", "matmul(%q, %k) {transpose_a=false,"
-                        + " transpose_b=true}");
+                .replace(
+                        "matmul(%q, %k) {transpose_a=false, transpose_b=false}",
+                        "matmul(%q, %k) {transpose_a=false," + " transpose_b=true}");
         assertEquals(List.of("attention"), kinds(compile(ir, PassOptions.verifying())));
     }
 
     @Test
     void probabilitiesThatAreAlsoAnOutputKeepTheThreeKernelsAndSayWhy() {
-        Compilation c = compile(graph(DIV, "").replace("output y = %8", "output y = %8\n  output p = %7"),
-                PassOptions.verifying());
+        Compilation c = compile(
+                graph(DIV, "").replace("output y = %8", "output y = %8\n  output p = %7"), PassOptions.verifying());
         assertEquals(List.of("contraction", "reduction", "contraction"), kinds(c));
         assertEquals(
                 "%0 (matmul) + %8 (matmul): refused, no attention kernel: %7 (div) is also used by an output or assign"

@@ -89,9 +89,38 @@ class AttentionTest {
         /** Batch axes [2, 3]; the mask varies over the first axis only (broadcast over the heads). */
         int[] table(int base) {
             return new int[] {
-                sq, sk, d, dv, base, qRow(), 1, base, kKey(), kDim(), base, vRow(), 1, base, oRow(), 1, base, mRow(), 1,
-                2, 2, 3 * qSize(), 3 * kSize(), 3 * vSize(), 3 * oSize(), mSize(), 3, qSize(), kSize(), vSize(),
-                oSize(), 0
+                sq,
+                sk,
+                d,
+                dv,
+                base,
+                qRow(),
+                1,
+                base,
+                kKey(),
+                kDim(),
+                base,
+                vRow(),
+                1,
+                base,
+                oRow(),
+                1,
+                base,
+                mRow(),
+                1,
+                2,
+                2,
+                3 * qSize(),
+                3 * kSize(),
+                3 * vSize(),
+                3 * oSize(),
+                mSize(),
+                3,
+                qSize(),
+                kSize(),
+                vSize(),
+                oSize(),
+                0
             };
         }
     }
@@ -127,11 +156,23 @@ class AttentionTest {
         for (int b = 0; b < p.batch(); b++) {
             int mb = base + (b / 3) * p.mSize();
             for (int i = 0; i < p.sq(); i++) {
-                double[] want = reference(p, q, k, v, mask, scale, base + b * p.qSize() + i * p.qRow(),
-                        base + b * p.kSize(), base + b * p.vSize(), mb + i * p.mRow());
+                double[] want = reference(
+                        p,
+                        q,
+                        k,
+                        v,
+                        mask,
+                        scale,
+                        base + b * p.qSize() + i * p.qRow(),
+                        base + b * p.kSize(),
+                        base + b * p.vSize(),
+                        mb + i * p.mRow());
                 for (int c = 0; c < p.dv(); c++) {
                     float got = out[base + b * p.oSize() + i * p.oRow() + c];
-                    assertEquals(want[c], got, 1e-5 * Math.max(1, Math.abs(want[c])),
+                    assertEquals(
+                            want[c],
+                            got,
+                            1e-5 * Math.max(1, Math.abs(want[c])),
                             p + ": block " + b + ", row " + i + ", column " + c);
                 }
             }
@@ -197,8 +238,7 @@ class AttentionTest {
         int[] g = {2, 2, 2, 2, 0, 2, 1, 0, 1, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0};
         float[] small = new float[3];
         float[] four = new float[4];
-        var e = assertThrows(
-                IllegalArgumentException.class, () -> attention.run(g, 1f, small, four, four, null, four));
+        var e = assertThrows(IllegalArgumentException.class, () -> attention.run(g, 1f, small, four, four, null, four));
         assertEquals("attention operand Q reaches elements 0 to 3, outside its array of 3 elements", e.getMessage());
     }
 
