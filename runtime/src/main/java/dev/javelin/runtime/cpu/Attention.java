@@ -38,6 +38,9 @@ public final class Attention {
     private final CpuPool.Task task = this::task;
     private float[][] scores;
     private float[][] accs;
+    /** Per thread: the running maximum and sum of four rows ({@link #rows4}). */
+    private final float[][] states;
+
     private boolean busy;
     private int blocks, blockEach;
 
@@ -49,8 +52,9 @@ public final class Attention {
     /** Per-thread scratch for every thread of {@code pool}, for heads up to {@code 64} wide (grown when wider). */
     public Attention(CpuPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
-        scores = new float[pool.threads()][TILE];
-        accs = new float[pool.threads()][64];
+        scores = new float[pool.threads()][4 * TILE];
+        accs = new float[pool.threads()][4 * 64];
+        states = new float[pool.threads()][8];
     }
 
     /**
@@ -88,8 +92,8 @@ public final class Attention {
         }
         busy = true;
         try {
-            if (accs[0].length < dv) {
-                accs = new float[pool.threads()][dv];
+            if (accs[0].length < 4 * dv) {
+                accs = new float[pool.threads()][4 * dv];
             }
             this.g = g;
             this.scale = scale;
@@ -151,8 +155,57 @@ public final class Attention {
             oo += i * t[at + 4];
             mo += i * t[at + 5];
         }
-        for (int i = 0; i < t[0]; i++) {
+        int i = 0;
+        boolean vectors = t[8] == 1 && t[12] == 1 && (mask == null || t[18] == 1);
+        for (; vectors && i + 4 <= t[0]; i += 4) {
+            rows4(t, qo + i * t[5], ko, vo, oo + i * t[14], mo + i * t[17], thread);
+        }
+        for (; i < t[0]; i++) {
             row(t, qo + i * t[5], ko, vo, oo + i * t[14], mo + i * t[17], scores[thread], accs[thread]);
+        }
+    }
+
+    /**
+     * Four query rows at once, as {@link #row} does one, where the keys of Kᵀ, the columns of V and
+     * a mask row are at stride 1: each vector of K and V is loaded once for the four rows, and their
+     * four FMA chains are independent (one row alone waits on its chain's latency).
+     */
+    private void rows4(int[] t, int qi, int ko, int vo, int oi, int mi, int thread) {
+        int sk = t[1], d = t[2], dv = t[3];
+        int qRow = t[5], qCol = t[6], kDim = t[9], vKey = t[11], oRow = t[14], oCol = t[15], mRow = t[17];
+        float[] s = scores[thread];
+        float[] acc = accs[thread];
+        float[] state = states[thread];
+        Arrays.fill(state, 0, 4, Float.NEGATIVE_INFINITY);
+        Arrays.fill(state, 4, 8, 0f);
+        Arrays.fill(acc, 0, 4 * dv, 0f);
+        for (int j0 = 0; j0 < sk; j0 += TILE) {
+            int n = Math.min(TILE, sk - j0);
+            AttentionRows.scores4(q, qi, qRow, qCol, k, ko + j0, kDim, d, scale, mask, mi + j0, mRow, n, s);
+            for (int r = 0; r < 4; r++) {
+                float tileMax = AttentionRows.max(s, r * TILE, n);
+                float max = state[r];
+                float next = Math.max(max, tileMax);
+                if (tileMax == Float.NEGATIVE_INFINITY) {
+                    Arrays.fill(s, r * TILE, r * TILE + n, 0f); // every key masked out: adds nothing
+                    continue;
+                }
+                if (next != max && max != Float.NEGATIVE_INFINITY) {
+                    float alpha = (float) Math.exp(max - next);
+                    state[4 + r] *= alpha;
+                    for (int c = 0; c < dv; c++) {
+                        acc[r * dv + c] *= alpha;
+                    }
+                }
+                state[r] = next;
+                state[4 + r] += AttentionRows.exp(s, r * TILE, n, next);
+            }
+            AttentionRows.accumulate4(acc, dv, s, n, v, vo + j0 * vKey, vKey);
+        }
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < dv; c++) {
+                out[oi + r * oRow + c * oCol] = acc[r * dv + c] / state[4 + r];
+            }
         }
     }
 
@@ -167,7 +220,7 @@ public final class Attention {
             int n = Math.min(TILE, sk - j0);
             AttentionRows.scores(
                     q, qi, qCol, k, ko + j0 * kKey, kKey, kDim, d, scale, mask, mi + j0 * mCol, mCol, n, s);
-            float tileMax = AttentionRows.max(s, n);
+            float tileMax = AttentionRows.max(s, 0, n);
             if (tileMax == Float.NEGATIVE_INFINITY) {
                 continue; // every key of the tile masked out: it adds nothing
             }
@@ -180,7 +233,7 @@ public final class Attention {
                 }
             }
             max = next;
-            sum += AttentionRows.exp(s, n, max);
+            sum += AttentionRows.exp(s, 0, n, max);
             AttentionRows.accumulate(acc, dv, s, n, v, vo + j0 * vKey, vKey, vCol);
         }
         for (int c = 0; c < dv; c++) {

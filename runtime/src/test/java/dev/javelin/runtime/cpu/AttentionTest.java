@@ -209,13 +209,14 @@ class AttentionTest {
     /**
      * A row masked out entirely gives NaN, as the unfused softmax does ({@code -inf - -inf}); a row
      * whose first key tile is masked out and whose last key is not gives that key's value row,
-     * finite.
+     * finite. Rows 0 to 3 take the four-row path, row 4 the one-row path; each path sees both kinds.
      */
     @Test
     void aRowMaskedOutEntirelyIsNaNAndAPartlyMaskedOneIsFinite() {
         int sk = Attention.TILE + 2;
-        int[] g = {2, sk, 1, 2, 0, 1, 1, 0, 1, 1, 0, 2, 1, 0, 2, 1, 0, sk, 1, 0};
-        float[] q = {1, 1};
+        int sq = 5;
+        int[] g = {sq, sk, 1, 2, 0, 1, 1, 0, 1, 1, 0, 2, 1, 0, 2, 1, 0, sk, 1, 0};
+        float[] q = {1, 1, 1, 1, 1};
         float[] k = new float[sk];
         float[] v = new float[2 * sk];
         for (int j = 0; j < sk; j++) {
@@ -223,14 +224,21 @@ class AttentionTest {
             v[2 * j] = j;
             v[2 * j + 1] = -j;
         }
-        float[] mask = new float[2 * sk];
+        float[] mask = new float[sq * sk];
         java.util.Arrays.fill(mask, Float.NEGATIVE_INFINITY);
-        mask[sk + sk - 1] = 0;
-        float[] out = new float[4];
+        for (int i : new int[] {1, 2, 4}) {
+            mask[i * sk + sk - 1] = 0;
+        }
+        float[] out = new float[2 * sq];
         attention.run(g, 1f, q, k, v, mask, out);
-        assertTrue(Float.isNaN(out[0]) && Float.isNaN(out[1]), "row 0 masked out: " + out[0] + ", " + out[1]);
-        assertEquals(sk - 1, out[2], 0f);
-        assertEquals(-(sk - 1), out[3], 0f);
+        for (int i = 0; i < sq; i++) {
+            if (i == 0 || i == 3) {
+                assertTrue(Float.isNaN(out[2 * i]) && Float.isNaN(out[2 * i + 1]), "row " + i + " masked out");
+            } else {
+                assertEquals(sk - 1, out[2 * i], 0f, "row " + i);
+                assertEquals(-(sk - 1), out[2 * i + 1], 0f, "row " + i);
+            }
+        }
     }
 
     @Test
