@@ -24,8 +24,11 @@ import java.util.Objects;
  * changes a result's NaNs.
  *
  * <p>Batch blocks (a batch index and a head) are split over the pool in runs of whole blocks, four
- * runs per thread; within a block, rows in order. The per-thread scratch is allocated when a call first needs more than the last one (the first call,
- * usually): a steady-state call allocates nothing. Not thread-safe: one call at a time per instance.
+ * runs per thread; within a block, rows in order, four at a time where Kᵀ's keys, V's columns and
+ * the mask's rows are at stride 1 (eight-lane vectors, {@link AttentionRows}), else one at a time.
+ * The per-thread scratch is allocated when a call first needs more than the last one (the first
+ * call, usually): a steady-state call allocates nothing. Not thread-safe: one call at a time per
+ * instance.
  */
 public final class Attention {
     /** Keys per tile: their scores stay in L1 scratch between the softmax update and the product. */
