@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Attention kernels on the CPU backend against the float64 graph interpreter: transformer-block's
  * inference at two batch sizes (one attention kernel in its plan), and attention graphs of many
- * sizes, keys as Kᵀ or read with {@code transpose_b}, with a mask that leaves one query row no key
+ * sizes, keys as Kᵀ or read with {@code transpose_b}, Q read with {@code transpose_a}, with a mask that leaves one query row no key
  * at all. That row is NaN in the interpreter ({@code -inf - -inf} in the softmax) and must be NaN
  * on the CPU in the same places; every other element agrees to 1e-4.
  */
@@ -103,28 +103,31 @@ class CpuAttentionTest {
         Stream.Builder<Arguments> out = Stream.builder();
         int[][] sizes = {{1, 1, 1, 1}, {7, 17, 8, 8}, {17, 7, 64, 1}, {8, 64, 17, 7}, {8, 8, 8, 8}};
         for (int[] s : sizes) {
-            for (boolean tb : new boolean[] {false, true}) {
+            for (String layout : new String[] {"kt", "k", "qt"}) {
                 for (boolean masked : new boolean[] {false, true}) {
-                    out.add(Arguments.of(s[0], s[1], s[2], s[3], tb, masked));
+                    out.add(Arguments.of(s[0], s[1], s[2], s[3], layout, masked));
                 }
             }
         }
         return out.build();
     }
 
-    @ParameterizedTest(name = "sq={0} sk={1} d={2} dv={3} transpose_b={4} masked={5}")
+    /** Layouts: {@code kt} keys as Kᵀ, {@code k} keys as K read with transpose_b, {@code qt} Q read with transpose_a. */
+    @ParameterizedTest(name = "sq={0} sk={1} d={2} dv={3} layout={4} masked={5}")
     @MethodSource("sizes")
-    void anAttentionGraphMatchesTheInterpreter(int sq, int sk, int d, int dv, boolean tb, boolean masked) {
+    void anAttentionGraphMatchesTheInterpreter(int sq, int sk, int d, int dv, String layout, boolean masked) {
+        boolean tb = layout.equals("k");
+        boolean ta = layout.equals("qt");
         String keys = tb ? "[2,3," + sk + "," + d + "]" : "[2,3," + d + "," + sk + "]";
         String scores = "[2,3," + sq + "," + sk + "]";
         String kept = "[2,3," + sq + ",1]";
         String text = """
                 graph attn {
-                  %q = input : f32[2,3,SQ,D]
+                  %q = input : f32QUERIES
                   %k = input : f32KEYS
                   %v = input : f32[2,3,SK,DV]
                   %m = input : f32[SQ,SK]
-                  %0 = matmul(%q, %k) {transpose_a=false, transpose_b=TB} : f32SCORES
+                  %0 = matmul(%q, %k) {transpose_a=TA, transpose_b=TB} : f32SCORES
                   %1 = constant {values=[0.5]} : f32[]
                   %2 = mul(%0, %1) : f32SCORES
                   %9 = add(%2, %m) : f32SCORES
@@ -137,6 +140,7 @@ class CpuAttentionTest {
                   output y = %8
                 }
                 """.replace("KEYS", keys)
+                .replace("QUERIES", ta ? "[2,3,D,SQ]" : "[2,3,SQ,D]")
                 .replace("SCORES", scores)
                 .replace("KEPT", kept)
                 .replace("SQ", "" + sq)
@@ -144,6 +148,7 @@ class CpuAttentionTest {
                 .replace("DV", "" + dv)
                 .replace("D", "" + d)
                 .replace("TB", "" + tb)
+                .replace("TA", "" + ta)
                 .replace("X", masked ? "%9" : "%2");
         if (!masked) {
             text = text.replace("  %9 = add(%2, %m) : f32" + scores + "\n", "")
