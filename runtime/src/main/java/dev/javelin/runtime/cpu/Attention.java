@@ -206,9 +206,7 @@ public final class Attention {
             AttentionRows.accumulate4(acc, dv, s, n, v, vo + j0 * vKey, vKey);
         }
         for (int r = 0; r < 4; r++) {
-            for (int c = 0; c < dv; c++) {
-                out[oi + r * oRow + c * oCol] = acc[r * dv + c] / state[4 + r];
-            }
+            AttentionRows.divide(acc, r * dv, dv, state[4 + r], out, oi + r * oRow, oCol);
         }
     }
 

@@ -168,6 +168,24 @@ final class AttentionRows {
         }
     }
 
+    /**
+     * {@code out[o + c * oCol] = acc[at + c] / sum} for {@code c < n}: by one reciprocal, vectors
+     * where O's columns are at stride 1 ({@code 0 * (1/0)} is NaN, as {@code 0/0}: a row masked out
+     * entirely stays NaN).
+     */
+    static void divide(float[] acc, int at, int n, float sum, float[] out, int o, int oCol) {
+        float inv = 1f / sum;
+        int c = 0;
+        if (oCol == 1) {
+            for (; c + L <= n; c += L) {
+                FloatVector.fromArray(S, acc, at + c).mul(inv).intoArray(out, o + c);
+            }
+        }
+        for (; c < n; c++) {
+            out[o + c * oCol] = acc[at + c] * inv;
+        }
+    }
+
     /** The largest of {@code s[at..at+n)} (NaN if any is NaN, as {@code Math.max}). */
     static float max(float[] s, int at, int n) {
         float m = Float.NEGATIVE_INFINITY;
