@@ -92,7 +92,11 @@ final class CudaCases {
             int batch,
             long maxGrid,
             Runners runners) {
-        var plan = Pipeline.compile(g, Map.of("batch", (long) batch), options).plan();
+        var plan = Pipeline.compile(
+                        g,
+                        Map.of("batch", (long) batch),
+                        options.withFusionVeto(dev.javelin.passes.fuse.FusionVeto.forTarget("cuda")))
+                .plan();
         CudaProgram program = CudaCodegen.generate(plan, maxGrid);
         CudaExecutor ex = new CudaExecutor(program, runners.apply(program));
         Feeds.setAll(ex, g, feeds);

@@ -64,7 +64,7 @@ class CudaCompileCheckTest {
         TrainingModel m = new TestModels().create(model);
         Trainer t = new Trainer(m, train ? Optimizer.adam() : Optimizer.sgd(), 3, null, Backend.INTERPRETER);
         Graph g = train ? t.trainGraph() : t.evalGraph();
-        Compilation c = Pipeline.compile(g, Map.of("batch", 32L), ModelCases.options(fused, layout));
+        Compilation c = Pipeline.compile(g, Map.of("batch", 32L), ModelCases.cudaOptions(fused, layout));
         CudaProgram program = CudaCodegen.generate(c.plan());
         String name = model + "-" + (train ? "train" : "eval") + "-" + (fused ? "fused" : "unfused") + "-" + layout;
         Files.createDirectories(OUT);

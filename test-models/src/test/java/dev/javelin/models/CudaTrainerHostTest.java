@@ -11,6 +11,7 @@ import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.value.NdArray;
+import dev.javelin.passes.fuse.FusionVeto;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cuda.CudaExecutor;
@@ -35,7 +36,8 @@ class CudaTrainerHostTest {
 
         @Override
         public Program prepare(Graph g, Map<String, Long> sizes) {
-            var plan = Pipeline.compile(g, sizes, PassOptions.defaults()).plan();
+            var plan = Pipeline.compile(g, sizes, PassOptions.defaults().withFusionVeto(FusionVeto.forTarget("cuda")))
+                    .plan();
             CudaProgram p = CudaCodegen.generate(plan, 16);
             CudaExecutor ex = new CudaExecutor(
                     p, HostHarness.compile(p.source()).runner(p.layout().memoryBytes()));

@@ -7,6 +7,7 @@ import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.Layout;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
+import dev.javelin.passes.fuse.FusionVeto;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import java.util.HashMap;
@@ -40,6 +41,11 @@ final class ModelCases {
         PassOptions options =
                 fused ? PassOptions.verifying() : PassOptions.verifying().withDisabled(Pipeline.FUSE);
         return layout.equals("nhwc") ? options.withConvLayout(Layout.NHWC) : options;
+    }
+
+    /** {@link #options} as the CUDA backend needs them: fused as its veto allows (no attention kernels). */
+    static PassOptions cudaOptions(boolean fused, String layout) {
+        return options(fused, layout).withFusionVeto(FusionVeto.forTarget("cuda"));
     }
 
     /**

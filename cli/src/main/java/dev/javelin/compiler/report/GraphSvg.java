@@ -154,6 +154,7 @@ public final class GraphSvg {
             case GATHER -> "#17becf";
             case SCATTER -> "#bcbd22";
             case MULTI_TENSOR -> "#2ca02c";
+            case ATTENTION -> "#e377c2";
         };
     }
 

@@ -146,6 +146,9 @@ public final class KernelBuilder {
             }
             env.put(r, new Val.Placed(p));
         }
+        if (kernel.kind() == Kernel.Kind.ATTENTION) {
+            return attention();
+        }
         for (Node n : kernel.body()) {
             try {
                 Val v = node(n);
@@ -159,6 +162,34 @@ public final class KernelBuilder {
             }
         }
         return stages;
+    }
+
+    /**
+     * An attention kernel: the folded views and constants of its body as usual, then the whole
+     * pattern as the target's {@link LoweringTarget#attention} template.
+     */
+    private List<Stage> attention() {
+        try {
+            AttentionParts parts = AttentionParts.of(kernel);
+            for (Node n : kernel.body()) {
+                if (!parts.chain().contains(n.name())) {
+                    env.put(n.name(), node(n));
+                }
+            }
+            ctx.attention(parts, target(parts.product()), this);
+        } catch (UnsupportedKernelException e) {
+            throw new UnsupportedKernelException("kernel " + kernel.name() + ": " + e.getMessage());
+        }
+        return stages;
+    }
+
+    /** Where the value of {@code name} (a read or a body node) is: its place, or a dense copy of a lazy value. */
+    public Place place(String name) {
+        Val v = env.get(name);
+        int r = v.shape().length;
+        return v instanceof Val.Placed p
+                ? p.place()
+                : materialize(v, v.at(Val.identity(r), r).dtype(), name);
     }
 
     private Val in(Node n, int i) {

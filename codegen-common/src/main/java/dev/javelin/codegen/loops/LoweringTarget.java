@@ -4,6 +4,7 @@ import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.kernel.MemoryLayout;
 import dev.javelin.ir.kernel.Place;
 import dev.javelin.ir.kernel.Ref;
+import dev.javelin.ir.kernel.UnsupportedKernelException;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.type.DType;
 
@@ -34,6 +35,18 @@ public interface LoweringTarget {
      * added through {@code kb}, storing its result at {@code out}; returns where the result is.
      */
     public Place heavy(Node n, Place out, KernelBuilder kb);
+
+    /**
+     * Lowers an attention kernel ({@code Kernel.Kind.ATTENTION}; {@link AttentionParts} names its
+     * operands, which {@link KernelBuilder#place} finds) into stages added through {@code kb}, storing
+     * the product at {@code out}. A backend without an attention template refuses it here, so a plan
+     * made for another target fails by name instead of computing something else.
+     */
+    default void attention(AttentionParts parts, Place out, KernelBuilder kb) {
+        throw new UnsupportedKernelException("this backend has no attention template (%"
+                + parts.scores().name() + " .. %" + parts.product().name()
+                + "); compile the graph with this target's fusion veto, which keeps the three kernels");
+    }
 
     /**
      * Whether an element expression with a costly function in it (exp, log, tanh, sigmoid, erf,

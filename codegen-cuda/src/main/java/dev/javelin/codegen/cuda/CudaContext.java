@@ -1,11 +1,13 @@
 package dev.javelin.codegen.cuda;
 
+import dev.javelin.codegen.loops.AttentionParts;
 import dev.javelin.codegen.loops.KernelBuilder;
 import dev.javelin.codegen.loops.LoweringTarget;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.kernel.MemoryLayout;
 import dev.javelin.ir.kernel.Place;
 import dev.javelin.ir.kernel.Ref;
+import dev.javelin.ir.kernel.UnsupportedKernelException;
 import dev.javelin.ir.plan.Buffer;
 import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.type.DType;
@@ -94,6 +96,18 @@ final class CudaContext implements LoweringTarget {
     @Override
     public Place heavy(Node n, Place out, KernelBuilder kb) {
         return new CudaHeavy(this, kb).emit(n, out);
+    }
+
+    /**
+     * Refused by name: CUDA has no attention template yet, and its fusion veto keeps attention as
+     * three kernels, so meeting one means the plan was fused for another target.
+     */
+    @Override
+    public void attention(AttentionParts parts, Place out, KernelBuilder kb) {
+        throw new UnsupportedKernelException("the CUDA backend has no attention template yet (%"
+                + parts.scores().name() + " .. %" + parts.product().name()
+                + "); fuse plans for CUDA with FusionVeto.forTarget(\"cuda\"), which keeps attention as three"
+                + " kernels");
     }
 
     /** Blocks of a grid-stride loop over {@code total} elements: enough to cover them, at most the cap. */

@@ -21,6 +21,7 @@ final class ClassParts {
             "jdk.incubator.vector.VectorMask",
             "jdk.incubator.vector.VectorOperators",
             "jdk.incubator.vector.VectorSpecies",
+            CpuCodegen.RUNTIME + ".Attention",
             CpuCodegen.RUNTIME + ".Convolutions",
             CpuCodegen.RUNTIME + ".CpuErrors",
             CpuCodegen.RUNTIME + ".CpuKernels",
@@ -49,6 +50,7 @@ final class ClassParts {
         f.add(raw("private final", "Gemm", "gemm", null));
         f.add(raw("private final", "Convolutions", "conv", null));
         f.add(raw("private final", "Windows", "win", null));
+        f.add(raw("private final", "Attention", "attn", null));
         return f;
     }
 
@@ -98,6 +100,7 @@ final class ClassParts {
                 .addStatement("this.s = MemorySegment.ofArray(m)")
                 .addStatement("this.pool = pool")
                 .addStatement("this.gemm = new Gemm(pool)")
+                .addStatement("this.attn = new Attention(pool)")
                 .addStatement("this.conv = new Convolutions(pool)")
                 .addStatement("this.win = new Windows(pool)")
                 .build();

@@ -1,5 +1,6 @@
 package dev.javelin.codegen.simd;
 
+import dev.javelin.codegen.loops.AttentionParts;
 import dev.javelin.codegen.loops.KernelBuilder;
 import dev.javelin.codegen.loops.LoweringTarget;
 import dev.javelin.ir.graph.Node;
@@ -47,6 +48,12 @@ final class ProgramContext implements LoweringTarget {
     @Override
     public Place heavy(Node n, Place out, KernelBuilder kb) {
         return new HeavyOps(this, kb).emit(n, out);
+    }
+
+    /** One call of the runtime's {@code Attention} ({@link AttentionCall}). */
+    @Override
+    public void attention(AttentionParts parts, Place out, KernelBuilder kb) {
+        AttentionCall.emit(this, kb, parts, out);
     }
 
     @Override

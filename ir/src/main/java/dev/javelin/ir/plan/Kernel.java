@@ -40,7 +40,14 @@ public record Kernel(
          * parameter of one dtype): writes computed from common reads share one loop over their
          * element count (a parameter with its optimizer state); the others run their own.
          */
-        MULTI_TENSOR;
+        MULTI_TENSOR,
+        /**
+         * Scaled dot-product attention as one kernel: {@code matmul(Q, Kᵀ)}, a multiply or divide by
+         * a scalar constant, optionally an additive mask, the softmax's max, sub, exp, sum and div
+         * over the keys, and {@code matmul(P, V)}; only the last is written (the scores and
+         * probabilities never reach memory).
+         */
+        ATTENTION;
 
         public String text() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -100,7 +100,7 @@ class PlanTextTest {
                 PlanParseException.class, () -> PlanParser.parse(TEXT.replace("contraction reads", "gemm reads")));
         assertEquals(
                 "expected a kernel kind ([pointwise, reduction, movement, contraction, convolution, pooling, gather,"
-                        + " scatter, multi_tensor]), found 'gemm'",
+                        + " scatter, multi_tensor, attention]), found 'gemm'",
                 e.detail());
     }
 

@@ -34,6 +34,9 @@ import java.util.Map;
  *   <li><b>multi-tensor</b>: the optimizer update — every elementwise node that only feeds
  *       parameter assigns — of all parameters of one dtype, when there are at least two; closed to
  *       further fusion.
+ *   <li><b>attention</b>: {@code softmax(matmul(Q, K2) ∘ c [+ mask]) · V} whole, where no
+ *       intermediate is used outside it and the target takes it ({@link AttentionGroups}); formed
+ *       after the multi-tensor groups, before any merge, and closed to further fusion.
  * </ul>
  *
  * <p><b>Folded views.</b> A reshape, broadcast, permute or slice (and iota) whose users are all
@@ -60,6 +63,7 @@ import java.util.Map;
  * <p>Counters: {@code groups}, {@code folded-views}, {@code multi-tensor-updates} (assigns whose
  * update joined a multi-tensor kernel), {@code fused-pointwise}, {@code fused-reduction}, {@code
  * fused-epilogue} and {@code fused-prologue} (merges by the shape of the result), {@code
+ * fused-attention} and {@code rejected-attention} (attention groups formed and refused), {@code
  * rejected-cycle}, {@code rejected-shape}, {@code rejected-size} and {@code rejected-veto} (merges
  * refused in the first sweep over the edges; later sweeps retry them), {@code sweeps}, {@code
  * kept-for-load} (merges refused to keep load-time work apart, first sweep).
@@ -84,6 +88,7 @@ public final class Fusion {
     private final FusionGraph fg;
     private final Groups groups;
     private final FusionPolicy policy;
+    private final FusionVeto veto;
     private final String target;
     private final PassContext ctx;
     private final List<FusionDecision> merges = new ArrayList<>();
@@ -97,6 +102,7 @@ public final class Fusion {
         this.fg = new FusionGraph(g);
         this.groups = new Groups(fg);
         this.policy = new FusionPolicy(fg, groups, veto);
+        this.veto = veto;
         this.target = veto.target();
         this.ctx = ctx;
     }
@@ -123,6 +129,7 @@ public final class Fusion {
         }
         ctx.count("folded-views", foldedViews);
         new MultiTensor(fg, groups, ctx).form();
+        List<FusionDecision> attention = new AttentionGroups(fg, groups, veto, ctx).form();
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -144,9 +151,11 @@ public final class Fusion {
         for (Groups.Group grp : live) {
             List<String> names = new ArrayList<>();
             grp.members.stream().sorted().forEach(m -> names.add(fg.nodes.get(m).name()));
-            out.add(new Partition.Group(names, grp.multiTensor));
+            out.add(new Partition.Group(names, grp.multiTensor, grp.attention));
         }
-        return new FusionResult(new Partition(out), target, merges, List.copyOf(refusals.values()));
+        List<FusionDecision> refused = new ArrayList<>(attention);
+        refused.addAll(refusals.values());
+        return new FusionResult(new Partition(out), target, merges, refused);
     }
 
     /**

@@ -49,7 +49,9 @@ final class FusionPolicy {
             return refused(new Refusal.Closed(
                     closed.multiTensor
                             ? "the multi-tensor update"
-                            : "the constant " + fg.label(closed.members.getFirst()) + " (kept in a buffer)"));
+                            : closed.attention
+                                    ? "the attention kernel of " + fg.label(closed.members.getFirst())
+                                    : "the constant " + fg.label(closed.members.getFirst()) + " (kept in a buffer)"));
         }
         if (gp.weight + gc.weight > Fusion.MAX_GROUP_NODES) {
             return refused(new Refusal.TooLarge(gp.weight + gc.weight, Fusion.MAX_GROUP_NODES));

@@ -9,8 +9,9 @@ import java.util.List;
  * @param partition the groups that become kernels
  * @param target the target whose veto fusion asked
  * @param merges the merges made, in the order they were made
- * @param refusals the merges still refused when fusion stopped (one per pair of final groups, the
- *     first edge between them naming it), in graph order of the consumer
+ * @param refusals the attention groups refused (named by their two matmuls), then the merges still
+ *     refused when fusion stopped (one per pair of final groups, the first edge between them naming
+ *     it), in graph order of the consumer
  */
 public record FusionResult(
         Partition partition, String target, List<FusionDecision> merges, List<FusionDecision> refusals) {

@@ -24,6 +24,8 @@ final class Groups {
         int last = -1;
         boolean closed;
         boolean multiTensor;
+        /** Formed whole by {@link AttentionGroups}: one attention kernel. */
+        boolean attention;
 
         void add(List<Integer> ms, int lo, int hi) {
             members.addAll(ms);

@@ -7,7 +7,12 @@ public enum KernelShape {
     /** One op with its own loop nest and elementwise work after it (or beside it). */
     EPILOGUE("epilogue"),
     /** A matmul with pointwise work on its operands (and perhaps an epilogue). */
-    PROLOGUE("prologue");
+    PROLOGUE("prologue"),
+    /**
+     * Scaled dot-product attention: {@code matmul(Q, Kᵀ)}, a scale, maybe a mask, the softmax and
+     * {@code matmul(P, V)}, formed as a whole by {@link AttentionGroups}, never by a merge.
+     */
+    ATTENTION("attention");
 
     private final String text;
 

@@ -151,4 +151,23 @@ public sealed interface Refusal {
                     + ", want " + want + ")";
         }
     }
+
+    /**
+     * An attention pattern ({@link AttentionGroups}) whose intermediate {@code node} (the scores, the
+     * maximum, the exponentials, the sum or the probabilities) is also read by {@code user} outside
+     * it: one kernel would have to write that value anyway (a training graph's backward reads the
+     * probabilities), so the pattern stays three kernels.
+     */
+    record AttentionUsedOutside(String node, String user) implements Refusal {
+        @Override
+        public String text() {
+            return "no attention kernel: " + node + " is also used by " + user
+                    + " outside the pattern, so the scores, softmax and product stay apart";
+        }
+
+        @Override
+        public String counter() {
+            return "rejected-attention";
+        }
+    }
 }

@@ -197,7 +197,8 @@ public final class Lowering {
         long bytesWritten =
                 writes.stream().mapToLong(w -> byName.get(w).bytes()).sum();
         List<Node> real = group.members().stream().map(nodes::get).toList();
-        Kernel.Kind kind = kind(real, group.multiTensor() && writes.size() > 1);
+        Kernel.Kind kind =
+                group.attention() ? Kernel.Kind.ATTENTION : kind(real, group.multiTensor() && writes.size() > 1);
         return new Kernel(name(position, real), kind, List.copyOf(reads), writes, body, flops, bytesRead, bytesWritten);
     }
 

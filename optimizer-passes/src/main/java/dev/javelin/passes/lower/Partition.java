@@ -6,6 +6,7 @@ import dev.javelin.ir.op.Assign;
 import dev.javelin.ir.op.Constant;
 import dev.javelin.ir.op.Input;
 import dev.javelin.ir.op.Parameter;
+import dev.javelin.ir.plan.Kernel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,13 +24,18 @@ public record Partition(List<Group> groups) {
      *
      * @param members names of the graph nodes it computes, in graph order
      * @param multiTensor the optimizer update of several parameters in one launch
+     * @param attention scaled dot-product attention as one kernel ({@link Kernel.Kind#ATTENTION})
      */
-    public record Group(List<String> members, boolean multiTensor) {
+    public record Group(List<String> members, boolean multiTensor, boolean attention) {
         public Group {
             members = List.copyOf(members);
             if (members.isEmpty()) {
                 throw new IllegalArgumentException("a group needs at least one node");
             }
+        }
+
+        public Group(List<String> members, boolean multiTensor) {
+            this(members, multiTensor, false);
         }
     }
 

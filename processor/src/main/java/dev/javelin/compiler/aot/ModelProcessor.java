@@ -22,6 +22,7 @@ import dev.javelin.ir.plan.Plan;
 import dev.javelin.ir.plan.PlanPrinter;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
+import dev.javelin.passes.fuse.FusionVeto;
 import dev.javelin.passes.pipeline.PassOptions;
 import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cuda.CudaProgram;
@@ -160,14 +161,25 @@ public final class ModelProcessor extends AbstractProcessor {
                 return;
             }
         }
+        Set<String> targets = targets(type);
         Plan plan;
+        Plan cudaPlan;
         Plan trainPlan;
         try {
             PassOptions passes = Boolean.parseBoolean(processingEnv.getOptions().getOrDefault(VERIFY, "false"))
                     ? PassOptions.verifying()
                     : PassOptions.defaults();
-            plan = Pipeline.compile(eval.build(), Map.of("batch", model.batch()), passes)
+            Graph evalGraph = eval.build();
+            plan = Pipeline.compile(evalGraph, Map.of("batch", model.batch()), passes)
                     .plan();
+            // CUDA's fusion veto keeps attention as three kernels (no CUDA attention template yet).
+            cudaPlan = !targets.contains("cuda") && !targets.contains("ptx")
+                    ? null
+                    : Pipeline.compile(
+                                    evalGraph,
+                                    Map.of("batch", model.batch()),
+                                    passes.withFusionVeto(FusionVeto.forTarget("cuda")))
+                            .plan();
             trainPlan = trainGraph.isEmpty()
                     ? null
                     : Pipeline.compile(trainGraph.get(), Map.of("batch", model.batch()), passes)
@@ -176,7 +188,7 @@ public final class ModelProcessor extends AbstractProcessor {
             error(type, "Javelin could not compile model " + name + ": " + ex.getMessage());
             return;
         }
-        write(type, name, plan, trainPlan, eval.initialValues(model.seed()));
+        write(type, name, plan, cudaPlan, targets, trainPlan, eval.initialValues(model.seed()));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         processingEnv
                 .getMessager()
@@ -281,7 +293,14 @@ public final class ModelProcessor extends AbstractProcessor {
         return out;
     }
 
-    private void write(TypeElement type, String name, Plan plan, Plan trainPlan, Map<String, NdArray> init)
+    private void write(
+            TypeElement type,
+            String name,
+            Plan plan,
+            Plan cudaPlan,
+            Set<String> targets,
+            Plan trainPlan,
+            Map<String, NdArray> init)
             throws IOException {
         PackageElement pkg = processingEnv.getElementUtils().getPackageOf(type);
         String p = pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString();
@@ -299,9 +318,8 @@ public final class ModelProcessor extends AbstractProcessor {
         writeResource(p, initial.resource(), FacadeWriter.initialValues(kernels.layout(), init), type);
         writeSource(p, simple + "Model", FacadeWriter.write(p, simple, name, kernels, trainKernels, initial), type);
         writeResource(p, name + ".plan", PlanPrinter.print(plan), type);
-        Set<String> targets = targets(type);
-        if (targets.contains("cuda") || targets.contains("ptx")) {
-            CudaProgram cuda = CudaCodegen.generate(plan);
+        if (cudaPlan != null) {
+            CudaProgram cuda = CudaCodegen.generate(cudaPlan);
             writeResource(p, name + ".cu", cuda.source(), type);
             writeResource(p, name + ".launches.txt", Manifest.text(cuda), type);
             if (targets.contains("ptx")) {
