@@ -58,7 +58,9 @@ public record ProgramLayout(
     }
 
     public Slot slot(String buffer) {
-        for (Slot s : slots) {
+        // Indexed: a run's feeds look slots up, and an iterator would allocate on every call.
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
             if (s.name().equals(buffer)) {
                 return s;
             }
@@ -89,7 +91,8 @@ public record ProgramLayout(
 
     /** The buffer bound to {@code name} in {@code role}; the error lists the names the role has. */
     public Slot bound(String role, String name) {
-        for (Bind b : bindings) {
+        for (int i = 0; i < bindings.size(); i++) {
+            Bind b = bindings.get(i);
             if (b.role().equals(role) && b.name().equals(name)) {
                 return slot(b.buffer());
             }
