@@ -142,6 +142,13 @@ public final class CompiledModel implements AutoCloseable {
         }
     }
 
+    /** A parameter's current value (after the assigns of the runs so far, for a training graph). */
+    public synchronized NdArray parameter(String path) {
+        open();
+        spec(parameters, "parameter", path);
+        return dev.javelin.compiler.exec.Feeds.get(executor, "parameter", path);
+    }
+
     /**
      * Loads every parameter from a checkpoint ({@code .safetensors}, a checkpoint folder or an npy
      * folder, as {@link Checkpoint#load} reads them); tensors the model has no parameter for (such

@@ -88,25 +88,35 @@ public final class Javelin {
         Objects.requireNonNull(graph, "graph");
         Objects.requireNonNull(options, "options");
         checkSizes(graph, options);
-        String target = options.target();
-        if (target.equals("auto")) {
-            CudaDevices.Availability a = CudaDevices.probe();
-            target = a.available() ? "cuda" : "cpu";
-            options.log()
-                    .accept(
-                            a.available()
-                                    ? "target auto: CUDA on " + a.device()
-                                    : "target auto: the CPU (" + a.reason() + ")");
+        return target(options).equals("cuda") ? cuda(graph, options) : cpu(graph, options);
+    }
+
+    /** {@code cpu} or {@code cuda}: the options' target, with {@code auto} resolved (and logged). */
+    static String target(CompileOptions options) {
+        if (!options.target().equals("auto")) {
+            return options.target();
         }
-        return target.equals("cuda") ? cuda(graph, options) : cpu(graph, options);
+        CudaDevices.Availability a = CudaDevices.probe();
+        options.log()
+                .accept(
+                        a.available()
+                                ? "target auto: CUDA on " + a.device()
+                                : "target auto: the CPU (" + a.reason() + ")");
+        return a.available() ? "cuda" : "cpu";
+    }
+
+    /** The passes for a target: CUDA's fusion veto there, fusion off where the options say so. */
+    static PassOptions passes(CompileOptions options, String target) {
+        PassOptions passes = PassOptions.defaults();
+        if (target.equals("cuda")) {
+            passes = passes.withFusionVeto(FusionVeto.forTarget("cuda"));
+        }
+        return options.fuse() ? passes : passes.withDisabled(Pipeline.FUSE);
     }
 
     private static CompiledModel cpu(Graph graph, CompileOptions options) {
-        PassOptions passes = PassOptions.defaults();
-        if (!options.fuse()) {
-            passes = passes.withDisabled(Pipeline.FUSE);
-        }
-        var plan = Pipeline.compile(graph, options.sizes(), passes).plan();
+        var plan =
+                Pipeline.compile(graph, options.sizes(), passes(options, "cpu")).plan();
         CpuBackend.Compiled compiled = CpuBackend.compile(plan, options.cacheDir(), options.log());
         CpuPool pool = options.threads() == 0 ? CpuPool.forMachine() : new CpuPool(options.threads());
         try {
@@ -119,11 +129,8 @@ public final class Javelin {
     }
 
     private static CompiledModel cuda(Graph graph, CompileOptions options) {
-        PassOptions passes = PassOptions.defaults().withFusionVeto(FusionVeto.forTarget("cuda"));
-        if (!options.fuse()) {
-            passes = passes.withDisabled(Pipeline.FUSE);
-        }
-        var plan = Pipeline.compile(graph, options.sizes(), passes).plan();
+        var plan = Pipeline.compile(graph, options.sizes(), passes(options, "cuda"))
+                .plan();
         CudaContext context = CudaContext.open();
         try {
             CudaBackend.Compiled compiled = CudaBackend.compile(

@@ -12,10 +12,7 @@ import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
-import dev.javelin.passes.pipeline.PassOptions;
-import dev.javelin.passes.pipeline.Pipeline;
 import dev.javelin.runtime.cpu.CpuPool;
-import dev.javelin.runtime.cuda.CudaDevices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,25 +107,12 @@ public final class Training implements AutoCloseable {
     }
 
     private static Backend backend(CompileOptions options) {
-        String target = options.target();
-        if (target.equals("auto")) {
-            CudaDevices.Availability a = CudaDevices.probe();
-            target = a.available() ? "cuda" : "cpu";
-            options.log()
-                    .accept(
-                            a.available()
-                                    ? "target auto: CUDA on " + a.device()
-                                    : "target auto: the CPU (" + a.reason() + ")");
-        }
+        String target = Javelin.target(options);
         if (target.equals("cuda")) {
             return CudaTrainerBackend.open(options.log());
         }
-        PassOptions passes = PassOptions.defaults();
-        if (!options.fuse()) {
-            passes = passes.withDisabled(Pipeline.FUSE);
-        }
         CpuPool pool = options.threads() == 0 ? CpuPool.forMachine() : new CpuPool(options.threads());
-        return new SimdBackend(pool, options.cacheDir(), passes, options.log());
+        return new SimdBackend(pool, options.cacheDir(), Javelin.passes(options, target), options.log());
     }
 
     /** Adds a listener called after every step (log the loss, or {@link #stop()} early). */

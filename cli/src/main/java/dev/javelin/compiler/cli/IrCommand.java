@@ -1,5 +1,9 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.compiler.CompileOptions;
+import dev.javelin.compiler.CompiledModel;
+import dev.javelin.compiler.HostTensor;
+import dev.javelin.compiler.Javelin;
 import dev.javelin.ir.dot.DotExporter;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.interp.Interpreter;
@@ -86,11 +90,22 @@ final class IrCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "Graph IR text file.")
         Path file;
 
+        @Option(
+                names = "--backend",
+                defaultValue = "interpreter",
+                paramLabel = "interpreter|simd|cuda",
+                description =
+                        "interpreter (float64, exact), simd (the CPU backend) or cuda (default: ${DEFAULT-VALUE}).")
+        String backend;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
+            if (!List.of("interpreter", "simd", "cuda").contains(backend)) {
+                throw new CliException("unknown --backend '" + backend + "' (expected interpreter, simd or cuda)");
+            }
             Graph g = read(file);
             Verifier.verify(g);
             spec.commandLine()
@@ -137,7 +152,8 @@ final class IrCommand implements Runnable {
     @Command(
             name = "run",
             mixinStandardHelpOptions = true,
-            description = "Run FILE on the float64 reference interpreter; write one .npy per output into DIR.")
+            description = "Run FILE on the float64 reference interpreter or a compiled backend; write one .npy per"
+                    + " output into DIR.")
     static final class Run implements java.util.concurrent.Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "Graph IR text file.")
         Path file;
@@ -155,11 +171,22 @@ final class IrCommand implements Runnable {
                 description = "Folder for the results: NAME.npy per output, NAME.updated.npy per assigned parameter.")
         Path out;
 
+        @Option(
+                names = "--backend",
+                defaultValue = "interpreter",
+                paramLabel = "interpreter|simd|cuda",
+                description =
+                        "interpreter (float64, exact), simd (the CPU backend) or cuda (default: ${DEFAULT-VALUE}).")
+        String backend;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
+            if (!List.of("interpreter", "simd", "cuda").contains(backend)) {
+                throw new CliException("unknown --backend '" + backend + "' (expected interpreter, simd or cuda)");
+            }
             Graph g = read(file);
             Verifier.verify(g);
             Map<String, NdArray> feeds = new LinkedHashMap<>();
@@ -173,7 +200,8 @@ final class IrCommand implements Runnable {
                     throw new CliException("--input " + name + " is given twice");
                 }
             }
-            Interpreter.Result r = Interpreter.run(g, feeds);
+            Interpreter.Result r =
+                    backend.equals("interpreter") ? Interpreter.run(g, feeds) : compiled(g, feeds, backend);
             Files.createDirectories(out);
             PrintWriter o = spec.commandLine().getOut();
             for (var e : r.outputs().entrySet()) {
@@ -188,6 +216,101 @@ final class IrCommand implements Runnable {
             o.flush();
             return 0;
         }
+    }
+
+    /**
+     * {@code g} compiled for the chosen backend at the sizes the feeds give its symbolic dimensions,
+     * run once: its outputs and the parameters its assigns update, as the interpreter reports them.
+     */
+    private static Interpreter.Result compiled(Graph g, Map<String, NdArray> feeds, String backend) {
+        Map<String, Long> sizes = new java.util.TreeMap<>();
+        for (dev.javelin.ir.graph.Node n : g.nodes()) {
+            NdArray v = feeds.get(n.name());
+            var dims = n.type().shape().dims();
+            if (v == null
+                    || !(n.op() instanceof dev.javelin.ir.op.Input || n.op() instanceof dev.javelin.ir.op.Parameter)) {
+                continue;
+            }
+            if (v.rank() != dims.size()) {
+                throw new CliException("--input " + n.name() + " has shape " + java.util.Arrays.toString(v.shape())
+                        + ", but %" + n.name() + " is " + n.type());
+            }
+            for (int d = 0; d < dims.size(); d++) {
+                if (dims.get(d) instanceof dev.javelin.ir.type.Dim.Sym sym) {
+                    Long before = sizes.put(sym.name(), v.dim(d));
+                    if (before != null && before != v.dim(d)) {
+                        throw new CliException("the inputs disagree on dimension " + sym.name() + ": " + before
+                                + " and " + v.dim(d) + " (at %" + n.name() + ")");
+                    }
+                }
+            }
+        }
+        CompileOptions options = CompileOptions.cpu().withTarget(backend.equals("simd") ? "cpu" : "cuda");
+        for (var e : sizes.entrySet()) {
+            options = options.withSize(e.getKey(), e.getValue());
+        }
+        try (CompiledModel m = Javelin.compile(g, options)) {
+            Map<String, NdArray> parameters = new LinkedHashMap<>();
+            Map<String, HostTensor> inputs = new LinkedHashMap<>();
+            java.util.Set<String> known = new java.util.TreeSet<>();
+            m.parameters().forEach(p -> known.add(p.name()));
+            m.inputs().forEach(p -> known.add(p.name()));
+            for (var e : feeds.entrySet()) {
+                if (!known.contains(e.getKey())) {
+                    throw new CliException("--input " + e.getKey() + ": graph " + g.name()
+                            + " has no input or parameter of that name" + " (it has " + known + ")");
+                }
+            }
+            m.parameters().forEach(p -> {
+                if (feeds.containsKey(p.name())) {
+                    parameters.put(p.name(), feeds.get(p.name()));
+                }
+            });
+            m.setParameters(parameters);
+            m.inputs().forEach(p -> {
+                NdArray v = feeds.get(p.name());
+                if (v != null) {
+                    inputs.put(p.name(), host(v));
+                }
+            });
+            Map<String, NdArray> outputs = new LinkedHashMap<>();
+            Map<String, HostTensor> got = m.run(inputs);
+            for (CompiledModel.TensorSpec s : m.outputs()) {
+                HostTensor t = got.get(s.name());
+                dev.javelin.ir.type.DType dtype = dev.javelin.ir.type.DType.fromText(s.dtype());
+                outputs.put(
+                        s.name(),
+                        t.isIntegral()
+                                ? NdArray.ofLongs(dtype, s.shape(), t.toLongs())
+                                : NdArray.of(dtype, s.shape(), toDoubles(t.toFloats())));
+            }
+            Map<String, NdArray> updated = new LinkedHashMap<>();
+            for (dev.javelin.ir.graph.Node a : g.assigns()) {
+                String p = a.inputs().get(0);
+                updated.put(p, m.parameter(p));
+            }
+            return new Interpreter.Result(outputs, updated);
+        }
+    }
+
+    private static HostTensor host(NdArray v) {
+        if (!v.dtype().isFloat()) {
+            return HostTensor.ofLongs(v.toLongs(), v.shape());
+        }
+        double[] d = v.toDoubles();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return HostTensor.of(f, v.shape());
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     /** Writes through a temporary file and a rename, so a failure never leaves half a file. */

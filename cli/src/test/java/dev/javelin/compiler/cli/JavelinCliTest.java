@@ -123,6 +123,28 @@ class JavelinCliTest {
                 "--out",
                 out.toString());
         assertEquals(0, r.code(), r.err());
+        Run simd = run(
+                "ir",
+                "run",
+                EXAMPLES.resolve("sgd_step.ir").toString(),
+                "-i",
+                "x=" + x,
+                "-i",
+                "y=" + y,
+                "-i",
+                "w=" + w,
+                "--backend",
+                "simd",
+                "--out",
+                tmp.resolve("simd").toString());
+        assertEquals(0, simd.code(), simd.err());
+        for (String file : new String[] {"loss.npy", "w.updated.npy"}) {
+            NdArray want = Npy.read(out.resolve(file));
+            NdArray got = Npy.read(tmp.resolve("simd").resolve(file));
+            for (int i = 0; i < want.size(); i++) {
+                assertEquals(want.get(i), got.get(i), 1e-5 * Math.abs(want.get(i)), file + "[" + i + "] on simd");
+            }
+        }
         NdArray loss = Npy.read(out.resolve("loss.npy"));
         double expected = 0;
         for (double v : ys) {
@@ -132,6 +154,90 @@ class JavelinCliTest {
         NdArray wNew = Npy.read(out.resolve("w.updated.npy"));
         assertEquals(2, wNew.size());
         assertTrue(wNew.get(0) > 0 && wNew.get(1) > 0, wNew.toString());
+    }
+
+    @Test
+    void runOnTheCpuBackendMatchesTheInterpreter() throws IOException {
+        Path x = tmp.resolve("x.npy");
+        Path w = tmp.resolve("w.npy");
+        Path b = tmp.resolve("b.npy");
+        double[] xs = new double[5 * 4];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = Math.sin(i) * 3;
+        }
+        double[] ws = new double[12];
+        for (int i = 0; i < ws.length; i++) {
+            ws[i] = Math.cos(i);
+        }
+        Npy.write(x, NdArray.of(DType.F32, new long[] {5, 4}, xs));
+        Npy.write(w, NdArray.of(DType.F32, new long[] {4, 3}, ws));
+        Npy.write(b, NdArray.of(DType.F32, new long[] {3}, 0.5, -0.25, 0));
+        String classifier = EXAMPLES.resolve("classifier.ir").toString();
+        for (String backend : new String[] {"interpreter", "simd"}) {
+            Run r = run(
+                    "ir",
+                    "run",
+                    classifier,
+                    "-i",
+                    "x=" + x,
+                    "-i",
+                    "w=" + w,
+                    "-i",
+                    "b=" + b,
+                    "--backend",
+                    backend,
+                    "--out",
+                    tmp.resolve(backend).toString());
+            assertEquals(0, r.code(), r.err());
+        }
+        NdArray want = Npy.read(tmp.resolve("interpreter").resolve("probs.npy"));
+        NdArray got = Npy.read(tmp.resolve("simd").resolve("probs.npy"));
+        assertEquals(want.type(), got.type());
+        for (int i = 0; i < want.size(); i++) {
+            assertEquals(want.get(i), got.get(i), 1e-6, "probs[" + i + "]");
+        }
+
+        Run r = run(
+                "ir",
+                "run",
+                classifier,
+                "-i",
+                "x=" + x,
+                "-i",
+                "w=" + w,
+                "--backend",
+                "simd",
+                "--out",
+                tmp.resolve("missing").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("javelin: model classifier has parameters without values: [b]"), r.err());
+        r = run(
+                "ir",
+                "run",
+                classifier,
+                "-i",
+                "x=" + x,
+                "-i",
+                "w=" + w,
+                "-i",
+                "bias=" + b,
+                "--backend",
+                "simd",
+                "--out",
+                tmp.resolve("extra").toString());
+        assertEquals(1, r.code());
+        assertEquals(
+                "javelin: --input bias: graph classifier has no input or parameter of that name (it has [b, w, x])\n",
+                r.err());
+        r = run(
+                "ir",
+                "run",
+                classifier,
+                "--backend",
+                "tpu",
+                "--out",
+                tmp.resolve("tpu").toString());
+        assertEquals("javelin: unknown --backend 'tpu' (expected interpreter, simd or cuda)\n", r.err());
     }
 
     @Test
