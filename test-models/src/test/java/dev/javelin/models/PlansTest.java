@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every test model, inference and training step, fused and unfused (and fused with NHWC as the
  * preferred convolution layout): the compiled, memory-planned
  * plan run by the plan interpreter over its real arena gives the graph interpreter's outputs and
- * parameter updates, and its peak is within 10% of the lower bound.
+ * parameter updates, and its peak is within 2% of the lower bound (5% with NHWC).
  */
 class PlansTest {
     static Stream<Arguments> cases() {
@@ -59,10 +59,38 @@ class PlansTest {
         Interpreter.Result got = PlanInterpreter.run(c.plan(), feeds);
         assertClose(want.outputs(), got.outputs());
         assertClose(want.updatedParameters(), got.updatedParameters());
+        // NHWC's layout conversions chain buffers of different sizes in place, which the bound counts
+        // apart; as written, the planner reaches within 2% of it.
+        double slack = layout.equals("nhwc") ? 1.05 : 1.02;
         assertTrue(
-                c.memory().peakBytes() <= 1.10 * c.memory().lowerBoundBytes(),
-                "peak " + c.memory().peakBytes() + " > 1.10 * lower bound "
+                c.memory().peakBytes() <= slack * c.memory().lowerBoundBytes(),
+                "peak " + c.memory().peakBytes() + " > " + slack + " * lower bound "
                         + c.memory().lowerBoundBytes());
+    }
+
+    /** At the batch sizes the benchmarks use, every model's peak is within 2% of its lower bound. */
+    @ParameterizedTest(name = "{0} train={1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "mnist-mlp,false",
+        "mnist-mlp,true",
+        "lenet5,false",
+        "lenet5,true",
+        "transformer-block,false",
+        "transformer-block,true"
+    })
+    void atBenchmarkSizesThePeakIsWithinTwoPercentOfTheLowerBound(String model, boolean train) {
+        TrainingModel m = new TestModels().create(model);
+        Trainer t = new Trainer(m, Optimizer.adam(), 3, null, Backend.INTERPRETER);
+        Graph g = train ? t.trainGraph() : t.evalGraph();
+        for (long batch : new long[] {1, 32, 128, 256}) {
+            Compilation c = Pipeline.compile(g, Map.of("batch", batch), PassOptions.defaults());
+            long peak = c.memory().peakBytes();
+            long bound = c.memory().lowerBoundBytes();
+            assertTrue(
+                    peak <= 1.02 * bound,
+                    model + " train=" + train + " batch " + batch + ": peak " + peak + " > 1.02 * lower bound "
+                            + bound);
+        }
     }
 
     @org.junit.jupiter.api.Test

@@ -23,9 +23,11 @@ import java.util.Map;
  * over the read's bytes: the two (and any chain of such) form one slot, live from the first write
  * to the last read.
  *
- * <p><b>Best fit.</b> Slots are placed largest first (ties: earlier first write, then declaration
- * order, so the result is deterministic); each goes into the smallest gap, among the already placed
- * slots whose lifetimes meet its own, that holds it, or above the highest of them. Offsets and
+ * <p><b>Best fit.</b> Slots are placed one by one, each into the smallest gap, among the already
+ * placed slots whose lifetimes meet its own, that holds it, or above the highest of them. The result
+ * depends on the order, so five are tried (largest first, longest-lived first, largest bytes x steps
+ * first, earliest first, live at the busiest step first; ties in declaration order) and the smallest
+ * arena is kept. Offsets and
  * sizes are multiples of {@link Buffer#ALIGNMENT}. Inputs and parameters (parameters and optimizer
  * state) live outside the arena and are untouched.
  *
@@ -88,13 +90,145 @@ public final class MemoryPlanner {
             }
             slots.add(new Slot(bs, new Liveness.Interval(first, last), size, slots.size()));
         }
-        slots.sort(Comparator.comparingLong(Slot::size)
+        // Best fit depends on the order slots are placed in, and no one order is best for every plan:
+        // each order below is tried and the smallest arena kept (the first of equals, so the result
+        // is deterministic).
+        Map<String, Long> offsets = null;
+        List<Slot> best = slots;
+        long arena = Long.MAX_VALUE;
+        List<Comparator<Slot>> orders = new ArrayList<>(ORDERS);
+        Comparator<Slot> busiest = byBreadth(slots);
+        orders.add(busiest.thenComparing(Comparator.comparingLong(Slot::size).reversed()));
+        orders.add(busiest.thenComparing(
+                Comparator.comparingInt((Slot s) -> s.live().last() - s.live().first())
+                        .reversed()));
+        for (Comparator<Slot> order : orders) {
+            List<Slot> sorted = new ArrayList<>(slots);
+            sorted.sort(order.thenComparingInt(Slot::declared));
+            Map<String, Long> tried = new HashMap<>();
+            long size = place(sorted, tried);
+            if (size < arena) {
+                arena = size;
+                offsets = tried;
+                best = sorted;
+            }
+        }
+        // Then, unless that is within 1% of the bound, a local search from the best order: swap two
+        // slots, keep the swap unless the arena grows. Seeded, so the plan is the same every time; the number of tries
+        // shrinks with the
+        // square of the slot count (each placement scans the placed slots), so big plans pay little.
+        long bound = lowerBound(slots);
+        int tries = (int) Math.min(
+                LOCAL_SEARCH_TRIES, LOCAL_SEARCH_WORK / Math.max(1L, (long) slots.size() * slots.size()));
+        java.util.Random random = new java.util.Random(slots.size());
+        List<Slot> order = new ArrayList<>(best);
+        // Within 1% of the bound the search is not worth its time.
+        for (int i = 0; i < tries && arena > bound + bound / 100 && order.size() > 1; i++) {
+            int a = random.nextInt(order.size());
+            int b = random.nextInt(order.size());
+            java.util.Collections.swap(order, a, b);
+            Map<String, Long> tried = new HashMap<>();
+            long size = place(order, tried);
+            if (size <= arena) {
+                arena = size;
+                offsets = tried;
+            } else {
+                java.util.Collections.swap(order, a, b);
+            }
+        }
+        ctx.count("buffers", arenaBuffers.size());
+        ctx.count("in-place", reused);
+        ctx.count("arena-bytes", arena);
+        return place(p, offsets, arena);
+    }
+
+    /** Placement orders, each tried: largest first; longest-lived first; largest area (bytes x steps); earliest first. */
+    private static final List<Comparator<Slot>> ORDERS = List.of(
+            Comparator.comparingLong(Slot::size)
+                    .reversed()
+                    .thenComparingInt(s -> s.live().first()),
+            Comparator.comparingInt((Slot s) -> s.live().last() - s.live().first())
+                    .reversed()
+                    .thenComparing(Comparator.comparingLong(Slot::size).reversed()),
+            Comparator.comparingLong(
+                            (Slot s) -> s.size() * (s.live().last() - s.live().first() + 1))
+                    .reversed(),
+            Comparator.comparingInt((Slot s) -> s.live().first())
+                    .thenComparing(Comparator.comparingLong(Slot::size).reversed()));
+
+    private static final int LOCAL_SEARCH_TRIES = 2_000;
+    private static final long LOCAL_SEARCH_WORK = 2_000_000;
+
+    /** The most bytes the slots have live at one step: no placement is smaller. */
+    private static long lowerBound(List<Slot> slots) {
+        int steps = 0;
+        for (Slot s : slots) {
+            steps = Math.max(steps, s.live().last() + 1);
+        }
+        long[] delta = new long[steps + 1];
+        for (Slot s : slots) {
+            delta[s.live().first()] += s.size();
+            delta[s.live().last() + 1] -= s.size();
+        }
+        long running = 0;
+        long peak = 0;
+        for (int t = 0; t < steps; t++) {
+            running += delta[t];
+            peak = Math.max(peak, running);
+        }
+        return peak;
+    }
+
+    /**
+     * Greedy by breadth: slots live at the busiest step first (the largest sum of live bytes over
+     * their lifetime), larger first among those: what is live at the peak is packed before anything
+     * can fragment it.
+     */
+    private static Comparator<Slot> byBreadth(List<Slot> slots) {
+        int steps = 0;
+        for (Slot s : slots) {
+            steps = Math.max(steps, s.live().last() + 1);
+        }
+        long[] delta = new long[steps + 1];
+        for (Slot s : slots) {
+            delta[s.live().first()] += s.size();
+            delta[s.live().last() + 1] -= s.size();
+        }
+        // breadth[t] = bytes live at step t; a sparse table answers the maximum over any interval.
+        int levels = 1;
+        while ((1 << levels) <= steps) {
+            levels++;
+        }
+        long[][] max = new long[levels][];
+        max[0] = new long[steps];
+        long running = 0;
+        for (int t = 0; t < steps; t++) {
+            running += delta[t];
+            max[0][t] = running;
+        }
+        for (int k = 1; k < levels; k++) {
+            max[k] = new long[steps - (1 << k) + 1];
+            for (int t = 0; t < max[k].length; t++) {
+                max[k][t] = Math.max(max[k - 1][t], max[k - 1][t + (1 << (k - 1))]);
+            }
+        }
+        Map<Slot, Long> breadth = new java.util.IdentityHashMap<>();
+        for (Slot s : slots) {
+            int a = s.live().first();
+            int b = s.live().last();
+            int k = 31 - Integer.numberOfLeadingZeros(b - a + 1);
+            breadth.put(s, Math.max(max[k][a], max[k][b - (1 << k) + 1]));
+        }
+        return Comparator.comparingLong((Slot s) -> breadth.get(s))
                 .reversed()
-                .thenComparingInt(s -> s.live().first())
-                .thenComparingInt(Slot::declared));
+                .thenComparing(Comparator.comparingLong(Slot::size).reversed())
+                .thenComparingInt(s -> s.live().first());
+    }
+
+    /** Places {@code slots} in this order by best fit: the arena size, each buffer's offset into {@code offsets}. */
+    private static long place(List<Slot> slots, Map<String, Long> offsets) {
         // Kept sorted by offset, so each fit is one scan (a plan may have tens of thousands of slots).
         List<Placed> placed = new ArrayList<>();
-        Map<String, Long> offsets = new HashMap<>();
         long arena = 0;
         for (Slot s : slots) {
             long offset = bestFit(placed, s.live(), s.size());
@@ -102,10 +236,7 @@ public final class MemoryPlanner {
             s.buffers().forEach(b -> offsets.put(b.name(), offset));
             arena = Math.max(arena, offset + s.size());
         }
-        ctx.count("buffers", arenaBuffers.size());
-        ctx.count("in-place", reused);
-        ctx.count("arena-bytes", arena);
-        return place(p, offsets, arena);
+        return arena;
     }
 
     /** Every arena buffer in its own memory, in declaration order: what planning saves against. */
