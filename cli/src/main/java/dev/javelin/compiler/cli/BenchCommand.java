@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,6 +56,9 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "Model to time.")
     String model;
+
+    @Mixin
+    ModelClassOption modelClass = new ModelClassOption();
 
     @Option(
             names = "--all-models",
@@ -156,6 +160,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        model = modelClass.resolve(model);
         if (!List.of("simd", "cuda", "all").contains(backend)) {
             throw new CliException("unknown --backend '" + backend + "' (expected simd, cuda or all)");
         }

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,6 +52,9 @@ final class CompileCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "NAME", description = "Compile this model's graph.")
     String model;
+
+    @Mixin
+    ModelClassOption modelClass = new ModelClassOption();
 
     @Option(names = "--train", description = "With --model: the whole training step (forward, backward, update).")
     boolean train;
@@ -228,6 +232,7 @@ final class CompileCommand implements Callable<Integer> {
 
     /** Errors in the command line itself: exit status 2, with a pointer to --help. */
     private void checkUsage() {
+        model = modelClass.resolve(model);
         if ((file == null) == (model == null)) {
             throw usage("give either FILE or --model NAME");
         }

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,12 +32,11 @@ import picocli.CommandLine.Spec;
 /** {@code javelin train}: trains a named model on synthetic data, a folder of .npy files, or MNIST. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "NAME",
-            description = "Model to train (javelin models lists them).")
+    @Option(names = "--model", paramLabel = "NAME", description = "Model to train (javelin models lists them).")
     String model;
+
+    @Mixin
+    ModelClassOption modelClass = new ModelClassOption();
 
     @Option(
             names = "--data",
@@ -134,6 +134,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        model = modelClass.resolve(model);
+        if (model == null) {
+            throw new CliException("give --model NAME or --model-class CLASS");
+        }
         if (steps != null && epochs != null) {
             throw new CliException("give --steps or --epochs, not both");
         }
