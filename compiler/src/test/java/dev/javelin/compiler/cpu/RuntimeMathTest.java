@@ -61,8 +61,25 @@ class RuntimeMathTest {
 
     @Test
     void floatErfIsWithinAFewUlpsOfTheDoubleOneInBothForms() {
-        List<Float> xs = new java.util.ArrayList<>(
-                List.of(0f, -0f, 1e-30f, -1e-30f, 1e-6f, 0.4999999f, 0.5f, 0.5000001f, -0.5f, 3.9f, 6f, 9f, -9f, 100f));
+        List<Float> xs = new java.util.ArrayList<>(List.of(
+                0f,
+                -0f,
+                1e-30f,
+                -1e-30f,
+                1e-6f,
+                0.4999999f,
+                0.5f,
+                0.5000001f,
+                -0.5f,
+                3.9f,
+                3.9829903f,
+                3.9999998f,
+                4f,
+                4.0000005f,
+                6f,
+                9f,
+                -9f,
+                100f));
         for (int i = 0; i <= 20_000; i++) {
             xs.add(-7f + i * 0.0007f);
         }
