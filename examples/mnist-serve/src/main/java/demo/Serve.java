@@ -6,6 +6,9 @@ import dev.javelin.compiler.CompileOptions;
 import dev.javelin.compiler.CompiledModel;
 import dev.javelin.compiler.HostTensor;
 import dev.javelin.compiler.Javelin;
+import dev.javelin.dsl.Net;
+import dev.javelin.ir.type.DType;
+import dev.javelin.models.MnistMlp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * most {@link #BATCH}), and runs them as one batch. {@code GET /stats} gives the request and batch
  * counts.
  *
- * <p>Arguments: the checkpoint {@link Train} wrote and the port (0 for any free one).
+ * <p>Arguments: the checkpoint examples/mnist-train wrote and the port (0 for any free one).
  */
 public final class Serve {
     static final int BATCH = 32;
@@ -47,7 +50,7 @@ public final class Serve {
             System.err.println("usage: demo.Serve CHECKPOINT.safetensors PORT");
             System.exit(2);
         }
-        CompiledModel model = Javelin.compile(Mlp.inference(), CompileOptions.cpu().withBatch(BATCH));
+        CompiledModel model = Javelin.compile(inference(), CompileOptions.cpu().withBatch(BATCH));
         model.loadCheckpoint(Path.of(args[0]));
         Serve serve = new Serve();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[1])), 64);
@@ -61,6 +64,14 @@ public final class Serve {
             server.stop(0);
             batcher.interrupt();
         }));
+    }
+
+    /** mnist-mlp's inference graph: {@code image: f32[batch, 784]} in, {@code logits: f32[batch, 10]} out. */
+    static Net inference() {
+        Net net = new Net("mnist_mlp");
+        MnistMlp.Network network = net.module(new MnistMlp.Network());
+        net.output("logits", network.forward(net.input("image", DType.F32, "batch", 784)));
+        return net;
     }
 
     /** The batching loop: one compiled model, one input and one output array, reused for every batch. */
