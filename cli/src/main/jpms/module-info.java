@@ -1,0 +1,10 @@
+/** The cli module; compiled as a named module by the jpms profile (see docs/ARCHITECTURE.md). */
+module dev.javelin.cli {
+    requires transitive dev.javelin.compiler;
+    requires info.picocli;
+    requires org.jfree.jfreechart;
+    requires java.desktop;
+    exports dev.javelin.compiler.cli;
+    opens dev.javelin.compiler.cli to info.picocli;
+    uses dev.javelin.dsl.train.ModelProvider;
+}
