@@ -28,6 +28,14 @@ final class GemmRows {
      */
     static void row(
             int k, float[] a, int ai, int aCol, float[] b, int bOff, int bRow, float[] c, int ci, int j0, int j1) {
+        if (VL >= 16) {
+            // AVX-512 has 32 vector registers: sixteen columns of C in registers read 1 KiB runs of B's
+            // rows instead of 512-byte ones, which the hardware prefetcher follows far better (a
+            // 784 x 256 half of mnist-mlp's first layer, one thread: 11.7 -> 8.3 us).
+            for (; j0 + 16 * VL <= j1; j0 += 16 * VL) {
+                wide16(k, a, ai, aCol, b, bOff + j0, bRow, c, ci + j0);
+            }
+        }
         for (; j0 + 8 * VL <= j1; j0 += 8 * VL) {
             wide(k, a, ai, aCol, b, bOff + j0, bRow, c, ci + j0);
         }
@@ -73,6 +81,49 @@ final class GemmRows {
         y5.intoArray(c, cj + 5 * VL);
         y6.intoArray(c, cj + 6 * VL);
         y7.intoArray(c, cj + 7 * VL);
+    }
+
+    /** {@link #wide} with sixteen vectors of C (AVX-512 only: AVX2's sixteen registers would spill). */
+    private static void wide16(int k, float[] a, int ai, int aCol, float[] b, int bj, int bRow, float[] c, int cj) {
+        FloatVector y0 = FloatVector.zero(SPECIES);
+        FloatVector y1 = y0, y2 = y0, y3 = y0, y4 = y0, y5 = y0, y6 = y0, y7 = y0;
+        FloatVector y8 = y0, y9 = y0, y10 = y0, y11 = y0, y12 = y0, y13 = y0, y14 = y0, y15 = y0;
+        for (int p = 0; p < k; p++) {
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai + p * aCol]);
+            int bp = bj + p * bRow;
+            y0 = x.fma(FloatVector.fromArray(SPECIES, b, bp), y0);
+            y1 = x.fma(FloatVector.fromArray(SPECIES, b, bp + VL), y1);
+            y2 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 2 * VL), y2);
+            y3 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 3 * VL), y3);
+            y4 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 4 * VL), y4);
+            y5 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 5 * VL), y5);
+            y6 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 6 * VL), y6);
+            y7 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 7 * VL), y7);
+            y8 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 8 * VL), y8);
+            y9 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 9 * VL), y9);
+            y10 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 10 * VL), y10);
+            y11 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 11 * VL), y11);
+            y12 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 12 * VL), y12);
+            y13 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 13 * VL), y13);
+            y14 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 14 * VL), y14);
+            y15 = x.fma(FloatVector.fromArray(SPECIES, b, bp + 15 * VL), y15);
+        }
+        y0.intoArray(c, cj);
+        y1.intoArray(c, cj + 1 * VL);
+        y2.intoArray(c, cj + 2 * VL);
+        y3.intoArray(c, cj + 3 * VL);
+        y4.intoArray(c, cj + 4 * VL);
+        y5.intoArray(c, cj + 5 * VL);
+        y6.intoArray(c, cj + 6 * VL);
+        y7.intoArray(c, cj + 7 * VL);
+        y8.intoArray(c, cj + 8 * VL);
+        y9.intoArray(c, cj + 9 * VL);
+        y10.intoArray(c, cj + 10 * VL);
+        y11.intoArray(c, cj + 11 * VL);
+        y12.intoArray(c, cj + 12 * VL);
+        y13.intoArray(c, cj + 13 * VL);
+        y14.intoArray(c, cj + 14 * VL);
+        y15.intoArray(c, cj + 15 * VL);
     }
 
     /** Four consecutive rows of B (from {@code bp}, {@code bRow} apart) scaled by x0..x3 into C. */

@@ -56,8 +56,11 @@ class GemmTest {
         shapes.add(new int[] {301, Gemm.NARROW_N, Gemm.NARROW_K});
         shapes.add(new int[] {37, 33, 7});
         shapes.add(new int[] {1, 512, 784});
-        // The matrix-vector path's register-resident blocks of 8 vectors, with a remainder after them.
+        // The matrix-vector path's register-resident blocks of 16 (AVX-512) and 8 vectors, with a
+        // remainder after them.
         shapes.add(new int[] {1, 8 * VL + 3, 50});
+        shapes.add(new int[] {1, 24 * VL + 3, 50});
+        shapes.add(new int[] {2, 32 * VL, 9});
         shapes.add(new int[] {2, 300, 17});
         shapes.add(new int[] {2, 37, 300});
         shapes.add(new int[] {32, 10, 784});
