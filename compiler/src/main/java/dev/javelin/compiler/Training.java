@@ -44,6 +44,8 @@ public final class Training implements AutoCloseable {
     @FunctionalInterface
     public interface StepListener {
         /**
+         * Receives the end of a step.
+         *
          * @param session the training session
          * @param step the step's number, from 0
          * @param loss the step's loss
@@ -56,6 +58,8 @@ public final class Training implements AutoCloseable {
     @FunctionalInterface
     public interface EpochListener {
         /**
+         * Receives the end of an epoch.
+         *
          * @param session the training session
          * @param epoch the epoch's number, from 0
          * @param metrics the epoch's metrics

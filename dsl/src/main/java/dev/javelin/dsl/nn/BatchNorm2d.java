@@ -31,6 +31,8 @@ public final class BatchNorm2d extends Module {
     }
 
     /**
+     * A layer with its own {@code eps} and {@code momentum}.
+     *
      * @param channels the number of channels, C of the {@code [N, C, H, W]} input
      * @param eps added to the variance before the square root
      * @param momentum the weight of the batch's statistics in the running ones' update

@@ -41,6 +41,8 @@ public final class Conv2d extends Module {
     }
 
     /**
+     * A convolution with every option; {@code stride}, {@code padding} and {@code dilation} apply to H and W alike.
+     *
      * @param in the input channels
      * @param out the output channels
      * @param kernel the kernel's height and width

@@ -24,6 +24,8 @@ public final class LayerNorm extends Module {
     }
 
     /**
+     * A layer with its own {@code eps}.
+     *
      * @param eps added to the variance before the square root
      * @param shape the trailing dims the input is normalized over, also the shape of weight and bias
      */

@@ -24,6 +24,8 @@ public final class Pooling {
         }
 
         /**
+         * Pooling with its own stride and padding.
+         *
          * @param kernel the window's height and width
          * @param stride the step along H and W
          * @param padding the padding on each side of H and W
@@ -56,6 +58,8 @@ public final class Pooling {
         }
 
         /**
+         * Pooling with its own stride and padding.
+         *
          * @param kernel the window's height and width
          * @param stride the step along H and W
          * @param padding the zeros added on each side of H and W

@@ -9,6 +9,8 @@ public final class Sequential extends Module {
     private final List<Module> layers;
 
     /**
+     * A container of {@code layers}, each fed the previous one's output.
+     *
      * @param layers the layers, applied first to last
      */
     public Sequential(Module... layers) {
