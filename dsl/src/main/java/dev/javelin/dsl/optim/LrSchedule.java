@@ -12,7 +12,7 @@ public interface LrSchedule {
      * The learning rate of step {@code step} (counted from 0, across resumed runs).
      *
      * @param step the step's number
-     * @return the learning rate, {@code > 0}
+     * @return the learning rate (0 only at a cosine schedule's floor of 0)
      */
     double lr(long step);
 
