@@ -17,23 +17,47 @@ import java.util.Optional;
  * deployed model's {@code runtime}) may depend on.
  */
 public class JavelinException extends RuntimeException {
+    /**
+     * The place in the user's input the error is about, or null; see {@link #position()}.
+     */
     private final String position;
 
+    /**
+     * An error with no position and no cause.
+     *
+     * @param message what was expected, what was found and where
+     */
     public JavelinException(String message) {
         this(message, null, null);
     }
 
+    /**
+     * An error with no position, caused by another.
+     *
+     * @param message what was expected, what was found and where
+     * @param cause the underlying exception, or null
+     */
     public JavelinException(String message, Throwable cause) {
         this(message, null, cause);
     }
 
-    /** An error about {@code position} (null or blank: none). */
+    /**
+     * An error about {@code position} (null or blank: none).
+     *
+     * @param message what was expected, what was found and where
+     * @param position the place in the user's input, such as {@code Model.java:38}
+     * @param cause the underlying exception, or null
+     */
     public JavelinException(String message, String position, Throwable cause) {
         super(message, cause);
         this.position = position == null || position.isBlank() ? null : position;
     }
 
-    /** Where in the user's model or file the error is, when it is about one place. */
+    /**
+     * Where in the user's model or file the error is, when it is about one place.
+     *
+     * @return the position, or empty when the error is not about one place
+     */
     public Optional<String> position() {
         return Optional.ofNullable(position);
     }

@@ -26,12 +26,26 @@ import java.util.Set;
  * release its threads (CPU) or device memory (CUDA).
  */
 public final class CompiledModel implements AutoCloseable {
-    /** An input, output or parameter: its name, dtype ({@code f32}, {@code i64}, ...) and shape. */
+    /**
+     * An input, output or parameter: its name, dtype ({@code f32}, {@code i64}, ...) and shape.
+     *
+     * @param name the name (a parameter's path, such as {@code fc1.weight})
+     * @param dtype the dtype's name
+     * @param shape the dims, with every symbolic dimension at its compiled size
+     */
     public record TensorSpec(String name, String dtype, long[] shape) {
+        /**
+         * Copies {@code shape}, so the spec cannot be changed through the caller's array.
+         */
         public TensorSpec {
             shape = shape.clone();
         }
 
+        /**
+         * The dims.
+         *
+         * @return a copy of the shape
+         */
         @Override
         public long[] shape() {
             return shape.clone();
@@ -86,29 +100,58 @@ public final class CompiledModel implements AutoCloseable {
         return m;
     }
 
-    /** The graph's name. */
+    /**
+     * The graph's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** Where it runs: {@code cpu} or {@code cuda}. */
+    /**
+     * Where it runs: {@code cpu} or {@code cuda}.
+     *
+     * @return the target
+     */
     public String target() {
         return target;
     }
 
+    /**
+     * The inputs a run needs, in the graph's order.
+     *
+     * @return an unmodifiable list
+     */
     public List<TensorSpec> inputs() {
         return List.copyOf(inputs.values());
     }
 
+    /**
+     * The outputs a run returns, in the graph's order.
+     *
+     * @return an unmodifiable list
+     */
     public List<TensorSpec> outputs() {
         return List.copyOf(outputs.values());
     }
 
+    /**
+     * The parameters the model holds between runs, in the graph's order.
+     *
+     * @return an unmodifiable list
+     */
     public List<TensorSpec> parameters() {
         return List.copyOf(parameters.values());
     }
 
-    /** Sets one parameter (by its path, such as {@code fc1.weight}). */
+    /**
+     * Sets one parameter (by its path, such as {@code fc1.weight}).
+     *
+     * @param path the parameter's path
+     * @param value its value, of the parameter's shape
+     * @throws JavelinException if the model has no such parameter, the shape differs or the model is closed
+     */
     public synchronized void setParameter(String path, HostTensor value) {
         open();
         TensorSpec spec = parameters.get(path);
@@ -123,6 +166,9 @@ public final class CompiledModel implements AutoCloseable {
     /**
      * Sets parameters from host arrays by path (a {@link dev.javelin.dsl.Net}'s initial values, or a
      * checkpoint's tensors); every name must be a parameter of the model, with its shape.
+     *
+     * @param values the values by path
+     * @throws JavelinException if a name is not a parameter, a shape differs or the model is closed
      */
     public synchronized void setParameters(Map<String, NdArray> values) {
         open();
@@ -142,7 +188,13 @@ public final class CompiledModel implements AutoCloseable {
         }
     }
 
-    /** A parameter's current value (after the assigns of the runs so far, for a training graph). */
+    /**
+     * A parameter's current value (after the assigns of the runs so far, for a training graph).
+     *
+     * @param path the parameter's path
+     * @return a copy of its value
+     * @throws JavelinException if the model has no such parameter or is closed
+     */
     public synchronized NdArray parameter(String path) {
         open();
         spec(parameters, "parameter", path);
@@ -153,6 +205,9 @@ public final class CompiledModel implements AutoCloseable {
      * Loads every parameter from a checkpoint ({@code .safetensors}, a checkpoint folder or an npy
      * folder, as {@link Checkpoint#load} reads them); tensors the model has no parameter for (such
      * as optimizer state) are left out, and a parameter the checkpoint lacks is an error.
+     *
+     * @param file the checkpoint
+     * @throws JavelinException if the checkpoint cannot be read, lacks a parameter or holds one of another shape
      */
     public synchronized void loadCheckpoint(Path file) {
         open();
@@ -169,7 +224,13 @@ public final class CompiledModel implements AutoCloseable {
         setParameters(mine);
     }
 
-    /** Runs once and returns every output as a new tensor (floats, or longs for integer outputs). */
+    /**
+     * Runs once and returns every output as a new tensor (floats, or longs for integer outputs).
+     *
+     * @param in every input by name, of its spec's shape
+     * @return the outputs by name
+     * @throws JavelinException if an input is missing, extra or of another shape, or the model is closed
+     */
     public synchronized Map<String, HostTensor> run(Map<String, HostTensor> in) {
         execute(in);
         Map<String, HostTensor> out = new LinkedHashMap<>();
@@ -186,6 +247,10 @@ public final class CompiledModel implements AutoCloseable {
     /**
      * Runs once and writes the outputs named in {@code out} into those tensors (each of its output's
      * shape and kind); outputs not named are not copied.
+     *
+     * @param in every input by name, of its spec's shape
+     * @param out the tensors to write outputs into, by output name
+     * @throws JavelinException if an input or output is unknown, missing or of another shape, or the model is closed
      */
     public synchronized void run(Map<String, HostTensor> in, Map<String, HostTensor> out) {
         // Indexed loops over the model's own specs and Map.get: no iterator, so a steady-state run

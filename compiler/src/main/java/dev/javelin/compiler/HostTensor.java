@@ -36,17 +36,39 @@ public final class HostTensor {
         this.data = data;
     }
 
-    /** Floats in row-major order. */
+    /**
+     * Floats in row-major order.
+     *
+     * @param values the values, wrapped, not copied
+     * @param shape the dims, whose product must equal the number of values
+     * @return the tensor
+     * @throws JavelinException if a dim is negative or its product differs from the number of values
+     */
     public static HostTensor of(float[] values, long... shape) {
         return new HostTensor(Objects.requireNonNull(values, "values"), shape, values.length);
     }
 
-    /** The buffer's remaining floats, from its position, in row-major order. */
+    /**
+     * The buffer's remaining floats, from its position, in row-major order.
+     *
+     * @param values the buffer, wrapped, not copied
+     * @param shape the dims, whose product must equal the number of remaining floats
+     * @return the tensor
+     * @throws JavelinException if a dim is negative or its product differs from the number of values
+     */
     public static HostTensor of(FloatBuffer values, long... shape) {
         return new HostTensor(Objects.requireNonNull(values, "values"), shape, values.remaining());
     }
 
-    /** Floats in native byte order filling the segment, in row-major order. */
+    /**
+     * Floats in native byte order filling the segment, in row-major order.
+     *
+     * @param values the segment, wrapped, not copied
+     * @param shape the dims, whose product must equal the number of floats in the segment
+     * @return the tensor
+     * @throws JavelinException if the segment's size is not a multiple of 4 bytes, a dim is negative or
+     *     its product differs from the number of values
+     */
     public static HostTensor of(MemorySegment values, long... shape) {
         Objects.requireNonNull(values, "values");
         if (values.byteSize() % Float.BYTES != 0) {
@@ -56,11 +78,23 @@ public final class HostTensor {
         return new HostTensor(values, shape, values.byteSize() / Float.BYTES);
     }
 
-    /** Integers (i64, i32 or bool inputs; bool is nonzero) in row-major order. */
+    /**
+     * Integers (i64, i32 or bool inputs; bool is nonzero) in row-major order.
+     *
+     * @param values the values, wrapped, not copied
+     * @param shape the dims, whose product must equal the number of values
+     * @return the tensor
+     * @throws JavelinException if a dim is negative or its product differs from the number of values
+     */
     public static HostTensor ofLongs(long[] values, long... shape) {
         return new HostTensor(Objects.requireNonNull(values, "values"), shape, values.length);
     }
 
+    /**
+     * The dims.
+     *
+     * @return a copy of the shape
+     */
     public long[] shape() {
         return shape.clone();
     }
@@ -70,17 +104,30 @@ public final class HostTensor {
         return Arrays.equals(shape, other);
     }
 
-    /** The number of values. */
+    /**
+     * The number of values.
+     *
+     * @return the product of the dims
+     */
     public long count() {
         return count;
     }
 
-    /** Whether the values are integers ({@link #ofLongs}) rather than floats. */
+    /**
+     * Whether the values are integers ({@link #ofLongs}) rather than floats.
+     *
+     * @return true for integers, false for floats
+     */
     public boolean isIntegral() {
         return data instanceof long[];
     }
 
-    /** A copy of the values, for a float tensor. */
+    /**
+     * A copy of the values, for a float tensor.
+     *
+     * @return a new array
+     * @throws JavelinException if the tensor holds integers
+     */
     public float[] toFloats() {
         if (isIntegral()) {
             throw new JavelinException(
@@ -91,7 +138,12 @@ public final class HostTensor {
         return out;
     }
 
-    /** A copy of the values, for an integer tensor. */
+    /**
+     * A copy of the values, for an integer tensor.
+     *
+     * @return a new array
+     * @throws JavelinException if the tensor holds floats
+     */
     public long[] toLongs() {
         if (!isIntegral()) {
             throw new JavelinException("this tensor holds floats (" + this + "); read it with toFloats()");

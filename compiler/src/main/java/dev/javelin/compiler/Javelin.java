@@ -46,6 +46,10 @@ public final class Javelin {
     /**
      * Compiles {@code net}'s graph and sets its parameters to their initial values (seeded by
      * {@link CompileOptions#seed()}); load trained values with {@link CompiledModel#loadCheckpoint}.
+     *
+     * @param net the traced net; its graph's outputs are the model's
+     * @param options how to compile
+     * @return the compiled model, ready to run; close it to free its memory
      */
     public static CompiledModel compile(Net net, CompileOptions options) {
         Objects.requireNonNull(net, "net");
@@ -67,7 +71,13 @@ public final class Javelin {
         }
     }
 
-    /** Compiles an IR file (the text form {@code javelin ir} and {@code javelin compile} read). */
+    /**
+     * Compiles an IR file (the text form {@code javelin ir} and {@code javelin compile} read).
+     *
+     * @param irFile the IR file
+     * @param options how to compile
+     * @return the compiled model, whose parameters start without values; close it to free its memory
+     */
     public static CompiledModel compile(Path irFile, CompileOptions options) {
         Objects.requireNonNull(irFile, "irFile");
         if (!Files.isRegularFile(irFile)) {
@@ -83,6 +93,10 @@ public final class Javelin {
     /**
      * Compiles {@code graph}: every symbolic dimension must have a size in {@code options}. Its
      * parameters start without values (set them before the first run).
+     *
+     * @param graph the graph
+     * @param options how to compile
+     * @return the compiled model; close it to free its memory
      */
     public static CompiledModel compile(Graph graph, CompileOptions options) {
         Objects.requireNonNull(graph, "graph");

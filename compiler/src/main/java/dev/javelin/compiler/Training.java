@@ -43,21 +43,45 @@ public final class Training implements AutoCloseable {
     /** Called after every training step, with the loss computed before the step's update. */
     @FunctionalInterface
     public interface StepListener {
+        /**
+         * Receives the end of a step.
+         *
+         * @param session the training session
+         * @param step the step's number, from 0
+         * @param loss the step's loss
+         * @param lr the learning rate the step used
+         */
         void onStep(Training session, long step, double loss, double lr);
     }
 
     /** Called after every epoch of {@link #fit}, with the test data's metrics (or the epoch's mean loss). */
     @FunctionalInterface
     public interface EpochListener {
+        /**
+         * Receives the end of an epoch.
+         *
+         * @param session the training session
+         * @param epoch the epoch's number, from 0
+         * @param metrics the epoch's metrics
+         */
         void onEpoch(Training session, int epoch, Metrics metrics);
     }
 
     /**
      * Loss and accuracy over some examples: the mean loss per batch weighted by its examples, and for
      * classifiers (a model with an integer label input) how many predictions were right.
+     *
+     * @param loss the mean loss, weighted by each batch's examples
+     * @param correct the right predictions (0 for a model without labels)
+     * @param examples the examples the metrics are over
+     * @param classifier whether the model has an integer label input
      */
     public record Metrics(double loss, long correct, long examples, boolean classifier) {
-        /** The fraction of right predictions; NaN for a model without labels. */
+        /**
+         * The fraction of right predictions; NaN for a model without labels.
+         *
+         * @return the accuracy, in {@code [0, 1]}
+         */
         public double accuracy() {
             return classifier && examples > 0 ? (double) correct / examples : Double.NaN;
         }
@@ -90,6 +114,13 @@ public final class Training implements AutoCloseable {
      * Compiles {@code model}'s training step with {@code optimizer} for {@code options}' target and
      * initializes its parameters from {@code options.seed()}. Graphs are compiled per batch size on
      * first use (a short last batch compiles once more).
+     *
+     * @param model the model
+     * @param optimizer the optimizer of the training step
+     * @param schedule the learning rate of each step
+     * @param options the target, passes (fusion), threads, kernel cache, seed and log; the sizes of the
+     *     symbolic dimensions come from each batch instead
+     * @return the session; close it to free its compiled programs
      */
     public static Training of(TrainingModel model, Optimizer optimizer, LrSchedule schedule, CompileOptions options) {
         Objects.requireNonNull(model, "model");
@@ -115,13 +146,23 @@ public final class Training implements AutoCloseable {
         return new SimdBackend(pool, options.cacheDir(), Javelin.passes(options, target), options.log());
     }
 
-    /** Adds a listener called after every step (log the loss, or {@link #stop()} early). */
+    /**
+     * Adds a listener called after every step (log the loss, or {@link #stop()} early).
+     *
+     * @param listener the listener
+     * @return this session
+     */
     public Training onStep(StepListener listener) {
         stepListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
-    /** Adds a listener called after every epoch of {@link #fit}. */
+    /**
+     * Adds a listener called after every epoch of {@link #fit}.
+     *
+     * @param listener the listener
+     * @return this session
+     */
     public Training onEpoch(EpochListener listener) {
         epochListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
@@ -132,17 +173,29 @@ public final class Training implements AutoCloseable {
         stopRequested = true;
     }
 
-    /** The inputs a batch must hold, by name, with their types ({@code batch} is the batch size). */
+    /**
+     * The inputs a batch must hold, by name, with their types ({@code batch} is the batch size).
+     *
+     * @return a new map from input name to type
+     */
     public Map<String, TensorType> batchInputs() {
         return trainer.batchInputs();
     }
 
-    /** Steps taken, counting those of a loaded checkpoint. */
+    /**
+     * Steps taken, counting those of a loaded checkpoint.
+     *
+     * @return the number of steps
+     */
     public long steps() {
         return trainer.steps();
     }
 
-    /** The learning rate the next step will use. */
+    /**
+     * The learning rate the next step will use.
+     *
+     * @return the learning rate
+     */
     public double lr() {
         return schedule.lr(trainer.steps());
     }
@@ -151,6 +204,10 @@ public final class Training implements AutoCloseable {
      * One training step on {@code batch}: returns the loss before the update. A loss that is not
      * finite stops with an error naming the step and the learning rate (the parameters are those
      * the step wrote; load a checkpoint to go on).
+     *
+     * @param batch the inputs by name, labels included
+     * @return the loss
+     * @throws JavelinException if the loss is not finite or a label is out of range
      */
     public double step(Map<String, NdArray> batch) {
         open();
@@ -167,7 +224,12 @@ public final class Training implements AutoCloseable {
         return loss;
     }
 
-    /** The loss (and for a classifier, the right predictions) on one batch, with the current parameters. */
+    /**
+     * The loss (and for a classifier, the right predictions) on one batch, with the current parameters.
+     *
+     * @param batch the inputs by name, labels included
+     * @return the metrics
+     */
     public Metrics evaluate(Map<String, NdArray> batch) {
         open();
         Map<String, NdArray> out = trainer.evaluate(batch);
@@ -177,7 +239,12 @@ public final class Training implements AutoCloseable {
         return new Metrics(out.get("loss").get(0), correct, examples, label.isPresent());
     }
 
-    /** Metrics over one whole epoch of {@code data}. */
+    /**
+     * Metrics over one whole epoch of {@code data}.
+     *
+     * @param data the loader
+     * @return the metrics
+     */
     public Metrics evaluate(DataLoader data) {
         double loss = 0;
         long correct = 0;
@@ -199,6 +266,12 @@ public final class Training implements AutoCloseable {
      * Trains for {@code epochs} passes over {@code train}; after each, evaluates {@code test} (if not
      * null) and calls the epoch listeners. Returns each epoch's metrics (the test data's, else the
      * epoch's mean training loss); fewer if a listener called {@link #stop()}.
+     *
+     * @param train the training data
+     * @param epochs the number of epochs, at least 1
+     * @param test the test data, or null
+     * @return the metrics of each epoch run
+     * @throws JavelinException if {@code epochs} is less than 1 or a step fails
      */
     public List<Metrics> fit(DataLoader train, int epochs, DataLoader test) {
         Objects.requireNonNull(train, "train");
@@ -229,7 +302,11 @@ public final class Training implements AutoCloseable {
         return history;
     }
 
-    /** Parameters and optimizer state by name, as of the last step. */
+    /**
+     * Parameters and optimizer state by name, as of the last step.
+     *
+     * @return an unmodifiable view of the state by name
+     */
     public Map<String, NdArray> state() {
         return trainer.state();
     }
@@ -237,6 +314,9 @@ public final class Training implements AutoCloseable {
     /**
      * Saves parameters, optimizer state and the step count: a {@code .safetensors} file or a
      * checkpoint folder, replaced crash-safely, never over a file Javelin did not write.
+     *
+     * @param path a {@code .safetensors} file or a folder
+     * @throws JavelinException if the target is not fit for a checkpoint or the write fails
      */
     public void save(Path path) {
         open();
@@ -250,6 +330,9 @@ public final class Training implements AutoCloseable {
      * Loads what {@link #save} (or {@code javelin train --save}) wrote: the parameters, the
      * optimizer state where the checkpoint has it, and the step count, so a schedule and Adam's
      * bias correction go on where they stopped.
+     *
+     * @param path a checkpoint, as {@link #save} writes it
+     * @throws JavelinException if the checkpoint cannot be read or does not fit the model
      */
     public void load(Path path) {
         open();

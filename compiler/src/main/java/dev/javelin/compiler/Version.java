@@ -8,7 +8,11 @@ import java.util.Properties;
 public final class Version {
     private Version() {}
 
-    /** Javelin's version, e.g. {@code 0.1.0-SNAPSHOT}. */
+    /**
+     * Javelin's version, e.g. {@code 0.1.0-SNAPSHOT}.
+     *
+     * @return the version, or {@code unknown} when the build did not stamp one
+     */
     public static String javelin() {
         try (InputStream in = Version.class.getResourceAsStream("/dev/javelin/compiler/version.properties")) {
             if (in == null) {
@@ -22,7 +26,11 @@ public final class Version {
         }
     }
 
-    /** One line naming the version, JVM, machine and time, for the head of reports. */
+    /**
+     * One line naming the version, JVM, machine and time, for the head of reports.
+     *
+     * @return the line
+     */
     public static String describe() {
         return "javelin " + javelin() + " on " + System.getProperty("java.vm.name") + " " + Runtime.version()
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "

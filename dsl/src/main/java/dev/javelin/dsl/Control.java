@@ -16,6 +16,12 @@ public final class Control {
      * {@code pred ? then : otherwise}, with {@code pred} a bool scalar known only at run time. Both
      * branches are traced and computed; the result selects one, so gradients reach only the chosen
      * branch. The branches must give the same type.
+     *
+     * @param pred the bool scalar that picks the branch
+     * @param then traces the branch taken when {@code pred} is true
+     * @param otherwise traces the branch taken when {@code pred} is false
+     * @return the selected branch's value
+     * @throws IllegalArgumentException if {@code pred} is not a bool scalar, or the branches' types differ
      */
     public static Tensor cond(Tensor pred, Supplier<Tensor> then, Supplier<Tensor> otherwise) {
         if (!pred.dtype().isBool() || pred.rank() != 0) {
@@ -33,6 +39,12 @@ public final class Control {
      * Folds {@code f} over the leading axis of {@code xs}: {@code acc = f(acc, xs[i])} for i = 0, 1,
      * ... from {@code init}. The leading axis must be static: the loop is unrolled into the graph
      * when traced (one copy of {@code f}'s ops per element), and the accumulator must keep its type.
+     *
+     * @param xs the sequence, whose leading axis is iterated
+     * @param init the initial accumulator
+     * @param f the step, from the accumulator and one element to the next accumulator
+     * @return the final accumulator ({@code init} if the leading axis is empty)
+     * @throws IllegalArgumentException if the leading axis is not static, or a step changes the accumulator's type
      */
     public static Tensor fold(Tensor xs, Tensor init, BiFunction<Tensor, Tensor, Tensor> f) {
         if (xs.rank() == 0 || !xs.shape().dim(0).isStatic()) {

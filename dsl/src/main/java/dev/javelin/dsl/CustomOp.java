@@ -23,13 +23,34 @@ import java.util.List;
  */
 public abstract class CustomOp {
 
-    /** The value, from the inputs. */
+    /** A custom op; a subclass holds whatever configuration its forward and backward need. */
+    public CustomOp() {}
+
+    /**
+     * The value, from the inputs.
+     *
+     * @param inputs the inputs given to {@link #apply}
+     * @return the output, a tensor of the inputs' net
+     */
     protected abstract Tensor forward(Tensor... inputs);
 
-    /** One gradient per input (its type; null for none), from the output's gradient {@code grad}. */
+    /**
+     * One gradient per input (its type; null for none), from the output's gradient {@code grad}.
+     *
+     * @param inputs the inputs given to {@link #apply}
+     * @param output the output {@link #forward} computed
+     * @param grad the gradient of the loss with respect to {@code output}
+     * @return the gradient of the loss with respect to each input
+     */
     protected abstract Tensor[] backward(Tensor[] inputs, Tensor output, Tensor grad);
 
-    /** Records the forward and registers the backward for the result. */
+    /**
+     * Records the forward and registers the backward for the result.
+     *
+     * @param inputs the inputs, at least one, all of one net
+     * @return the output, whose gradient autodiff takes from {@link #backward}
+     * @throws IllegalArgumentException if there is no input, or {@link #forward} returns a tensor of another net
+     */
     public final Tensor apply(Tensor... inputs) {
         if (inputs.length == 0) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": a custom op needs at least one input");

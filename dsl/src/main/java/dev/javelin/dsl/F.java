@@ -20,11 +20,22 @@ import java.util.List;
 public final class F {
     private F() {}
 
+    /**
+     * {@code max(x, 0)}, as {@link Tensor#relu()}.
+     *
+     * @param x the input
+     * @return the elementwise ReLU
+     */
     public static Tensor relu(Tensor x) {
         return x.relu();
     }
 
-    /** GELU, exact (erf) form: {@code x/2 * (1 + erf(x/sqrt 2))}. */
+    /**
+     * GELU, exact (erf) form: {@code x/2 * (1 + erf(x/sqrt 2))}.
+     *
+     * @param x the input
+     * @return the elementwise GELU
+     */
     public static Tensor gelu(Tensor x) {
         return x.mul(x.div(Math.sqrt(2)).erf().add(1)).mul(0.5);
     }
@@ -35,6 +46,10 @@ public final class F {
      * would also send a gradient through the maximum (a mask of where it is attained, summed and
      * scaled: zero in exact arithmetic, since softmax does not depend on the shift) and through the
      * division's two operands, about twice the backward work and memory.
+     *
+     * @param x the input, floating point
+     * @param axis the axis to normalize over; negative counts from the end
+     * @return probabilities summing to 1 along {@code axis}
      */
     public static Tensor softmax(Tensor x, int axis) {
         return new Softmax(axis).apply(x);
@@ -44,6 +59,10 @@ public final class F {
      * Log-softmax along {@code axis}: {@code x - max - log(sum(exp(x - max)))}, which never
      * overflows. Its gradient is the closed form {@code g - exp(y) * sum(g)} ({@code y} the result),
      * with no gradient through the maximum (see {@link #softmax}).
+     *
+     * @param x the input, floating point
+     * @param axis the axis to normalize over; negative counts from the end
+     * @return the log-probabilities
      */
     public static Tensor logSoftmax(Tensor x, int axis) {
         return new LogSoftmax(axis).apply(x);
@@ -87,13 +106,29 @@ public final class F {
         }
     }
 
-    /** {@code x @ w + b} with {@code w} as {@code [in, out]}; {@code b} may be null. */
+    /**
+     * {@code x @ w + b} with {@code w} as {@code [in, out]}; {@code b} may be null.
+     *
+     * @param x the input, {@code [.., in]}
+     * @param w the weight, {@code [in, out]}
+     * @param b the bias, {@code [out]}, or null for none
+     * @return {@code [.., out]}
+     */
     public static Tensor linear(Tensor x, Tensor w, Tensor b) {
         Tensor y = x.matmul(w);
         return b == null ? y : y.add(b);
     }
 
-    /** Layer normalization over the last {@code dims} axes, then {@code * gamma + beta} (either may be null). */
+    /**
+     * Layer normalization over the last {@code dims} axes, then {@code * gamma + beta} (either may be null).
+     *
+     * @param x the input
+     * @param dims how many trailing axes to normalize over
+     * @param gamma the scale, shaped like the normalized axes, or null
+     * @param beta the shift, shaped like the normalized axes, or null
+     * @param eps added to the variance before the square root
+     * @return the normalized tensor, of x's shape
+     */
     public static Tensor layerNorm(Tensor x, int dims, Tensor gamma, Tensor beta, double eps) {
         int[] axes = new int[dims];
         for (int i = 0; i < dims; i++) {
@@ -108,7 +143,18 @@ public final class F {
         return beta == null ? y : y.add(beta);
     }
 
-    /** NCHW convolution with an optional bias of {@code [out]}. */
+    /**
+     * NCHW convolution with an optional bias of {@code [out]}.
+     *
+     * @param x the input, {@code [N, C, H, W]}
+     * @param w the kernel, {@code [out, C / groups, kH, kW]}
+     * @param bias the bias, {@code [out]}, or null for none
+     * @param stride the step along H and W
+     * @param padding the zeros added on each side of H and W
+     * @param dilation the spacing of kernel taps along H and W
+     * @param groups how many groups the channels are split into (1 for a dense convolution)
+     * @return {@code [N, out, H', W']}
+     */
     public static Tensor conv2d(
             Tensor x, Tensor w, Tensor bias, long[] stride, long[] padding, long[] dilation, long groups) {
         Tensor y = x.net()
@@ -118,10 +164,28 @@ public final class F {
         return bias == null ? y : y.add(bias.reshape(1, -1, 1, 1));
     }
 
+    /**
+     * NCHW max pooling over {@code kernel}-sized windows of H and W.
+     *
+     * @param x the input, {@code [N, C, H, W]}
+     * @param kernel the window size along H and W
+     * @param stride the step along H and W
+     * @param padding the padding on each side of H and W
+     * @return {@code [N, C, H', W']}
+     */
     public static Tensor maxPool2d(Tensor x, long[] kernel, long[] stride, long[] padding) {
         return pool(PoolKind.MAX, x, kernel, stride, padding);
     }
 
+    /**
+     * NCHW average pooling over {@code kernel}-sized windows of H and W.
+     *
+     * @param x the input, {@code [N, C, H, W]}
+     * @param kernel the window size along H and W
+     * @param stride the step along H and W
+     * @param padding the zeros added on each side of H and W
+     * @return {@code [N, C, H', W']}
+     */
     public static Tensor avgPool2d(Tensor x, long[] kernel, long[] stride, long[] padding) {
         return pool(PoolKind.AVG, x, kernel, stride, padding);
     }
@@ -135,6 +199,12 @@ public final class F {
      * Inverted dropout: in training, zeroes each element with probability {@code p} and scales the
      * rest by {@code 1/(1-p)}; the mask is drawn with Philox from {@code seed}, offset by the net's
      * step counter so each step draws a new mask. In evaluation it is the identity.
+     *
+     * @param x the input
+     * @param p the probability of zeroing an element, in {@code [0, 1)}
+     * @param seed the seed of the mask's random stream
+     * @return x with the mask applied in training; x itself in evaluation
+     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1)}
      */
     public static Tensor dropout(Tensor x, double p, long seed) {
         if (p < 0 || p >= 1) {
@@ -151,7 +221,14 @@ public final class F {
         return u.ge(x.scalar(p)).where(x.div(1 - p), x.scalar(0));
     }
 
-    /** {@code [.., n]} of 0/1 in {@code dtype}: 1 where the last index equals the label. */
+    /**
+     * {@code [.., n]} of 0/1 in {@code dtype}: 1 where the last index equals the label.
+     *
+     * @param labels the integer labels
+     * @param n the number of classes, the size of the new last axis
+     * @param dtype the dtype of the result
+     * @return the one-hot encoding, {@code [labels' shape.., n]}
+     */
     public static Tensor oneHot(Tensor labels, long n, DType dtype) {
         Net net = labels.net();
         List<Object> dims = new ArrayList<>(labels.shape().dims());

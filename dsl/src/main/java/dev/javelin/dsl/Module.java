@@ -15,12 +15,22 @@ import java.util.Map;
  */
 public abstract class Module {
 
-    /** The module applied to {@code x}; parameters are used with {@code param.on(x.net())}. */
+    /** A module with no parameters yet; a subclass declares its parameters and sub-modules as fields. */
+    public Module() {}
+
+    /**
+     * The module applied to {@code x}; parameters are used with {@code param.on(x.net())}.
+     *
+     * @param x the input
+     * @return the output
+     */
     public abstract Tensor forward(Tensor x);
 
     /**
      * Direct children: sub-modules and parameters by name, in order. By default the fields, found
      * by reflection; a container such as {@code Sequential} names its children itself.
+     *
+     * @return a new map from name to {@link Module} or {@link Param}
      */
     protected Map<String, Object> children() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -40,7 +50,13 @@ public abstract class Module {
         return out;
     }
 
-    /** Adds {@code v} under {@code name} if it is a module or parameter, or each element of a list or array. */
+    /**
+     * Adds {@code v} under {@code name} if it is a module or parameter, or each element of a list or array.
+     *
+     * @param name the name, or the prefix of the elements' numbered names
+     * @param v the value of a field: a module, a parameter, a list or array of them, or anything else (ignored)
+     * @param out the map of children to add to
+     */
     protected static void collect(String name, Object v, Map<String, Object> out) {
         switch (v) {
             case Module m -> out.put(name, m);

@@ -46,40 +46,85 @@ public final class Net {
     private final Map<String, Long> labelRanges = new LinkedHashMap<>();
     private final Map<String, dev.javelin.ir.autodiff.GradientOverride> overrides = new LinkedHashMap<>();
 
+    /**
+     * A net in {@link Mode#TRAIN} mode, whose graph will be named {@code name}.
+     *
+     * @param name the graph's name, shown in errors and reports
+     */
     public Net(String name) {
         this(name, Mode.TRAIN);
     }
 
+    /**
+     * A net in the given mode, whose graph will be named {@code name}.
+     *
+     * @param name the graph's name, shown in errors and reports
+     * @param mode whether layers such as dropout and batch norm trace their training or evaluation form
+     */
     public Net(String name, Mode mode) {
         this.builder = new GraphBuilder(name, DSL_FRAMES);
         this.mode = mode;
     }
 
+    /**
+     * Whether layers trace their training or evaluation form.
+     *
+     * @return the mode given at construction
+     */
     public Mode mode() {
         return mode;
     }
 
+    /**
+     * Whether this net traces the training form of layers such as dropout and batch norm.
+     *
+     * @return true in {@link Mode#TRAIN} mode
+     */
     public boolean training() {
         return mode == Mode.TRAIN;
     }
 
-    /** The underlying builder, for graph transformations (autodiff, optimizers). */
+    /**
+     * The underlying builder, for graph transformations (autodiff, optimizers).
+     *
+     * @return the graph builder this net records into
+     */
     public GraphBuilder builder() {
         return builder;
     }
 
-    /** A placeholder fed at each run; dims are sizes and symbols, e.g. {@code input("x", F32, "batch", 784)}. */
+    /**
+     * A placeholder fed at each run; dims are sizes and symbols, e.g. {@code input("x", F32, "batch", 784)}.
+     *
+     * @param name the input's name, by which it is fed at run time
+     * @param dtype the element type
+     * @param dims the dims: integer sizes and symbol names
+     * @return the input as a tensor
+     */
     public Tensor input(String name, DType dtype, Object... dims) {
         return wrap(builder.input(name, new TensorType(dtype, Shape.dims(dims))));
     }
 
-    /** Registers {@code root}'s parameters under their paths (prefixed by {@code prefix} unless empty). */
+    /**
+     * Registers {@code root}'s parameters under their paths (prefixed by {@code prefix} unless empty).
+     *
+     * @param <M> the module's type
+     * @param prefix the path prefix, or "" for none
+     * @param root the module
+     * @return {@code root}, for chaining
+     */
     public <M extends Module> M module(String prefix, M root) {
         register(prefix, root, Collections.newSetFromMap(new IdentityHashMap<>()));
         return root;
     }
 
-    /** Registers {@code root}'s parameters under their paths. */
+    /**
+     * Registers {@code root}'s parameters under their paths.
+     *
+     * @param <M> the module's type
+     * @param root the module
+     * @return {@code root}, for chaining
+     */
     public <M extends Module> M module(M root) {
         return module("", root);
     }
@@ -98,7 +143,15 @@ public final class Net {
         }
     }
 
-    /** Registers a parameter under an explicit path and returns it as a tensor of this net. */
+    /**
+     * Registers a parameter under an explicit path and returns it as a tensor of this net.
+     *
+     * @param path the parameter's path, its name in checkpoints and the compiled model
+     * @param p the parameter
+     * @return the parameter's tensor
+     * @throws IllegalArgumentException if {@code p} is already registered under another path, or another
+     *     parameter under {@code path}
+     */
     public Tensor parameter(String path, Param p) {
         String known = paths.get(p);
         if (known != null && !known.equals(path)) {
@@ -128,12 +181,22 @@ public final class Net {
         return t;
     }
 
-    /** Every registered parameter by path, in registration order. */
+    /**
+     * Every registered parameter by path, in registration order.
+     *
+     * @return an unmodifiable map from path to parameter
+     */
     public Map<String, Param> params() {
         return Collections.unmodifiableMap(params);
     }
 
-    /** The path of a registered parameter. */
+    /**
+     * The path of a registered parameter.
+     *
+     * @param p a registered parameter
+     * @return its path
+     * @throws IllegalArgumentException if {@code p} is not registered in this net
+     */
     public String path(Param p) {
         String path = paths.get(p);
         if (path == null) {
@@ -142,7 +205,11 @@ public final class Net {
         return path;
     }
 
-    /** The parameters used in the graph so far, by path (registered but unused ones are not in the graph). */
+    /**
+     * The parameters used in the graph so far, by path (registered but unused ones are not in the graph).
+     *
+     * @return a new map from path to parameter, in registration order
+     */
     public Map<String, Param> usedParams() {
         Map<String, Param> used = new LinkedHashMap<>();
         params.forEach((path, p) -> {
@@ -153,7 +220,12 @@ public final class Net {
         return used;
     }
 
-    /** Initial values of every used parameter, seeded per path from {@code seed}. */
+    /**
+     * Initial values of every used parameter, seeded per path from {@code seed}.
+     *
+     * @param seed the seed, mixed with each parameter's path
+     * @return a new map from path to initial value
+     */
     public Map<String, NdArray> initialValues(long seed) {
         Map<String, NdArray> out = new LinkedHashMap<>();
         usedParams().forEach((path, p) -> out.put(path, p.init().create(p.type(), seed ^ mix(path))));
@@ -168,7 +240,11 @@ public final class Net {
         return h * 0x9E3779B97F4A7C15L;
     }
 
-    /** The i64 step counter input {@code step}, made on first use (random ops offset their draws by it). */
+    /**
+     * The i64 step counter input {@code step}, made on first use (random ops offset their draws by it).
+     *
+     * @return the step counter, a rank-0 i64 tensor
+     */
     public Tensor step() {
         if (step == null) {
             step = wrap(builder.input("step", TensorType.scalar(DType.I64)));
@@ -195,39 +271,83 @@ public final class Net {
         overrides.put(output.value().name(), o);
     }
 
-    /** The user-given gradients of custom ops, by node name, for autodiff. */
+    /**
+     * The user-given gradients of custom ops, by node name, for autodiff.
+     *
+     * @return an unmodifiable map from node name to gradient override
+     */
     public Map<String, dev.javelin.ir.autodiff.GradientOverride> gradientOverrides() {
         return Collections.unmodifiableMap(overrides);
     }
 
-    /** Integer inputs whose values must lie in {@code [0, bound)}, by input name. */
+    /**
+     * Integer inputs whose values must lie in {@code [0, bound)}, by input name.
+     *
+     * @return an unmodifiable map from input name to the exclusive upper bound
+     */
     public Map<String, Long> labelRanges() {
         return Collections.unmodifiableMap(labelRanges);
     }
 
-    /** After the run, parameter {@code p} holds {@code value} (reads in the same run see the old value). */
+    /**
+     * After the run, parameter {@code p} holds {@code value} (reads in the same run see the old value).
+     *
+     * @param p the parameter to update; it must be registered
+     * @param value the new value, cast to the parameter's dtype
+     */
     public void assign(Param p, Tensor value) {
         builder.assign(parameter(p).value(), value.cast(p.type().dtype()).value());
     }
 
+    /**
+     * A constant tensor with the given values in row-major order.
+     *
+     * @param type the constant's dtype and static shape
+     * @param values the elements, one per element of the shape
+     * @return the constant as a tensor
+     */
     public Tensor constant(TensorType type, double... values) {
         return wrap(builder.constant(type, values));
     }
 
+    /**
+     * A rank-0 constant.
+     *
+     * @param value the value
+     * @param dtype its dtype
+     * @return the constant as a tensor
+     */
     public Tensor scalar(double value, DType dtype) {
         return wrap(builder.scalar(dtype, value));
     }
 
+    /**
+     * Marks {@code t} as a graph output named {@code name}, by which the compiled model returns it.
+     *
+     * @param name the output's name
+     * @param t the tensor to return
+     * @return this net, for chaining
+     */
     public Net output(String name, Tensor t) {
         builder.output(name, t.value());
         return this;
     }
 
+    /**
+     * Finishes tracing: the graph of every input, parameter, operation, output and assignment recorded.
+     *
+     * @return the traced graph
+     */
     public Graph build() {
         return builder.build();
     }
 
-    /** A value of this net's builder (made by a graph transformation such as autodiff) as a tensor. */
+    /**
+     * A value of this net's builder (made by a graph transformation such as autodiff) as a tensor.
+     *
+     * @param v a value of this net's builder
+     * @return the value as a tensor of this net
+     */
     public Tensor tensor(Value v) {
         builder.node(v);
         return wrap(v);

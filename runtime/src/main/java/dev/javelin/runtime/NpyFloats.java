@@ -23,7 +23,15 @@ public final class NpyFloats {
 
     private NpyFloats() {}
 
-    /** The values of {@code file}, which must hold f32 of exactly {@code shape}. */
+    /**
+     * The values of {@code file}, which must hold f32 of exactly {@code shape}.
+     *
+     * @param file the {@code .npy} file
+     * @param shape the shape it must have
+     * @return the values in row-major order
+     * @throws IOException if the file cannot be read, is not a {@code .npy} file, or holds another dtype,
+     *     order or shape
+     */
     public static float[] read(Path file, long[] shape) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);

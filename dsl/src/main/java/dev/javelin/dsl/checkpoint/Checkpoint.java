@@ -45,8 +45,19 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** What a checkpoint holds: its tensors by name, and its metadata. */
+    /**
+     * What a checkpoint holds: its tensors by name, and its metadata.
+     *
+     * @param tensors the tensors by name, sorted
+     * @param metadata the metadata, sorted by key
+     */
     public record Contents(SortedMap<String, NdArray> tensors, SortedMap<String, String> metadata) {
+        /**
+         * Contents from any maps, copied into unmodifiable sorted ones.
+         *
+         * @param tensors the tensors by name
+         * @param metadata the metadata
+         */
         public Contents(Map<String, NdArray> tensors, Map<String, String> metadata) {
             this(
                     Collections.unmodifiableSortedMap(new TreeMap<>(tensors)),
@@ -54,12 +65,22 @@ public final class Checkpoint {
         }
     }
 
-    /** Whether {@code path} names a single-file checkpoint (by its {@code .safetensors} name) rather than a folder. */
+    /**
+     * Whether {@code path} names a single-file checkpoint (by its {@code .safetensors} name) rather than a folder.
+     *
+     * @param path the save target
+     * @return true for a {@code .safetensors} file, false for a folder
+     */
     public static boolean isFile(Path path) {
         return path.getFileName() != null && path.getFileName().toString().endsWith(".safetensors");
     }
 
-    /** Saves {@code tensors} with no metadata of the caller's; see {@link #save(Path, Map, Map)}. */
+    /**
+     * Saves {@code tensors} with no metadata of the caller's; see {@link #save(Path, Map, Map)}.
+     *
+     * @param path a {@code .safetensors} file or a folder
+     * @param tensors the tensors by name, usually parameters by path
+     */
     public static void save(Path path, Map<String, NdArray> tensors) {
         save(path, tensors, Map.of());
     }
@@ -68,6 +89,11 @@ public final class Checkpoint {
      * Saves to {@code path}: one safetensors file if its name ends in {@code .safetensors}, else a
      * checkpoint folder. The target must pass {@link SaveTarget#check}; the previous checkpoint there
      * is replaced crash-safely.
+     *
+     * @param path a {@code .safetensors} file or a folder
+     * @param tensors the tensors by name, usually parameters by path
+     * @param metadata string metadata to store with them, such as the step count
+     * @throws CheckpointException if the target is not fit for a checkpoint or the write fails
      */
     public static void save(Path path, Map<String, NdArray> tensors, Map<String, String> metadata) {
         save(path, tensors, metadata, Set.of());
@@ -76,6 +102,12 @@ public final class Checkpoint {
     /**
      * As {@link #save(Path, Map, Map)}, where {@code ownFiles} are files the caller wrote into a new
      * target folder itself (a loss CSV beside the checkpoint), which do not make the folder foreign.
+     *
+     * @param path a {@code .safetensors} file or a folder
+     * @param tensors the tensors by name, usually parameters by path
+     * @param metadata string metadata to store with them, such as the step count
+     * @param ownFiles the caller's own files in the target folder
+     * @throws CheckpointException if the target is not fit for a checkpoint or the write fails
      */
     public static void save(Path path, Map<String, NdArray> tensors, Map<String, String> metadata, Set<Path> ownFiles) {
         SaveTarget.check(path, types(tensors), ownFiles);
@@ -100,6 +132,10 @@ public final class Checkpoint {
     /**
      * Reads any checkpoint {@link #save} writes (a {@code .safetensors} file or a checkpoint folder)
      * and plain folders of {@code .npy} files.
+     *
+     * @param path a {@code .safetensors} file, a checkpoint folder or a folder of {@code .npy} files
+     * @return the tensors and metadata
+     * @throws CheckpointException if the checkpoint is missing, unreadable or malformed
      */
     public static Contents read(Path path) {
         if (Files.isDirectory(path)) {
@@ -115,14 +151,25 @@ public final class Checkpoint {
         return new Contents(c.tensors(), c.metadata());
     }
 
-    /** The types of {@code tensors}, by name. */
+    /**
+     * The types of {@code tensors}, by name.
+     *
+     * @param tensors the tensors by name
+     * @return a new sorted map of their types
+     */
     public static SortedMap<String, TensorType> types(Map<String, NdArray> tensors) {
         SortedMap<String, TensorType> types = new TreeMap<>();
         tensors.forEach((k, v) -> types.put(k, v.type()));
         return types;
     }
 
-    /** The tensors of {@link #read}. */
+    /**
+     * The tensors of {@link #read}.
+     *
+     * @param path a {@code .safetensors} file, a checkpoint folder or a folder of {@code .npy} files
+     * @return the tensors by name
+     * @throws CheckpointException if the checkpoint is missing, unreadable or malformed
+     */
     public static SortedMap<String, NdArray> load(Path path) {
         return read(path).tensors();
     }
@@ -151,7 +198,13 @@ public final class Checkpoint {
         }
     }
 
-    /** Every visible {@code NAME.npy} in {@code dir}, as tensor {@code NAME}; other files are ignored. */
+    /**
+     * Every visible {@code NAME.npy} in {@code dir}, as tensor {@code NAME}; other files are ignored.
+     *
+     * @param dir the folder
+     * @return the tensors by name
+     * @throws CheckpointException if the folder is missing or a file cannot be read
+     */
     public static SortedMap<String, NdArray> loadNpyFolder(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new CheckpointException(
@@ -168,6 +221,10 @@ public final class Checkpoint {
      * Checks that {@code loaded} holds exactly the tensors {@code expected} names, each of the
      * expected type; otherwise fails with one message that lists every missing, extra and mis-typed
      * tensor, so a user fixes them all in one go. Expected types must be static.
+     *
+     * @param expected the model's tensors and their types
+     * @param loaded the tensors read from a checkpoint
+     * @throws CheckpointException if a tensor is missing, extra or of another type
      */
     public static void check(Map<String, TensorType> expected, Map<String, NdArray> loaded) {
         List<String> missing = new ArrayList<>();

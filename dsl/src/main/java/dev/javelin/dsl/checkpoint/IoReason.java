@@ -12,6 +12,12 @@ import java.nio.file.NotDirectoryException;
 public final class IoReason {
     private IoReason() {}
 
+    /**
+     * The reason of a failed file operation, such as {@code no such file or folder: /x/y}.
+     *
+     * @param e the failure
+     * @return the reason in words
+     */
     public static String of(IOException e) {
         return switch (e) {
             case NoSuchFileException x -> "no such file or folder: " + x.getFile();

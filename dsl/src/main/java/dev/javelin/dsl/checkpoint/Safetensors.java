@@ -41,8 +41,16 @@ public final class Safetensors {
 
     private Safetensors() {}
 
-    /** The tensors of a file, sorted by name, and its {@code __metadata__} (empty when it has none). */
+    /**
+     * The tensors of a file, sorted by name, and its {@code __metadata__} (empty when it has none).
+     *
+     * @param tensors the tensors by name
+     * @param metadata the {@code __metadata__} entries
+     */
     public record Contents(SortedMap<String, NdArray> tensors, SortedMap<String, String> metadata) {
+        /**
+         * Copies both maps into unmodifiable sorted ones.
+         */
         public Contents {
             tensors = Collections.unmodifiableSortedMap(new TreeMap<>(tensors));
             metadata = Collections.unmodifiableSortedMap(new TreeMap<>(metadata));
@@ -57,6 +65,13 @@ public final class Safetensors {
         void read(long offset, ByteBuffer dst) throws IOException;
     }
 
+    /**
+     * The bytes of a safetensors file holding {@code tensors} and {@code metadata}.
+     *
+     * @param tensors the tensors by name
+     * @param metadata the {@code __metadata__} entries
+     * @return the file's bytes
+     */
     public static byte[] toBytes(Map<String, NdArray> tensors, Map<String, String> metadata) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -67,11 +82,26 @@ public final class Safetensors {
         return out.toByteArray();
     }
 
-    /** Writes {@code file} through a temporary file and a rename, so a failed save leaves the old file intact. */
+    /**
+     * Writes {@code file} through a temporary file and a rename, so a failed save leaves the old file intact.
+     *
+     * @param file the file to write
+     * @param tensors the tensors by name
+     * @param metadata the {@code __metadata__} entries
+     * @throws CheckpointException if the write fails
+     */
     public static void write(Path file, Map<String, NdArray> tensors, Map<String, String> metadata) {
         AtomicFiles.writeFile(file, ch -> write(tensors, metadata, ch));
     }
 
+    /**
+     * Parses safetensors bytes, as {@link #read(Path)} does a file.
+     *
+     * @param bytes the file's bytes
+     * @param source what the bytes are, named in errors
+     * @return the tensors and metadata
+     * @throws CheckpointException if the bytes are not a valid safetensors file
+     */
     public static Contents fromBytes(byte[] bytes, String source) {
         return read(
                 new Source() {
@@ -88,11 +118,24 @@ public final class Safetensors {
                 source);
     }
 
+    /**
+     * Reads a safetensors file, checking its header, offsets and dtypes.
+     *
+     * @param file the file
+     * @return the tensors and metadata
+     * @throws CheckpointException if the file is missing, unreadable or not a valid safetensors file
+     */
     public static Contents read(Path file) {
         return withFile(file, src -> read(src, file.toString()));
     }
 
-    /** The {@code __metadata__} of a file, read from its header alone (the tensors are not read). */
+    /**
+     * The {@code __metadata__} of a file, read from its header alone (the tensors are not read).
+     *
+     * @param file the file
+     * @return the metadata, empty when the file has none
+     * @throws CheckpointException if the file is missing, unreadable or its header is malformed
+     */
     public static SortedMap<String, String> metadata(Path file) {
         return withFile(file, src -> header(src, file.toString()).header().metadata());
     }

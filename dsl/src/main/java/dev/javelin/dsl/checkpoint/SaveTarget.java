@@ -31,6 +31,11 @@ public final class SaveTarget {
     /**
      * Checks that {@code path} may receive a checkpoint of {@code tensors}, creating the folders it
      * needs; fails with a {@link CheckpointException} that says why not and what to do.
+     *
+     * @param path a {@code .safetensors} file or a folder
+     * @param tensors the tensors to be saved, whose sizes are checked against the free space
+     * @param ownFiles files the caller wrote into a new target folder itself, which do not make it foreign
+     * @throws CheckpointException if the target cannot take the checkpoint
      */
     public static void check(Path path, Map<String, TensorType> tensors, Set<Path> ownFiles) {
         long bytes = bytes(tensors);
@@ -47,6 +52,10 @@ public final class SaveTarget {
     /**
      * Whether {@code file} is (or would be) one of the entries a checkpoint folder at {@code save}
      * owns, which no other output may take.
+     *
+     * @param save the checkpoint's target
+     * @param file another output's file
+     * @return true if a checkpoint folder at {@code save} owns {@code file}
      */
     public static boolean ownedByCheckpoint(Path save, Path file) {
         Path dir = save.toAbsolutePath().normalize();

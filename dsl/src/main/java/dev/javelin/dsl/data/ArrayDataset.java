@@ -14,9 +14,16 @@ import java.util.TreeMap;
  * examples ({@code image: f32[10000,784]}, {@code label: i64[10000]}). Columns are kept sorted by
  * name, so batches and error messages list them in a stable order. The arrays are shared, not
  * copied: do not modify them after handing them over.
+ *
+ * @param columns the columns by name, each with the examples along its leading axis
  */
 public record ArrayDataset(SortedMap<String, NdArray> columns) implements Dataset {
 
+    /**
+     * Checks that there is at least one column and that every column has the same leading size.
+     *
+     * @throws DataException if there is no column, a column is null or a scalar, or the leading sizes differ
+     */
     public ArrayDataset {
         if (columns == null || columns.isEmpty()) {
             throw new DataException("a data set needs at least one column, found none");
@@ -40,7 +47,11 @@ public record ArrayDataset(SortedMap<String, NdArray> columns) implements Datase
         }
     }
 
-    /** A data set of the given columns (any map; the record keeps a sorted copy). */
+    /**
+     * A data set of the given columns (any map; the record keeps a sorted copy).
+     *
+     * @param columns the columns by name, each with the examples along its leading axis
+     */
     public ArrayDataset(Map<String, NdArray> columns) {
         this(columns == null ? null : new TreeMap<>(columns));
     }

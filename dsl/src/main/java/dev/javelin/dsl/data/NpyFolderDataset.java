@@ -19,6 +19,14 @@ import java.util.stream.Stream;
 public final class NpyFolderDataset {
     private NpyFolderDataset() {}
 
+    /**
+     * Reads every {@code NAME.npy} of {@code dir} as the column {@code NAME}.
+     *
+     * @param dir the folder
+     * @return the data set, all columns in memory
+     * @throws DataException if the folder is missing, holds no {@code .npy} file, a file cannot be read or
+     *     the columns' leading sizes differ
+     */
     public static ArrayDataset load(Path dir) {
         if (!Files.exists(dir)) {
             throw new DataException("data folder " + dir + " does not exist");

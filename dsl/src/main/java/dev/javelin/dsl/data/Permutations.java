@@ -17,6 +17,15 @@ public final class Permutations {
 
     private Permutations() {}
 
+    /**
+     * The permutation of {@code 0..n-1} for {@code (seed, stream)}, as described above.
+     *
+     * @param n the number of elements, {@code >= 0}
+     * @param seed the seed
+     * @param stream the stream: an epoch number, or {@link #SPLIT_STREAM}
+     * @return a new array holding each of {@code 0..n-1} once
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public static int[] of(int n, long seed, long stream) {
         if (n < 0) {
             throw new IllegalArgumentException("a permutation needs n >= 0, found " + n);

@@ -12,32 +12,71 @@ import dev.javelin.ir.value.NdArray;
  */
 @FunctionalInterface
 public interface Initializer {
-    /** The initial value of a parameter of static {@code type}. */
+    /**
+     * The initial value of a parameter of static {@code type}.
+     *
+     * @param type the parameter's type, whose shape must be static
+     * @param seed the parameter's seed
+     * @return a new array of the type's dtype and shape
+     */
     NdArray create(TensorType type, long seed);
 
+    /**
+     * All zeros (biases, optimizer state).
+     *
+     * @return the initializer
+     */
     static Initializer zeros() {
         return constant(0);
     }
 
+    /**
+     * All ones (normalization scales).
+     *
+     * @return the initializer
+     */
     static Initializer ones() {
         return constant(1);
     }
 
+    /**
+     * Every element {@code value}.
+     *
+     * @param value the value, rounded to the dtype
+     * @return the initializer
+     */
     static Initializer constant(double value) {
         return (type, seed) -> fill(type, i -> value);
     }
 
-    /** Normal with the given mean and standard deviation. */
+    /**
+     * Normal with the given mean and standard deviation.
+     *
+     * @param mean the mean
+     * @param std the standard deviation
+     * @return the initializer
+     */
     static Initializer normal(double mean, double std) {
         return (type, seed) -> fill(type, i -> mean + std * Philox.normal(seed, 0, i));
     }
 
-    /** Uniform in [low, high). */
+    /**
+     * Uniform in [low, high).
+     *
+     * @param low the lower bound, included
+     * @param high the upper bound, excluded
+     * @return the initializer
+     */
     static Initializer uniform(double low, double high) {
         return (type, seed) -> fill(type, i -> low + (high - low) * Philox.uniform(seed, 0, i));
     }
 
-    /** Glorot/Xavier uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). */
+    /**
+     * Glorot/Xavier uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)).
+     *
+     * @param gain the scale, 1 for linear or sigmoid layers
+     * @return the initializer
+     */
     static Initializer xavierUniform(double gain) {
         return (type, seed) -> {
             Fans f = Fans.of(type);
@@ -46,7 +85,12 @@ public interface Initializer {
         };
     }
 
-    /** Glorot/Xavier normal: N(0, gain^2 * 2 / (fan_in + fan_out)). */
+    /**
+     * Glorot/Xavier normal: N(0, gain^2 * 2 / (fan_in + fan_out)).
+     *
+     * @param gain the scale, 1 for linear or sigmoid layers
+     * @return the initializer
+     */
     static Initializer xavierNormal(double gain) {
         return (type, seed) -> {
             Fans f = Fans.of(type);
@@ -54,12 +98,20 @@ public interface Initializer {
         };
     }
 
-    /** He/Kaiming normal for ReLU layers: N(0, 2 / fan_in). */
+    /**
+     * He/Kaiming normal for ReLU layers: N(0, 2 / fan_in).
+     *
+     * @return the initializer
+     */
     static Initializer heNormal() {
         return (type, seed) -> normal(0, Math.sqrt(2.0 / Fans.of(type).in())).create(type, seed);
     }
 
-    /** He/Kaiming uniform for ReLU layers: U(-a, a) with a = sqrt(6 / fan_in). */
+    /**
+     * He/Kaiming uniform for ReLU layers: U(-a, a) with a = sqrt(6 / fan_in).
+     *
+     * @return the initializer
+     */
     static Initializer heUniform() {
         return (type, seed) -> {
             double a = Math.sqrt(6.0 / Fans.of(type).in());
@@ -70,6 +122,9 @@ public interface Initializer {
     /**
      * PyTorch's default for Linear and Conv2d layers: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), with
      * {@code fanIn} given because a bias has no fan of its own.
+     *
+     * @param fanIn the number of inputs of the layer the parameter belongs to
+     * @return the initializer
      */
     static Initializer lecunUniform(long fanIn) {
         double a = 1.0 / Math.sqrt(fanIn);

@@ -21,10 +21,22 @@ public final class BatchNorm2d extends Module {
     final Param runningMean;
     final Param runningVar;
 
+    /**
+     * A layer with PyTorch's defaults: {@code eps = 1e-5}, {@code momentum = 0.1}.
+     *
+     * @param channels the number of channels, C of the {@code [N, C, H, W]} input
+     */
     public BatchNorm2d(long channels) {
         this(channels, 1e-5, 0.1);
     }
 
+    /**
+     * A layer with its own {@code eps} and {@code momentum}.
+     *
+     * @param channels the number of channels, C of the {@code [N, C, H, W]} input
+     * @param eps added to the variance before the square root
+     * @param momentum the weight of the batch's statistics in the running ones' update
+     */
     public BatchNorm2d(long channels, double eps, double momentum) {
         this.channels = channels;
         this.eps = eps;

@@ -16,14 +16,43 @@ public final class Conv2d extends Module {
     final Param weight;
     final Param bias;
 
+    /**
+     * A convolution with stride 1 and no padding.
+     *
+     * @param in the input channels
+     * @param out the output channels
+     * @param kernel the kernel's height and width
+     */
     public Conv2d(long in, long out, long kernel) {
         this(in, out, kernel, 1, 0, 1, 1, true);
     }
 
+    /**
+     * A convolution with the given stride and padding.
+     *
+     * @param in the input channels
+     * @param out the output channels
+     * @param kernel the kernel's height and width
+     * @param stride the step along H and W
+     * @param padding the zeros added on each side of H and W
+     */
     public Conv2d(long in, long out, long kernel, long stride, long padding) {
         this(in, out, kernel, stride, padding, 1, 1, true);
     }
 
+    /**
+     * A convolution with every option; {@code stride}, {@code padding} and {@code dilation} apply to H and W alike.
+     *
+     * @param in the input channels
+     * @param out the output channels
+     * @param kernel the kernel's height and width
+     * @param stride the step along H and W
+     * @param padding the zeros added on each side of H and W
+     * @param dilation the spacing of the kernel's taps
+     * @param groups how many groups the channels are split into; it must divide {@code in} and {@code out}
+     * @param bias whether the layer has a bias
+     * @throws IllegalArgumentException if {@code groups} does not divide {@code in} and {@code out}
+     */
     public Conv2d(long in, long out, long kernel, long stride, long padding, long dilation, long groups, boolean bias) {
         if (in % groups != 0 || out % groups != 0) {
             throw new IllegalArgumentException("Conv2d groups=" + groups + " must divide in=" + in + " and out=" + out);

@@ -9,6 +9,12 @@ import dev.javelin.dsl.init.Initializer;
 public final class Embedding extends Module {
     final Param weight;
 
+    /**
+     * A table with N(0, 1) initial values.
+     *
+     * @param count the number of ids, 0 to {@code count - 1}
+     * @param dim the length of each vector
+     */
     public Embedding(long count, long dim) {
         this.weight = Param.of(Initializer.normal(0, 1), count, dim);
     }

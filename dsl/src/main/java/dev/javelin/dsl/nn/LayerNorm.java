@@ -14,10 +14,21 @@ public final class LayerNorm extends Module {
     final Param weight;
     final Param bias;
 
+    /**
+     * A layer with {@code eps = 1e-5}.
+     *
+     * @param shape the trailing dims the input is normalized over, also the shape of weight and bias
+     */
     public LayerNorm(long... shape) {
         this(1e-5, shape);
     }
 
+    /**
+     * A layer with its own {@code eps}.
+     *
+     * @param eps added to the variance before the square root
+     * @param shape the trailing dims the input is normalized over, also the shape of weight and bias
+     */
     public LayerNorm(double eps, long... shape) {
         this.shape = shape.clone();
         this.eps = eps;

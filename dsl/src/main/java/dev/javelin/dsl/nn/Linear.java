@@ -13,15 +13,35 @@ public final class Linear extends Module {
     final Param weight;
     final Param bias;
 
+    /**
+     * A layer with a bias.
+     *
+     * @param in the input features, the input's last axis
+     * @param out the output features
+     */
     public Linear(long in, long out) {
         this(in, out, true);
     }
 
+    /**
+     * A layer with or without a bias.
+     *
+     * @param in the input features, the input's last axis
+     * @param out the output features
+     * @param bias whether the layer has a bias
+     */
     public Linear(long in, long out, boolean bias) {
         this(in, out, bias ? Initializer.lecunUniform(in) : null, Initializer.lecunUniform(in));
     }
 
-    /** A layer with the given initializers ({@code biasInit} null for no bias). */
+    /**
+     * A layer with the given initializers ({@code biasInit} null for no bias).
+     *
+     * @param in the input features, the input's last axis
+     * @param out the output features
+     * @param biasInit the bias's initializer, or null for no bias
+     * @param weightInit the weight's initializer
+     */
     public Linear(long in, long out, Initializer biasInit, Initializer weightInit) {
         this.in = in;
         this.out = out;

@@ -14,10 +14,22 @@ public final class Pooling {
         private final long[] stride;
         private final long[] padding;
 
+        /**
+         * Pooling over {@code kernel x kernel} windows, stride {@code kernel}, no padding.
+         *
+         * @param kernel the window's height and width
+         */
         public MaxPool2d(long kernel) {
             this(kernel, kernel, 0);
         }
 
+        /**
+         * Pooling with its own stride and padding.
+         *
+         * @param kernel the window's height and width
+         * @param stride the step along H and W
+         * @param padding the padding on each side of H and W
+         */
         public MaxPool2d(long kernel, long stride, long padding) {
             this.kernel = new long[] {kernel, kernel};
             this.stride = new long[] {stride, stride};
@@ -36,10 +48,22 @@ public final class Pooling {
         private final long[] stride;
         private final long[] padding;
 
+        /**
+         * Pooling over {@code kernel x kernel} windows, stride {@code kernel}, no padding.
+         *
+         * @param kernel the window's height and width
+         */
         public AvgPool2d(long kernel) {
             this(kernel, kernel, 0);
         }
 
+        /**
+         * Pooling with its own stride and padding.
+         *
+         * @param kernel the window's height and width
+         * @param stride the step along H and W
+         * @param padding the zeros added on each side of H and W
+         */
         public AvgPool2d(long kernel, long stride, long padding) {
             this.kernel = new long[] {kernel, kernel};
             this.stride = new long[] {stride, stride};

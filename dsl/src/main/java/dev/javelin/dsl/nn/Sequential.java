@@ -8,6 +8,11 @@ import java.util.List;
 public final class Sequential extends Module {
     private final List<Module> layers;
 
+    /**
+     * A container of {@code layers}, each fed the previous one's output.
+     *
+     * @param layers the layers, applied first to last
+     */
     public Sequential(Module... layers) {
         this.layers = List.of(layers);
     }
@@ -22,6 +27,11 @@ public final class Sequential extends Module {
         return out;
     }
 
+    /**
+     * The layers in order.
+     *
+     * @return an unmodifiable list
+     */
     public List<Module> layers() {
         return layers;
     }

@@ -8,8 +8,20 @@ import dev.javelin.dsl.Tensor;
  * Hutter): {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2}, {@code p -= lr/(1-b1^t) * m /
  * (sqrt(v)/sqrt(1-b2^t) + eps)}. Plain Adam's weight decay is L2 ({@code g += wd p}); AdamW's first
  * scales {@code p *= 1 - lr wd}.
+ *
+ * @param beta1 the decay of the first-moment average {@code m}, in {@code [0, 1)} (PyTorch: 0.9)
+ * @param beta2 the decay of the second-moment average {@code v}, in {@code [0, 1)} (PyTorch: 0.999)
+ * @param eps added to the denominator, {@code > 0} (PyTorch: 1e-8)
+ * @param weightDecay the weight decay, {@code >= 0}
+ * @param decoupled true for AdamW's decoupled weight decay, false for Adam's L2
  */
 public record Adam(double beta1, double beta2, double eps, double weightDecay, boolean decoupled) implements Optimizer {
+    /**
+     * Checks the hyperparameters.
+     *
+     * @throws IllegalArgumentException if a beta is outside {@code [0, 1)}, eps is not positive or the
+     *     weight decay is negative
+     */
     public Adam {
         if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || eps <= 0 || weightDecay < 0) {
             throw new IllegalArgumentException("Adam needs 0 <= betas < 1, eps > 0, weight decay >= 0; found beta1="

@@ -8,10 +8,21 @@ import dev.javelin.JavelinException;
  */
 @FunctionalInterface
 public interface LrSchedule {
-    /** The learning rate of step {@code step} (counted from 0, across resumed runs). */
+    /**
+     * The learning rate of step {@code step} (counted from 0, across resumed runs).
+     *
+     * @param step the step's number
+     * @return the learning rate (0 only at a cosine schedule's floor of 0)
+     */
     double lr(long step);
 
-    /** The same rate at every step. */
+    /**
+     * The same rate at every step.
+     *
+     * @param lr the rate, finite and {@code > 0}
+     * @return the schedule
+     * @throws JavelinException if {@code lr} is not finite and positive
+     */
     static LrSchedule constant(double lr) {
         checkRate("lr", lr);
         return step -> lr;
@@ -21,6 +32,13 @@ public interface LrSchedule {
      * A linear warm-up from {@code peak / warmup} to {@code peak} over the first {@code warmup}
      * steps, then a half cosine from {@code peak} down to {@code floor} at step {@code total}, and
      * {@code floor} after it.
+     *
+     * @param peak the highest rate, finite and {@code > 0}
+     * @param warmup the number of warm-up steps, {@code 0 <= warmup <= total}
+     * @param total the step at which the rate reaches {@code floor}, {@code >= 1}
+     * @param floor the final rate, in {@code [0, peak]}
+     * @return the schedule
+     * @throws JavelinException if an argument is out of its range
      */
     static LrSchedule cosine(double peak, long warmup, long total, double floor) {
         checkRate("peak", peak);
@@ -43,7 +61,15 @@ public interface LrSchedule {
         };
     }
 
-    /** {@code lr}, multiplied by {@code factor} after every {@code every} steps. */
+    /**
+     * {@code lr}, multiplied by {@code factor} after every {@code every} steps.
+     *
+     * @param lr the initial rate, finite and {@code > 0}
+     * @param every the number of steps between decays, {@code >= 1}
+     * @param factor the decay factor, in {@code (0, 1]}
+     * @return the schedule
+     * @throws JavelinException if an argument is out of its range
+     */
     static LrSchedule stepDecay(double lr, long every, double factor) {
         checkRate("lr", lr);
         if (every < 1 || !(factor > 0 && factor <= 1)) {

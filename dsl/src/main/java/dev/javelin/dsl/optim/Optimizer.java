@@ -14,43 +14,96 @@ import dev.javelin.dsl.init.Initializer;
  */
 public sealed interface Optimizer permits Sgd, Adam {
 
-    /** The name used on the command line and in state names. */
+    /**
+     * The name used on the command line and in state names.
+     *
+     * @return the name, such as {@code adam}
+     */
     String name();
 
     /**
      * Appends the update of one parameter. {@code lr} is the f32 learning-rate input (so schedules
      * need no recompile) and {@code t} the step number as f32, counted from 1.
+     *
+     * @param net the net of the training step
+     * @param path the parameter's path
+     * @param param the parameter's current value
+     * @param grad the loss's gradient with respect to the parameter
+     * @param lr the learning rate, a scalar
+     * @param t the step number, a scalar
      */
     void update(Net net, String path, Tensor param, Tensor grad, Tensor lr, Tensor t);
 
-    /** Whether {@link #update} reads {@code t} (then the step count is kept as state, {@code <name>.t}). */
+    /**
+     * Whether {@link #update} reads {@code t} (then the step count is kept as state, {@code <name>.t}).
+     *
+     * @return true if the optimizer needs the step count
+     */
     default boolean usesStepCount() {
         return false;
     }
 
-    /** Optimizer state of the shape of {@code param}, zero-initialized. */
+    /**
+     * Optimizer state of the shape of {@code param}, zero-initialized.
+     *
+     * @param net the net of the training step
+     * @param optimizer the optimizer's name, the first part of the state's name
+     * @param slot the slot's name, such as {@code m}
+     * @param path the parameter's path
+     * @param param the parameter's tensor, whose shape the slot takes
+     * @return the slot's current value
+     */
     static Tensor slot(Net net, String optimizer, String slot, String path, Tensor param) {
         long[] shape = param.shape().sizes();
         return net.parameter(optimizer + "." + slot + "." + path, Param.state(Initializer.zeros(), shape));
     }
 
+    /**
+     * Plain stochastic gradient descent: no momentum, no weight decay.
+     *
+     * @return the optimizer
+     */
     static Optimizer sgd() {
         return new Sgd(0, false, 0);
     }
 
+    /**
+     * SGD with momentum, optionally Nesterov's, and no weight decay.
+     *
+     * @param momentum the momentum, {@code > 0} with Nesterov
+     * @param nesterov whether to use Nesterov momentum
+     * @return the optimizer
+     */
     static Optimizer momentum(double momentum, boolean nesterov) {
         return new Sgd(momentum, nesterov, 0);
     }
 
+    /**
+     * Adam with PyTorch's defaults: betas 0.9 and 0.999, eps 1e-8, no weight decay.
+     *
+     * @return the optimizer
+     */
     static Optimizer adam() {
         return new Adam(0.9, 0.999, 1e-8, 0, false);
     }
 
+    /**
+     * AdamW with PyTorch's defaults (betas 0.9 and 0.999, eps 1e-8) and the given decoupled weight decay.
+     *
+     * @param weightDecay the weight decay, {@code >= 0}
+     * @return the optimizer
+     */
     static Optimizer adamW(double weightDecay) {
         return new Adam(0.9, 0.999, 1e-8, weightDecay, true);
     }
 
-    /** By command-line name: sgd, momentum (0.9), nesterov (0.9), adam, adamw (weight decay 0.01). */
+    /**
+     * By command-line name: sgd, momentum (0.9), nesterov (0.9), adam, adamw (weight decay 0.01).
+     *
+     * @param name the name
+     * @return the optimizer
+     * @throws IllegalArgumentException if the name is none of those
+     */
     static Optimizer named(String name) {
         return switch (name) {
             case "sgd" -> sgd();

@@ -7,8 +7,17 @@ import dev.javelin.dsl.Tensor;
  * Stochastic gradient descent, PyTorch's formulation: {@code g += wd * p}; with momentum {@code
  * buf = momentum * buf + g} and the step uses {@code buf} (or {@code g + momentum * buf} with
  * Nesterov); {@code p -= lr * step}.
+ *
+ * @param momentum the momentum, {@code >= 0}; 0 for plain SGD
+ * @param nesterov whether to use Nesterov momentum (needs {@code momentum > 0})
+ * @param weightDecay the L2 weight decay, {@code >= 0}
  */
 public record Sgd(double momentum, boolean nesterov, double weightDecay) implements Optimizer {
+    /**
+     * Checks the hyperparameters.
+     *
+     * @throws IllegalArgumentException if momentum or weight decay is negative, or Nesterov has no momentum
+     */
     public Sgd {
         if (momentum < 0 || weightDecay < 0 || (nesterov && momentum == 0)) {
             throw new IllegalArgumentException("SGD needs momentum >= 0, weight decay >= 0, and momentum > 0 for"

@@ -29,19 +29,46 @@ public interface Backend {
         }
     };
 
+    /**
+     * The backend's name, as the command line's {@code --backend} takes it.
+     *
+     * @return the name
+     */
     String name();
 
-    /** {@code g} ready to run at these sizes of its symbolic dimensions (e.g. {@code batch=128}). */
+    /**
+     * {@code g} ready to run at these sizes of its symbolic dimensions (e.g. {@code batch=128}).
+     *
+     * @param g the graph, usually a training step or an evaluation graph
+     * @param sizes the size of each symbolic dimension, by symbol
+     * @return the prepared program; close it to free what it holds
+     */
     Program prepare(Graph g, Map<String, Long> sizes);
 
     /** A prepared graph holding its parameters (and optimizer state) between runs. */
     interface Program extends AutoCloseable {
+        /**
+         * Sets a parameter (or optimizer state) before the next run.
+         *
+         * @param name the parameter's path
+         * @param value its value, of the parameter's type
+         */
         void setParameter(String name, NdArray value);
 
-        /** The current value of a parameter (after every assign of the runs so far). */
+        /**
+         * The current value of a parameter (after every assign of the runs so far).
+         *
+         * @param name the parameter's path
+         * @return its value
+         */
         NdArray parameter(String name);
 
-        /** Runs once on {@code inputs} (by input name): the outputs; assigns update the parameters. */
+        /**
+         * Runs once on {@code inputs} (by input name): the outputs; assigns update the parameters.
+         *
+         * @param inputs the inputs by name
+         * @return the outputs by name
+         */
         Map<String, NdArray> run(Map<String, NdArray> inputs);
 
         @Override

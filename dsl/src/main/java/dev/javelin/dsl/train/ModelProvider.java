@@ -7,9 +7,18 @@ import java.util.List;
  * train models that live in modules it does not depend on, such as {@code test-models}).
  */
 public interface ModelProvider {
-    /** The names this provider knows, e.g. {@code mnist-mlp}. */
+    /**
+     * The names this provider knows, e.g. {@code mnist-mlp}.
+     *
+     * @return the model names
+     */
     List<String> names();
 
-    /** A fresh model of that name (new, untrained parameters). */
+    /**
+     * A fresh model of that name (new, untrained parameters).
+     *
+     * @param name one of {@link #names()}
+     * @return the model
+     */
     TrainingModel create(String name);
 }

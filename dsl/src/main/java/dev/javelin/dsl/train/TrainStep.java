@@ -26,6 +26,14 @@ import java.util.function.Supplier;
 public final class TrainStep {
     private TrainStep() {}
 
+    /**
+     * The training step of {@code loss}, traced in {@code net}, with {@code optimizer}'s updates.
+     *
+     * @param net the net the forward pass and loss were traced in, with its modules registered
+     * @param loss the scalar loss
+     * @param optimizer the optimizer whose updates end the step
+     * @return the step's graph, with the input {@code lr} and the output {@code loss}
+     */
     public static Graph build(Net net, Tensor loss, Optimizer optimizer) {
         Map<String, Param> trainable = new LinkedHashMap<>();
         net.usedParams().forEach((path, p) -> {

@@ -39,6 +39,13 @@ public final class Trainer implements AutoCloseable {
      * Traces {@code model} for training and for evaluation and initializes every parameter from
      * {@code seed}, or from {@code init} for the names it holds (a checkpoint or a folder of
      * {@code .npy} files); {@code init} must not name tensors the model lacks.
+     *
+     * @param model the model
+     * @param optimizer the optimizer of the training step
+     * @param seed the seed of the parameters' initializers
+     * @param init initial values by name, or an empty map
+     * @param backend where the graphs run
+     * @throws TrainingException if {@code init} names a tensor the model lacks or holds one of another type
      */
     public Trainer(TrainingModel model, Optimizer optimizer, long seed, Map<String, NdArray> init, Backend backend) {
         this.model = model;
@@ -92,31 +99,57 @@ public final class Trainer implements AutoCloseable {
         trainOwner = null;
     }
 
-    /** Replaces the parameters and optimizer state with a checkpoint's (see the constructor's rules). */
+    /**
+     * Replaces the parameters and optimizer state with a checkpoint's (see the constructor's rules).
+     *
+     * @param checkpoint the tensors by name
+     */
     public void load(Map<String, NdArray> checkpoint) {
         loadInto(checkpoint);
     }
 
+    /**
+     * The training step's graph: forward, loss, gradients and optimizer updates.
+     *
+     * @return the graph
+     */
     public Graph trainGraph() {
         return trainGraph;
     }
 
+    /**
+     * The evaluation graph: the model traced in {@link dev.javelin.dsl.Mode#EVAL} mode, with its prediction and loss.
+     *
+     * @return the graph
+     */
     public Graph evalGraph() {
         return evalGraph;
     }
 
-    /** Parameters and optimizer state, by name (read-only, current as of the last step). */
+    /**
+     * Parameters and optimizer state, by name (read-only, current as of the last step).
+     *
+     * @return an unmodifiable view of the state by name
+     */
     public Map<String, NdArray> state() {
         pull();
         return Collections.unmodifiableMap(state);
     }
 
-    /** The integer label input a classification loss reads, if the model has one (for accuracy). */
+    /**
+     * The integer label input a classification loss reads, if the model has one (for accuracy).
+     *
+     * @return the label input's name, or empty
+     */
     public java.util.Optional<String> labelInput() {
         return labelRanges.keySet().stream().findFirst();
     }
 
-    /** The names and types of the inputs a batch must provide (the model's inputs, not lr or step). */
+    /**
+     * The names and types of the inputs a batch must provide (the model's inputs, not lr or step).
+     *
+     * @return a new map from input name to type
+     */
     public Map<String, dev.javelin.ir.type.TensorType> batchInputs() {
         Map<String, dev.javelin.ir.type.TensorType> inputs = new LinkedHashMap<>();
         for (Node n : trainGraph.inputs()) {
@@ -127,7 +160,13 @@ public final class Trainer implements AutoCloseable {
         return inputs;
     }
 
-    /** Fraction of examples whose largest prediction is the label, and the counts, for one batch. */
+    /**
+     * The number of examples of one batch whose largest prediction is the label (ties go to the lower class).
+     *
+     * @param logits the predictions, {@code [batch, classes]}
+     * @param labels the class labels, {@code [batch]}
+     * @return the number of correct predictions
+     */
     public static long correct(NdArray logits, NdArray labels) {
         long classes = logits.dim(logits.rank() - 1);
         long right = 0;
@@ -145,7 +184,11 @@ public final class Trainer implements AutoCloseable {
         return right;
     }
 
-    /** The steps taken, counting those of the checkpoint this trainer resumed from. */
+    /**
+     * The steps taken, counting those of the checkpoint this trainer resumed from.
+     *
+     * @return the number of steps
+     */
     public long steps() {
         return steps;
     }
@@ -153,6 +196,9 @@ public final class Trainer implements AutoCloseable {
     /**
      * Continues the step count of a checkpoint that was saved after {@code steps} steps, so that
      * optimizers that count steps (Adam's bias correction) resume where they stopped.
+     *
+     * @param steps the steps already taken, {@code >= 0}
+     * @throws IllegalArgumentException if {@code steps} is negative
      */
     public void resumeAt(long steps) {
         if (steps < 0) {
@@ -161,7 +207,14 @@ public final class Trainer implements AutoCloseable {
         this.steps = steps;
     }
 
-    /** Runs one training step on {@code batch} (the model's inputs by name) and returns its loss. */
+    /**
+     * Runs one training step on {@code batch} (the model's inputs by name) and returns its loss.
+     *
+     * @param batch the inputs by name, labels included
+     * @param lr the learning rate of this step
+     * @return the loss before the update
+     * @throws TrainingException if a label is outside its range
+     */
     public double step(Map<String, NdArray> batch, double lr) {
         checkLabels(batch);
         Backend.Program p = program(trainGraph, batch);
@@ -182,7 +235,13 @@ public final class Trainer implements AutoCloseable {
         return outputs.get("loss").get(0);
     }
 
-    /** The evaluation graph's prediction and loss on {@code batch}, with the current parameters. */
+    /**
+     * The evaluation graph's prediction and loss on {@code batch}, with the current parameters.
+     *
+     * @param batch the inputs by name, labels included
+     * @return the outputs by name
+     * @throws TrainingException if a label is outside its range
+     */
     public Map<String, NdArray> evaluate(Map<String, NdArray> batch) {
         checkLabels(batch);
         Backend.Program p = program(evalGraph, batch);
