@@ -90,22 +90,11 @@ final class IrCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "Graph IR text file.")
         Path file;
 
-        @Option(
-                names = "--backend",
-                defaultValue = "interpreter",
-                paramLabel = "interpreter|simd|cuda",
-                description =
-                        "interpreter (float64, exact), simd (the CPU backend) or cuda (default: ${DEFAULT-VALUE}).")
-        String backend;
-
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            if (!List.of("interpreter", "simd", "cuda").contains(backend)) {
-                throw new CliException("unknown --backend '" + backend + "' (expected interpreter, simd or cuda)");
-            }
             Graph g = read(file);
             Verifier.verify(g);
             spec.commandLine()

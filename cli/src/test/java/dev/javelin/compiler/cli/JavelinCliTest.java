@@ -238,6 +238,10 @@ class JavelinCliTest {
                 "--out",
                 tmp.resolve("tpu").toString());
         assertEquals("javelin: unknown --backend 'tpu' (expected interpreter, simd or cuda)\n", r.err());
+        // Only run takes a backend: verify checks the graph and runs nothing.
+        r = run("ir", "verify", classifier, "--backend", "simd");
+        assertEquals(2, r.code());
+        assertEquals("javelin: Unknown options: '--backend', 'simd' (see 'javelin ir verify --help')\n", r.err());
     }
 
     @Test
