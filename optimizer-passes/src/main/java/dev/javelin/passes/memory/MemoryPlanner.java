@@ -96,12 +96,9 @@ public final class MemoryPlanner {
         Map<String, Long> offsets = null;
         List<Slot> best = slots;
         long arena = Long.MAX_VALUE;
+        long[] liveBytes = breadth(slots);
         List<Comparator<Slot>> orders = new ArrayList<>(ORDERS);
-        Comparator<Slot> busiest = byBreadth(slots);
-        orders.add(busiest.thenComparing(Comparator.comparingLong(Slot::size).reversed()));
-        orders.add(busiest.thenComparing(
-                Comparator.comparingInt((Slot s) -> s.live().last() - s.live().first())
-                        .reversed()));
+        orders.add(byBreadth(slots, liveBytes));
         for (Comparator<Slot> order : orders) {
             List<Slot> sorted = new ArrayList<>(slots);
             sorted.sort(order.thenComparingInt(Slot::declared));
@@ -113,11 +110,11 @@ public final class MemoryPlanner {
                 best = sorted;
             }
         }
-        // Then, unless that is within 1% of the bound, a local search from the best order: swap two
-        // slots, keep the swap unless the arena grows. Seeded, so the plan is the same every time; the number of tries
-        // shrinks with the
-        // square of the slot count (each placement scans the placed slots), so big plans pay little.
-        long bound = lowerBound(slots);
+        // Then, unless that is within 1% of the bound (the most bytes live at one step), a local
+        // search from the best order: swap two slots, keep the swap unless the arena grows. Seeded,
+        // so the plan is the same every time; the tries shrink with the square of the slot count
+        // (each placement scans the placed slots), so big plans pay little.
+        long bound = java.util.Arrays.stream(liveBytes).max().orElse(0);
         int tries = (int) Math.min(
                 LOCAL_SEARCH_TRIES, LOCAL_SEARCH_WORK / Math.max(1L, (long) slots.size() * slots.size()));
         java.util.Random random = new java.util.Random(slots.size());
@@ -159,8 +156,8 @@ public final class MemoryPlanner {
     private static final int LOCAL_SEARCH_TRIES = 2_000;
     private static final long LOCAL_SEARCH_WORK = 2_000_000;
 
-    /** The most bytes the slots have live at one step: no placement is smaller. */
-    private static long lowerBound(List<Slot> slots) {
+    /** The bytes the slots have live at each step (kernel index). */
+    private static long[] breadth(List<Slot> slots) {
         int steps = 0;
         for (Slot s : slots) {
             steps = Math.max(steps, s.live().last() + 1);
@@ -170,56 +167,43 @@ public final class MemoryPlanner {
             delta[s.live().first()] += s.size();
             delta[s.live().last() + 1] -= s.size();
         }
+        long[] live = new long[steps];
         long running = 0;
-        long peak = 0;
         for (int t = 0; t < steps; t++) {
             running += delta[t];
-            peak = Math.max(peak, running);
+            live[t] = running;
         }
-        return peak;
+        return live;
     }
 
     /**
-     * Greedy by breadth: slots live at the busiest step first (the largest sum of live bytes over
+     * Greedy by breadth ({@code live}: the bytes live at each step): slots live at the busiest step first (the largest sum of live bytes over
      * their lifetime), larger first among those: what is live at the peak is packed before anything
      * can fragment it.
      */
-    private static Comparator<Slot> byBreadth(List<Slot> slots) {
-        int steps = 0;
-        for (Slot s : slots) {
-            steps = Math.max(steps, s.live().last() + 1);
-        }
-        long[] delta = new long[steps + 1];
-        for (Slot s : slots) {
-            delta[s.live().first()] += s.size();
-            delta[s.live().last() + 1] -= s.size();
-        }
-        // breadth[t] = bytes live at step t; a sparse table answers the maximum over any interval.
+    private static Comparator<Slot> byBreadth(List<Slot> slots, long[] live) {
+        int steps = live.length;
+        // A sparse table over the live bytes answers the maximum over any interval.
         int levels = 1;
         while ((1 << levels) <= steps) {
             levels++;
         }
         long[][] max = new long[levels][];
-        max[0] = new long[steps];
-        long running = 0;
-        for (int t = 0; t < steps; t++) {
-            running += delta[t];
-            max[0][t] = running;
-        }
+        max[0] = live;
         for (int k = 1; k < levels; k++) {
             max[k] = new long[steps - (1 << k) + 1];
             for (int t = 0; t < max[k].length; t++) {
                 max[k][t] = Math.max(max[k - 1][t], max[k - 1][t + (1 << (k - 1))]);
             }
         }
-        Map<Slot, Long> breadth = new java.util.IdentityHashMap<>();
+        Map<Slot, Long> busiest = new java.util.IdentityHashMap<>();
         for (Slot s : slots) {
             int a = s.live().first();
             int b = s.live().last();
             int k = 31 - Integer.numberOfLeadingZeros(b - a + 1);
-            breadth.put(s, Math.max(max[k][a], max[k][b - (1 << k) + 1]));
+            busiest.put(s, Math.max(max[k][a], max[k][b - (1 << k) + 1]));
         }
-        return Comparator.comparingLong((Slot s) -> breadth.get(s))
+        return Comparator.comparingLong((Slot s) -> busiest.get(s))
                 .reversed()
                 .thenComparing(Comparator.comparingLong(Slot::size).reversed())
                 .thenComparingInt(s -> s.live().first());
