@@ -119,6 +119,11 @@ public final class Javelin {
         return a.available() ? "cuda" : "cpu";
     }
 
+    /** The CPU threads the options ask for: one per processor for 0. */
+    static CpuPool pool(CompileOptions options) {
+        return options.threads() == 0 ? CpuPool.forMachine() : new CpuPool(options.threads());
+    }
+
     /** The passes for a target: CUDA's fusion veto there, fusion off where the options say so. */
     static PassOptions passes(CompileOptions options, String target) {
         PassOptions passes = PassOptions.defaults();
@@ -132,7 +137,7 @@ public final class Javelin {
         var plan =
                 Pipeline.compile(graph, options.sizes(), passes(options, "cpu")).plan();
         CpuBackend.Compiled compiled = CpuBackend.compile(plan, options.cacheDir(), options.log());
-        CpuPool pool = options.threads() == 0 ? CpuPool.forMachine() : new CpuPool(options.threads());
+        CpuPool pool = pool(options);
         try {
             CpuExecutor executor = compiled.executor(pool);
             return new CompiledModel(graph.name(), "cpu", executor, pool);

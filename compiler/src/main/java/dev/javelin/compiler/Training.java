@@ -12,7 +12,6 @@ import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.ir.value.NdArray;
-import dev.javelin.runtime.cpu.CpuPool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,8 +141,8 @@ public final class Training implements AutoCloseable {
         if (target.equals("cuda")) {
             return CudaTrainerBackend.open(options.log());
         }
-        CpuPool pool = options.threads() == 0 ? CpuPool.forMachine() : new CpuPool(options.threads());
-        return new SimdBackend(pool, options.cacheDir(), Javelin.passes(options, target), options.log());
+        return new SimdBackend(
+                Javelin.pool(options), options.cacheDir(), Javelin.passes(options, target), options.log());
     }
 
     /**
