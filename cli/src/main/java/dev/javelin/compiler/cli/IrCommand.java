@@ -212,28 +212,8 @@ final class IrCommand implements Runnable {
      * run once: its outputs and the parameters its assigns update, as the interpreter reports them.
      */
     private static Interpreter.Result compiled(Graph g, Map<String, NdArray> feeds, String backend) {
-        Map<String, Long> sizes = new java.util.TreeMap<>();
-        for (dev.javelin.ir.graph.Node n : g.nodes()) {
-            NdArray v = feeds.get(n.name());
-            var dims = n.type().shape().dims();
-            if (v == null
-                    || !(n.op() instanceof dev.javelin.ir.op.Input || n.op() instanceof dev.javelin.ir.op.Parameter)) {
-                continue;
-            }
-            if (v.rank() != dims.size()) {
-                throw new CliException("--input " + n.name() + " has shape " + java.util.Arrays.toString(v.shape())
-                        + ", but %" + n.name() + " is " + n.type());
-            }
-            for (int d = 0; d < dims.size(); d++) {
-                if (dims.get(d) instanceof dev.javelin.ir.type.Dim.Sym sym) {
-                    Long before = sizes.put(sym.name(), v.dim(d));
-                    if (before != null && before != v.dim(d)) {
-                        throw new CliException("the inputs disagree on dimension " + sym.name() + ": " + before
-                                + " and " + v.dim(d) + " (at %" + n.name() + ")");
-                    }
-                }
-            }
-        }
+        // The interpreter's own checks: every input and parameter fed, nothing else, types and sizes.
+        Map<String, Long> sizes = Interpreter.bindSymbols(g, feeds);
         CompileOptions options = CompileOptions.cpu().withTarget(backend.equals("simd") ? "cpu" : "cuda");
         for (var e : sizes.entrySet()) {
             options = options.withSize(e.getKey(), e.getValue());
@@ -241,27 +221,9 @@ final class IrCommand implements Runnable {
         try (CompiledModel m = Javelin.compile(g, options)) {
             Map<String, NdArray> parameters = new LinkedHashMap<>();
             Map<String, HostTensor> inputs = new LinkedHashMap<>();
-            java.util.Set<String> known = new java.util.TreeSet<>();
-            m.parameters().forEach(p -> known.add(p.name()));
-            m.inputs().forEach(p -> known.add(p.name()));
-            for (var e : feeds.entrySet()) {
-                if (!known.contains(e.getKey())) {
-                    throw new CliException("--input " + e.getKey() + ": graph " + g.name()
-                            + " has no input or parameter of that name" + " (it has " + known + ")");
-                }
-            }
-            m.parameters().forEach(p -> {
-                if (feeds.containsKey(p.name())) {
-                    parameters.put(p.name(), feeds.get(p.name()));
-                }
-            });
+            m.parameters().forEach(p -> parameters.put(p.name(), feeds.get(p.name())));
             m.setParameters(parameters);
-            m.inputs().forEach(p -> {
-                NdArray v = feeds.get(p.name());
-                if (v != null) {
-                    inputs.put(p.name(), host(v));
-                }
-            });
+            m.inputs().forEach(p -> inputs.put(p.name(), host(feeds.get(p.name()))));
             Map<String, NdArray> outputs = new LinkedHashMap<>();
             Map<String, HostTensor> got = m.run(inputs);
             for (CompiledModel.TensorSpec s : m.outputs()) {

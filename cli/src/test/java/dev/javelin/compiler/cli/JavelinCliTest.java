@@ -210,7 +210,7 @@ class JavelinCliTest {
                 "--out",
                 tmp.resolve("missing").toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("javelin: model classifier has parameters without values: [b]"), r.err());
+        assertEquals("javelin: no feed for parameter %b : f32[3] (fed: [w, x])\n", r.err());
         r = run(
                 "ir",
                 "run",
@@ -220,6 +220,8 @@ class JavelinCliTest {
                 "-i",
                 "w=" + w,
                 "-i",
+                "b=" + b,
+                "-i",
                 "bias=" + b,
                 "--backend",
                 "simd",
@@ -227,7 +229,7 @@ class JavelinCliTest {
                 tmp.resolve("extra").toString());
         assertEquals(1, r.code());
         assertEquals(
-                "javelin: --input bias: graph classifier has no input or parameter of that name (it has [b, w, x])\n",
+                "javelin: feed 'bias' names no input or parameter of graph classifier (expected [%x, %w, %b])\n",
                 r.err());
         r = run(
                 "ir",

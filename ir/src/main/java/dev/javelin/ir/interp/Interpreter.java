@@ -110,6 +110,15 @@ public final class Interpreter {
         }
     }
 
+    /**
+     * The size of every symbolic dimension that {@code feeds} bind, after the checks {@link #run}
+     * makes: a feed for every input and parameter and for nothing else, each of its node's dtype and
+     * shape, one size per symbol. For a compiled backend that must learn its sizes from the same feeds.
+     */
+    public static Map<String, Long> bindSymbols(Graph g, Map<String, NdArray> feeds) {
+        return Feeds.bind(g, feeds);
+    }
+
     /** Runs {@code g} on {@code feeds} (one per input and parameter, by node name). */
     public static Result run(Graph g, Map<String, NdArray> feeds) {
         Verifier.verify(g);
