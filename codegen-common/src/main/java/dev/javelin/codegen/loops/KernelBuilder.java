@@ -322,32 +322,61 @@ public final class KernelBuilder {
             if (view.isPresent()) {
                 return new Val.Placed(view.get());
             }
-        } else if (sameNonUnitDims(x.shape(), shape)) {
-            long[] from = x.shape();
-            return new Val.Lazy(shape, (idx, r) -> {
-                Affine[] in = new Affine[from.length];
-                int k = 0;
-                for (int d = 0; d < from.length; d++) {
-                    if (from[d] == 1) {
-                        in[d] = Affine.constant(0, r);
-                    } else {
-                        while (shape[k] == 1) {
-                            k++;
+        } else {
+            int[][] split = splits(x.shape(), shape);
+            if (split != null) {
+                long[] from = x.shape();
+                return new Val.Lazy(shape, (idx, r) -> {
+                    Affine[] in = new Affine[from.length];
+                    for (int d = 0; d < from.length; d++) {
+                        Affine a = Affine.constant(0, r);
+                        for (int k : split[d]) {
+                            a = a.times(shape[k]).plus(idx[k]);
                         }
-                        in[d] = idx[k++];
+                        in[d] = a;
                     }
-                }
-                return x.at(in, r);
-            });
+                    return x.at(in, r);
+                });
+            }
         }
         Place dense = materialize(x, t, operand);
         return new Val.Placed(dense.reshape(shape).orElseThrow());
     }
 
-    private static boolean sameNonUnitDims(long[] a, long[] b) {
-        return Arrays.equals(
-                Arrays.stream(a).filter(d -> d != 1).toArray(),
-                Arrays.stream(b).filter(d -> d != 1).toArray());
+    /**
+     * For a reshape that only splits dimensions (and adds or drops unit ones), the result axes each
+     * operand axis became, in order: the operand index is then affine in the result's
+     * ({@code i = i0 * n1 + i1} for a split into {@code n0 x n1}), so the reshape stays lazy.
+     * {@code null} where result axes merge operand axes (not affine: that needs a stored copy).
+     */
+    static int[][] splits(long[] from, long[] to) {
+        int[][] out = new int[from.length][];
+        int k = 0;
+        for (int d = 0; d < from.length; d++) {
+            if (from[d] == 1) {
+                out[d] = new int[0];
+                continue;
+            }
+            List<Integer> axes = new ArrayList<>();
+            long product = 1;
+            while (product < from[d] && k < to.length) {
+                if (to[k] != 1) {
+                    axes.add(k);
+                    product *= to[k];
+                }
+                k++;
+            }
+            if (product != from[d]) {
+                return null;
+            }
+            out[d] = axes.stream().mapToInt(Integer::intValue).toArray();
+        }
+        for (; k < to.length; k++) {
+            if (to[k] != 1) {
+                return null;
+            }
+        }
+        return out;
     }
 
     private Val reduce(Node n, Reduce r, long[] shape, DType t) {

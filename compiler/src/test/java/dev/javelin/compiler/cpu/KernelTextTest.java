@@ -106,4 +106,30 @@ class KernelTextTest {
                     m.f32[32 + v0] = e1
                 """, cpu(KernelKinds.update(3, 5)));
     }
+
+    /**
+     * A projection with a bias, then the heads split out and moved forward (attention's [batch, seq,
+     * heads x dim] to [batch, heads, seq, dim]): a reshape that only splits a dimension keeps the sum
+     * lazy, its index {@code 4 * i1 + i3} affine, so the bias is added where the permuted result is
+     * stored. One loop after the product, no scratch copy of the sum.
+     */
+    @Test
+    void splitReshapeStaysLazy() {
+        var g = new dev.javelin.ir.graph.GraphBuilder("heads");
+        var x = g.input("x", dev.javelin.ir.type.TensorType.of(dev.javelin.ir.type.DType.F32, 2, 3, 8));
+        var w = g.parameter("w", dev.javelin.ir.type.TensorType.of(dev.javelin.ir.type.DType.F32, 8, 8));
+        var b = g.parameter("b", dev.javelin.ir.type.TensorType.of(dev.javelin.ir.type.DType.F32, 8));
+        var sum = g.binary(dev.javelin.ir.op.BinaryFn.ADD, g.matmul(x, w), b);
+        var heads = g.reshape(sum, dev.javelin.ir.type.Shape.of(2, 3, 2, 4));
+        g.output("y", g.permute(heads, 0, 2, 1, 3));
+        assertEquals("""
+                kernel k0_matmul_add_permute (contraction)
+                  stage 0: custom: %0 = matmul
+                  stage 1: loop [2, 2, 3, 4]
+                    e0 = m.f32[192 + 24 * v0 + 4 * v1 + 8 * v2 + v3]
+                    e1 = m.f32[112 + 4 * v1 + v3]
+                    e2 = add(e0, e1)
+                    m.f32[128 + 24 * v0 + 12 * v1 + 4 * v2 + v3] = e2
+                """, cpu(g.build()));
+    }
 }

@@ -232,6 +232,16 @@ public final class RandomGraphs {
 
     private Value reshape(Value x) {
         Shape s = x.type().shape();
+        int split = splittable(s);
+        if (split >= 0 && r.nextBoolean()) {
+            // Split one static axis in two (heads out of a feature axis): kept lazy by the lowering.
+            List<Dim> dims = new ArrayList<>(s.dims());
+            long n = dims.get(split).size();
+            long f = n % 2 == 0 ? 2 : 3;
+            dims.set(split, Dim.of(n / f));
+            dims.add(split + 1, Dim.of(f));
+            return b.reshape(x, new Shape(dims));
+        }
         if (s.isStatic()) {
             return b.reshape(x, Shape.of(s.numel()));
         }
@@ -240,6 +250,17 @@ public final class RandomGraphs {
                 new ArrayList<>(s.dims().stream().filter(d -> !d.isStatic()).toList());
         dims.add(Dim.of(s.staticProduct()));
         return b.reshape(x, new Shape(dims));
+    }
+
+    /** A static axis of more than 3 elements divisible by 2 or 3, or -1. */
+    private static int splittable(Shape s) {
+        for (int d = s.rank() - 1; d >= 0; d--) {
+            Dim dim = s.dims().get(d);
+            if (dim.isStatic() && dim.size() > 3 && (dim.size() % 2 == 0 || dim.size() % 3 == 0)) {
+                return d;
+            }
+        }
+        return -1;
     }
 
     private Value broadcast(Value x) {
