@@ -1,0 +1,5 @@
+/** The llm module; compiled as a named module by the jpms profile (see docs/ARCHITECTURE.md). */
+module dev.javelin.llm {
+    requires transitive dev.javelin.dsl;
+    exports dev.javelin.llm.tokenizer;
+}
