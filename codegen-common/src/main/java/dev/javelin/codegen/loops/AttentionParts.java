@@ -1,5 +1,6 @@
 package dev.javelin.codegen.loops;
 
+import dev.javelin.ir.graph.DefUse;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.kernel.UnsupportedKernelException;
 import dev.javelin.ir.op.Binary;
@@ -7,10 +8,8 @@ import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.Constant;
 import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.plan.Kernel;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,8 +38,7 @@ public record AttentionParts(
 
     /** The roles in {@code k}'s body, walked back from the last node; fails where the body is no attention. */
     public static AttentionParts of(Kernel k) {
-        Map<String, Node> body = new HashMap<>();
-        k.body().forEach(n -> body.put(n.name(), n));
+        DefUse body = DefUse.of(k.body());
         Node pv = k.body().getLast();
         Set<String> chain = new LinkedHashSet<>();
         Node p = operand(body, pv, 0, chain);
@@ -53,7 +51,7 @@ public record AttentionParts(
         Optional<String> mask = Optional.empty();
         Node scaled = x;
         if (x.op() instanceof Binary b && b.fn() == BinaryFn.ADD) {
-            int s = scaleOf(body, body.get(x.inputs().get(0))) != null ? 0 : 1;
+            int s = scaleOf(body, body.producer(x.inputs().get(0))) != null ? 0 : 1;
             scaled = operand(body, x, s, chain);
             mask = Optional.of(x.inputs().get(1 - s));
         }
@@ -77,9 +75,10 @@ public record AttentionParts(
     }
 
     /** Input {@code i} of {@code n}, which must be a body node; added to {@code chain}. */
-    private static Node operand(Map<String, Node> body, Node n, int i, Set<String> chain) {
-        Node o =
-                n == null || n.inputs().size() <= i ? null : body.get(n.inputs().get(i));
+    private static Node operand(DefUse body, Node n, int i, Set<String> chain) {
+        Node o = n == null || n.inputs().size() <= i
+                ? null
+                : body.producer(n.inputs().get(i));
         if (o == null) {
             throw new UnsupportedKernelException("an attention kernel's %" + (n == null ? "?" : n.name())
                     + " must read operand " + i + " from its own body");
@@ -89,11 +88,11 @@ public record AttentionParts(
     }
 
     /** {@code [matmul, constant]} where {@code s} is the matmul times or over a scalar constant; else null. */
-    private static Node[] scaleOf(Map<String, Node> body, Node s) {
+    private static Node[] scaleOf(DefUse body, Node s) {
         if (s == null || !(s.op() instanceof Binary b) || (b.fn() != BinaryFn.MUL && b.fn() != BinaryFn.DIV)) {
             return null;
         }
-        List<Node> in = s.inputs().stream().map(body::get).toList();
+        List<Node> in = s.inputs().stream().map(body::producer).toList();
         for (int i = 0; i < 2; i++) {
             Node m = in.get(i);
             Node c = in.get(1 - i);

@@ -1,6 +1,7 @@
 package dev.javelin.ir.autodiff;
 
 import dev.javelin.ir.IrException;
+import dev.javelin.ir.graph.DefUse;
 import dev.javelin.ir.graph.GraphBuilder;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.SourceLoc;
@@ -95,10 +96,7 @@ public final class Autodiff {
     private static List<Value> run(
             GraphBuilder b, Value loss, Value seed, List<Value> wrt, Map<String, GradientOverride> overrides) {
         List<Node> nodes = List.copyOf(b.nodes());
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            index.put(nodes.get(i).name(), i);
-        }
+        DefUse index = DefUse.of(nodes);
         int lossAt = position(b, index, loss, "loss");
         if (seed != null) {
             position(b, index, seed, "seed");
@@ -141,7 +139,7 @@ public final class Autodiff {
         List<Value> out = new ArrayList<>();
         for (Value w : wrt) {
             Value g = grads.get(w.name());
-            out.add(g != null ? g : at(nodes.get(index.get(w.name())), () -> e.zeros(w.type())));
+            out.add(g != null ? g : at(nodes.get(index.indexOf(w.name())), () -> e.zeros(w.type())));
         }
         return out;
     }
@@ -159,8 +157,8 @@ public final class Autodiff {
      * The gradient of each value so far, by name. A value used several times sums its gradients
      * with an {@code add} located at the value's own node, whichever consumer's rule gave the term.
      */
-    private record Grads(Emit e, List<Node> nodes, Map<String, Integer> index, Map<String, Value> byName) {
-        Grads(Emit e, List<Node> nodes, Map<String, Integer> index) {
+    private record Grads(Emit e, List<Node> nodes, DefUse index, Map<String, Value> byName) {
+        Grads(Emit e, List<Node> nodes, DefUse index) {
             this(e, nodes, index, new HashMap<>());
         }
 
@@ -174,7 +172,7 @@ public final class Autodiff {
 
         void add(String name, Value g) {
             Value before = byName.get(name);
-            byName.put(name, before == null ? g : at(nodes.get(index.get(name)), () -> e.add(before, g)));
+            byName.put(name, before == null ? g : at(nodes.get(index.indexOf(name)), () -> e.add(before, g)));
         }
     }
 
@@ -211,7 +209,7 @@ public final class Autodiff {
      * The operand edges autodiff follows: a node's inputs, except that an overridden value's
      * operands are its override's inputs. Each edge is {operand position, node index}.
      */
-    private record Edges(List<Node> nodes, Map<String, Integer> index, Map<String, GradientOverride> overrides) {
+    private record Edges(List<Node> nodes, DefUse index, Map<String, GradientOverride> overrides) {
         List<int[]> of(int i) {
             Node n = nodes.get(i);
             GradientOverride o = overrides.get(n.name());
@@ -220,8 +218,8 @@ public final class Autodiff {
                     : o.inputs().stream().map(Value::name).toList();
             List<int[]> out = new ArrayList<>();
             for (int k = 0; k < ins.size(); k++) {
-                Integer j = index.get(ins.get(k));
-                if (j == null || j >= i) {
+                int j = index.indexOf(ins.get(k));
+                if (j < 0 || j >= i) {
                     throw new IrException("Autodiff.gradients: the override of %" + n.name() + " names input %"
                             + ins.get(k) + ", which is not defined before it");
                 }
@@ -261,19 +259,13 @@ public final class Autodiff {
 
     /** Runs one node's rule and adds what it gives to its operands' gradients. */
     private static void backward(
-            GraphBuilder b,
-            Emit e,
-            List<Node> nodes,
-            int pos,
-            Map<String, Integer> index,
-            boolean[] onPath,
-            Grads grads) {
+            GraphBuilder b, Emit e, List<Node> nodes, int pos, DefUse index, boolean[] onPath, Grads grads) {
         Node n = nodes.get(pos);
         boolean[] wanted = new boolean[n.inputs().size()];
         boolean any = false;
         List<Value> operands = new ArrayList<>();
         for (int k = 0; k < wanted.length; k++) {
-            int j = index.get(n.inputs().get(k));
+            int j = index.indexOf(n.inputs().get(k));
             Value v = b.value(nodes.get(j));
             operands.add(v);
             wanted[k] = onPath[j] && Rules.carries(n, k, v.type());
@@ -297,9 +289,9 @@ public final class Autodiff {
         }
     }
 
-    private static int position(GraphBuilder b, Map<String, Integer> index, Value v, String what) {
-        Integer i = index.get(v.name());
-        if (i == null || !b.nodes().get(i).type().equals(v.type())) {
+    private static int position(GraphBuilder b, DefUse index, Value v, String what) {
+        int i = index.indexOf(v.name());
+        if (i < 0 || !b.nodes().get(i).type().equals(v.type())) {
             throw new IrException("Autodiff.gradients: the " + what + " %" + v.name() + " : " + v.type()
                     + " is not a value of graph " + b.name());
         }

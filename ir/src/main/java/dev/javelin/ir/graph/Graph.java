@@ -3,10 +3,7 @@ package dev.javelin.ir.graph;
 import dev.javelin.ir.op.Assign;
 import dev.javelin.ir.op.Input;
 import dev.javelin.ir.op.Parameter;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -21,7 +18,8 @@ public final class Graph {
     private final String name;
     private final List<Node> nodes;
     private final List<Output> outputs;
-    private final Map<String, Node> byName;
+    /** Computed on first use: most graphs a pass makes are only handed on to the next pass. */
+    private volatile DefUse defUse;
 
     public Graph(String name, List<Node> nodes, List<Output> outputs) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -30,11 +28,6 @@ public final class Graph {
         this.name = name;
         this.nodes = List.copyOf(nodes);
         this.outputs = List.copyOf(outputs);
-        Map<String, Node> m = new LinkedHashMap<>();
-        for (Node n : this.nodes) {
-            m.putIfAbsent(n.name(), n);
-        }
-        this.byName = Collections.unmodifiableMap(m);
     }
 
     public String name() {
@@ -49,14 +42,27 @@ public final class Graph {
         return outputs;
     }
 
+    /**
+     * The graph's def-use facts (producers, users, use counts), computed once and cached: the
+     * graph is immutable, so they never go stale.
+     */
+    public DefUse defUse() {
+        DefUse d = defUse;
+        if (d == null) {
+            d = DefUse.of(this);
+            defUse = d;
+        }
+        return d;
+    }
+
     /** The (first) node of that name. */
     public Optional<Node> find(String nodeName) {
-        return Optional.ofNullable(byName.get(nodeName));
+        return defUse().find(nodeName);
     }
 
     /** The node of that name, or an exception naming it. */
     public Node node(String nodeName) {
-        Node n = byName.get(nodeName);
+        Node n = defUse().producer(nodeName);
         if (n == null) {
             throw new IllegalArgumentException("graph " + name + " has no node %" + nodeName);
         }

@@ -42,9 +42,8 @@ public final class GraphBuilder {
             Set.of("dev.javelin.ir.graph.GraphBuilder", "dev.javelin.ir.autodiff.", "dev.javelin.dsl.");
 
     private final String name;
-    private final List<Node> nodes = new ArrayList<>();
+    private final GraphEditor nodes = new GraphEditor();
     private final List<Output> outputs = new ArrayList<>();
-    private final Set<String> names = new HashSet<>();
     private final Set<String> outputNames = new HashSet<>();
     private final Set<String> skipPrefixes;
     private int counter;
@@ -69,7 +68,7 @@ public final class GraphBuilder {
         List<TensorType> types = new ArrayList<>(inputs.length);
         List<String> ins = new ArrayList<>(inputs.length);
         for (Value v : inputs) {
-            if (v == null || !names.contains(v.name())) {
+            if (v == null || !nodes.contains(v.name())) {
                 throw new IllegalArgumentException(
                         op.mnemonic() + ": operand " + v + " is not a value of graph " + name);
             }
@@ -87,13 +86,12 @@ public final class GraphBuilder {
         }
         String n = freshName(hint);
         nodes.add(new Node(n, op, ins, t, loc));
-        names.add(n);
         return new Value(n, t);
     }
 
     private String freshName(String hint) {
         if (hint == null) {
-            while (names.contains(Integer.toString(counter))) {
+            while (nodes.contains(Integer.toString(counter))) {
                 counter++;
             }
             return Integer.toString(counter++);
@@ -102,7 +100,7 @@ public final class GraphBuilder {
             throw new IllegalArgumentException("name '" + hint + "' must be an identifier (letters, digits, '_', '.')");
         }
         String n = hint;
-        for (int i = 1; names.contains(n); i++) {
+        for (int i = 1; nodes.contains(n); i++) {
             n = hint + "_" + i;
         }
         return n;
@@ -119,7 +117,7 @@ public final class GraphBuilder {
     }
 
     private void requireFree(String n, String what) {
-        if (names.contains(n)) {
+        if (nodes.contains(n)) {
             throw new IllegalArgumentException(what + " name '" + n + "' is already used in graph " + name);
         }
     }
@@ -185,7 +183,7 @@ public final class GraphBuilder {
         if (!outputNames.add(outputName)) {
             throw new IllegalArgumentException("output name '" + outputName + "' is already used in graph " + name);
         }
-        if (!names.contains(v.name())) {
+        if (!nodes.contains(v.name())) {
             throw new IllegalArgumentException("output " + outputName + ": " + v + " is not a value of graph " + name);
         }
         outputs.add(new Output(outputName, v.name()));
@@ -199,22 +197,21 @@ public final class GraphBuilder {
 
     /** The nodes added so far, in order (a read-only view that grows as nodes are added). */
     public List<Node> nodes() {
-        return java.util.Collections.unmodifiableList(nodes);
+        return nodes.nodes();
     }
 
     /** The node behind a value of this builder. */
     public Node node(Value v) {
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            if (nodes.get(i).name().equals(v.name())) {
-                return nodes.get(i);
-            }
+        Node n = nodes.get(v.name());
+        if (n != null) {
+            return n;
         }
         throw new IllegalArgumentException(v + " is not a value of graph " + name);
     }
 
     /** A handle on an existing node of this builder. */
     public Value value(Node n) {
-        if (!names.contains(n.name())) {
+        if (!nodes.contains(n.name())) {
             throw new IllegalArgumentException("node %" + n.name() + " is not in graph " + name);
         }
         return new Value(n.name(), n.type());
@@ -231,7 +228,7 @@ public final class GraphBuilder {
      * promises.
      */
     public Graph build() {
-        Graph g = new Graph(name, nodes, outputs);
+        Graph g = nodes.build(name, outputs);
         if (Flags.IR_SELF_CHECK.get()) {
             Verifier.verify(g);
             RoundTrip.check(g);

@@ -12,6 +12,11 @@ import java.util.List;
  * largest. The axis must not be empty.
  */
 public record ArgMax(int axis, boolean keepDims) implements Op {
+    public static final OpSchema<ArgMax> SCHEMA = OpSchema.of(ArgMax.class, "argmax")
+            .attr("axis", OpSchema.Kind.INT, ArgMax::axis)
+            .attr("keep_dims", OpSchema.Kind.BOOL, ArgMax::keepDims)
+            .make(a -> new ArgMax(a.integer("axis"), a.bool("keep_dims")));
+
     @Override
     public String mnemonic() {
         return "argmax";

@@ -9,6 +9,9 @@ import java.util.List;
  * are roots that passes never remove.
  */
 public record Assign() implements Op {
+    public static final OpSchema<Assign> SCHEMA =
+            OpSchema.of(Assign.class, "assign").make(a -> new Assign());
+
     @Override
     public String mnemonic() {
         return "assign";

@@ -3,10 +3,17 @@ package dev.javelin.ir.op;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
+import java.util.Arrays;
 import java.util.List;
 
 /** {@code fn(a, b)} elementwise with NumPy broadcasting; operands share a dtype. */
 public record Binary(BinaryFn fn) implements Op {
+    /** One mnemonic per function: {@code add}, {@code mul}, ... */
+    public static final OpSchema<Binary> SCHEMA = OpSchema.family(
+                    Binary.class,
+                    Arrays.stream(BinaryFn.values()).map(BinaryFn::text).toList())
+            .make(a -> new Binary(BinaryFn.fromText(a.mnemonic())));
+
     public Binary {
         if (fn == null) {
             throw new IllegalArgumentException("binary op needs a function");

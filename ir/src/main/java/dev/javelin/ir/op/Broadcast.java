@@ -6,6 +6,10 @@ import java.util.List;
 
 /** Broadcasts the operand to {@code shape} by NumPy rules (aligned right; size-1 axes stretch). */
 public record Broadcast(Shape shape) implements Op {
+    public static final OpSchema<Broadcast> SCHEMA = OpSchema.of(Broadcast.class, "broadcast")
+            .attr("shape", OpSchema.Kind.SHAPE, Broadcast::shape)
+            .make(a -> new Broadcast(a.shape("shape")));
+
     public Broadcast {
         if (shape == null) {
             throw new IllegalArgumentException("broadcast needs a target shape");

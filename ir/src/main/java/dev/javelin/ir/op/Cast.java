@@ -11,6 +11,10 @@ import java.util.List;
  * reference interpreter keeps float64 values).
  */
 public record Cast(DType to) implements Op {
+    public static final OpSchema<Cast> SCHEMA = OpSchema.of(Cast.class, "cast")
+            .attr("to", OpSchema.Kind.DTYPE, Cast::to)
+            .make(a -> new Cast(a.dtype("to")));
+
     public Cast {
         if (to == null) {
             throw new IllegalArgumentException("cast needs a target dtype");

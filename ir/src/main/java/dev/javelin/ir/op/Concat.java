@@ -6,6 +6,10 @@ import java.util.List;
 
 /** Joins one or more operands along {@code axis}; other axes must match, the joined axis be static. */
 public record Concat(int axis) implements Op {
+    public static final OpSchema<Concat> SCHEMA = OpSchema.of(Concat.class, "concat")
+            .attr("axis", OpSchema.Kind.INT, Concat::axis)
+            .make(a -> new Concat(a.integer("axis")));
+
     @Override
     public String mnemonic() {
         return "concat";

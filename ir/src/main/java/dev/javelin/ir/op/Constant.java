@@ -12,6 +12,12 @@ import java.util.List;
  * form can print each in its shortest exact form; integers must be integral and bools 0 or 1.
  */
 public final class Constant implements Op {
+    /** Typed by its node; the values are written at its dtype. */
+    public static final OpSchema<Constant> SCHEMA = OpSchema.of(Constant.class, "constant")
+            .typedByNode(Constant::type)
+            .attr("values", OpSchema.Kind.VALUES, Constant::values)
+            .make(a -> new Constant(a.type(), a.values("values")));
+
     private final TensorType type;
     private final double[] values;
 

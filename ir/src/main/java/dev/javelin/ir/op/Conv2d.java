@@ -14,6 +14,20 @@ import java.util.List;
  */
 public record Conv2d(List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Layout layout)
         implements Op, ImageOp {
+    /** NCHW, the default layout, is not printed, so graphs without NHWC ops read as before. */
+    public static final OpSchema<Conv2d> SCHEMA = OpSchema.of(Conv2d.class, "conv2d")
+            .attr("stride", OpSchema.Kind.LONGS, Conv2d::stride)
+            .attr("padding", OpSchema.Kind.LONGS, Conv2d::padding)
+            .attr("dilation", OpSchema.Kind.LONGS, Conv2d::dilation)
+            .attr("groups", OpSchema.Kind.LONG, Conv2d::groups)
+            .optional("layout", OpSchema.Kind.LAYOUT, Conv2d::layout, Layout.NCHW)
+            .make(a -> new Conv2d(
+                    a.longs("stride"),
+                    a.longs("padding"),
+                    a.longs("dilation"),
+                    a.longValue("groups"),
+                    a.layout("layout")));
+
     public Conv2d {
         stride = List.copyOf(stride);
         padding = List.copyOf(padding);

@@ -15,6 +15,19 @@ import java.util.List;
 public record Conv2dBackpropFilter(
         List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape filterShape, Layout layout)
         implements Op, ImageOp {
+    /** The forward convolution's attributes first, then the filter shape. */
+    public static final OpSchema<Conv2dBackpropFilter> SCHEMA = OpSchema.of(
+                    Conv2dBackpropFilter.class, "conv2d_backprop_filter")
+            .attributesOf(Conv2d.SCHEMA, Conv2dBackpropFilter::forward)
+            .attr("filter_shape", OpSchema.Kind.SHAPE, Conv2dBackpropFilter::filterShape)
+            .make(a -> new Conv2dBackpropFilter(
+                    a.longs("stride"),
+                    a.longs("padding"),
+                    a.longs("dilation"),
+                    a.longValue("groups"),
+                    a.shape("filter_shape"),
+                    a.layout("layout")));
+
     public Conv2dBackpropFilter {
         stride = List.copyOf(stride);
         padding = List.copyOf(padding);

@@ -16,6 +16,19 @@ import java.util.List;
 public record Conv2dBackpropInput(
         List<Long> stride, List<Long> padding, List<Long> dilation, long groups, Shape inputShape, Layout layout)
         implements Op, ImageOp {
+    /** The forward convolution's attributes first, then the input shape. */
+    public static final OpSchema<Conv2dBackpropInput> SCHEMA = OpSchema.of(
+                    Conv2dBackpropInput.class, "conv2d_backprop_input")
+            .attributesOf(Conv2d.SCHEMA, Conv2dBackpropInput::forward)
+            .attr("input_shape", OpSchema.Kind.SHAPE, Conv2dBackpropInput::inputShape)
+            .make(a -> new Conv2dBackpropInput(
+                    a.longs("stride"),
+                    a.longs("padding"),
+                    a.longs("dilation"),
+                    a.longValue("groups"),
+                    a.shape("input_shape"),
+                    a.layout("layout")));
+
     public Conv2dBackpropInput {
         stride = List.copyOf(stride);
         padding = List.copyOf(padding);

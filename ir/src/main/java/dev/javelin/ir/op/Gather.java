@@ -10,6 +10,10 @@ import java.util.List;
  * index outside {@code [0, size)} is an error at run time.
  */
 public record Gather(int axis) implements Op {
+    public static final OpSchema<Gather> SCHEMA = OpSchema.of(Gather.class, "gather")
+            .attr("axis", OpSchema.Kind.INT, Gather::axis)
+            .make(a -> new Gather(a.integer("axis")));
+
     @Override
     public String mnemonic() {
         return "gather";

@@ -5,6 +5,10 @@ import java.util.List;
 
 /** A placeholder fed at each run (a data batch); its node name is the feed name. */
 public record Input(TensorType type) implements Op {
+    /** Typed by its node. */
+    public static final OpSchema<Input> SCHEMA =
+            OpSchema.of(Input.class, "input").typedByNode(Input::type).make(a -> new Input(a.type()));
+
     public Input {
         if (type == null) {
             throw new IllegalArgumentException("input needs a type");

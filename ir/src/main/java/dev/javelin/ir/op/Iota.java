@@ -5,6 +5,12 @@ import java.util.List;
 
 /** A tensor of {@code type} whose every element is its own index along {@code axis}; no operands. */
 public record Iota(TensorType type, int axis) implements Op {
+    /** Typed by its node: the type is the node's. */
+    public static final OpSchema<Iota> SCHEMA = OpSchema.of(Iota.class, "iota")
+            .typedByNode(Iota::type)
+            .attr("axis", OpSchema.Kind.INT, Iota::axis)
+            .make(a -> new Iota(a.type(), a.integer("axis")));
+
     public Iota {
         if (type == null) {
             throw new IllegalArgumentException("iota needs a type");

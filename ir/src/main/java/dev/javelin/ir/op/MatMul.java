@@ -11,6 +11,11 @@ import java.util.List;
  * transposes fold into the contraction instead of being materialized.
  */
 public record MatMul(boolean transposeA, boolean transposeB) implements Op {
+    public static final OpSchema<MatMul> SCHEMA = OpSchema.of(MatMul.class, "matmul")
+            .attr("transpose_a", OpSchema.Kind.BOOL, MatMul::transposeA)
+            .attr("transpose_b", OpSchema.Kind.BOOL, MatMul::transposeB)
+            .make(a -> new MatMul(a.bool("transpose_a"), a.bool("transpose_b")));
+
     @Override
     public String mnemonic() {
         return "matmul";

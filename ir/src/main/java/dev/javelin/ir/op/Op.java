@@ -49,45 +49,8 @@ public sealed interface Op
      */
     TensorType infer(List<TensorType> operands);
 
-    /** Every op name of the text form, for parsers and error messages. */
+    /** Every op name of the text form, for parsers and error messages (from {@link OpSchema#all()}). */
     static List<String> mnemonics() {
-        List<String> names = new java.util.ArrayList<>();
-        for (UnaryFn f : UnaryFn.values()) {
-            names.add(f.text());
-        }
-        for (BinaryFn f : BinaryFn.values()) {
-            names.add(f.text());
-        }
-        for (ReduceFn f : ReduceFn.values()) {
-            names.add("reduce_" + f.text());
-        }
-        names.addAll(List.of(
-                "select",
-                "cast",
-                "argmax",
-                "reshape",
-                "permute",
-                "broadcast",
-                "slice",
-                "pad",
-                "concat",
-                "matmul",
-                "conv2d",
-                "max_pool2d",
-                "avg_pool2d",
-                "conv2d_backprop_input",
-                "conv2d_backprop_filter",
-                "max_pool2d_backprop",
-                "avg_pool2d_backprop",
-                "gather",
-                "scatter_add",
-                "iota",
-                "random_uniform",
-                "random_normal",
-                "input",
-                "parameter",
-                "constant",
-                "assign"));
-        return names;
+        return OpSchema.all().stream().flatMap(s -> s.mnemonics().stream()).toList();
     }
 }

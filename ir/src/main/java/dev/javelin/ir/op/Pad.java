@@ -6,6 +6,12 @@ import java.util.List;
 
 /** Pads each axis with {@code low[i]} elements before and {@code high[i]} after, filled with {@code value}. */
 public record Pad(List<Long> low, List<Long> high, double value) implements Op {
+    public static final OpSchema<Pad> SCHEMA = OpSchema.of(Pad.class, "pad")
+            .attr("low", OpSchema.Kind.LONGS, Pad::low)
+            .attr("high", OpSchema.Kind.LONGS, Pad::high)
+            .attr("value", OpSchema.Kind.NUMBER, Pad::value)
+            .make(a -> new Pad(a.longs("low"), a.longs("high"), a.number("value")));
+
     public Pad {
         low = List.copyOf(low);
         high = List.copyOf(high);

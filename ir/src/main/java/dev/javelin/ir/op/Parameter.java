@@ -8,6 +8,11 @@ import java.util.List;
  * Assign}. Its node name is its path, e.g. {@code encoder.fc1.weight}.
  */
 public record Parameter(TensorType type) implements Op {
+    /** Typed by its node. */
+    public static final OpSchema<Parameter> SCHEMA = OpSchema.of(Parameter.class, "parameter")
+            .typedByNode(Parameter::type)
+            .make(a -> new Parameter(a.type()));
+
     public Parameter {
         if (type == null) {
             throw new IllegalArgumentException("parameter needs a type");

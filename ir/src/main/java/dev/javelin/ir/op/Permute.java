@@ -8,6 +8,10 @@ import java.util.List;
 
 /** Reorders axes: result axis {@code i} is operand axis {@code perm[i]}. */
 public record Permute(List<Integer> perm) implements Op {
+    public static final OpSchema<Permute> SCHEMA = OpSchema.of(Permute.class, "permute")
+            .attr("perm", OpSchema.Kind.INTS, Permute::perm)
+            .make(a -> new Permute(a.ints("perm")));
+
     public Permute {
         perm = List.copyOf(perm);
     }

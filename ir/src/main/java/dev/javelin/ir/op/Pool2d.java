@@ -3,6 +3,7 @@ package dev.javelin.ir.op;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,6 +13,24 @@ import java.util.List;
  */
 public record Pool2d(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding, Layout layout)
         implements Op, ImageOp {
+    /** One mnemonic per kind: {@code max_pool2d}, {@code avg_pool2d}. */
+    public static final OpSchema<Pool2d> SCHEMA = OpSchema.family(
+                    Pool2d.class,
+                    Arrays.stream(PoolKind.values()).map(PoolKind::mnemonic).toList())
+            .attr("kernel", OpSchema.Kind.LONGS, Pool2d::kernel)
+            .attr("stride", OpSchema.Kind.LONGS, Pool2d::stride)
+            .attr("padding", OpSchema.Kind.LONGS, Pool2d::padding)
+            .optional("layout", OpSchema.Kind.LAYOUT, Pool2d::layout, Layout.NCHW)
+            .make(a -> new Pool2d(
+                    Arrays.stream(PoolKind.values())
+                            .filter(k -> k.mnemonic().equals(a.mnemonic()))
+                            .findFirst()
+                            .orElseThrow(),
+                    a.longs("kernel"),
+                    a.longs("stride"),
+                    a.longs("padding"),
+                    a.layout("layout")));
+
     public Pool2d {
         if (kind == null) {
             throw new IllegalArgumentException("pooling needs a kind");

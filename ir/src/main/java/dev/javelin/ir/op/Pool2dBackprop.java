@@ -1,6 +1,7 @@
 package dev.javelin.ir.op;
 
 import dev.javelin.ir.type.TensorType;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,6 +15,23 @@ import java.util.List;
  */
 public record Pool2dBackprop(PoolKind kind, List<Long> kernel, List<Long> stride, List<Long> padding, Layout layout)
         implements Op, ImageOp {
+    /** One mnemonic per kind ({@code max_pool2d_backprop}, ...); the forward pooling's attributes. */
+    public static final OpSchema<Pool2dBackprop> SCHEMA = OpSchema.family(
+                    Pool2dBackprop.class,
+                    Arrays.stream(PoolKind.values())
+                            .map(PoolKind::backpropMnemonic)
+                            .toList())
+            .attributesOf(Pool2d.SCHEMA, Pool2dBackprop::forward)
+            .make(a -> new Pool2dBackprop(
+                    Arrays.stream(PoolKind.values())
+                            .filter(k -> k.backpropMnemonic().equals(a.mnemonic()))
+                            .findFirst()
+                            .orElseThrow(),
+                    a.longs("kernel"),
+                    a.longs("stride"),
+                    a.longs("padding"),
+                    a.layout("layout")));
+
     public Pool2dBackprop {
         if (kind == null) {
             throw new IllegalArgumentException("pooling gradient needs a kind");

@@ -1,6 +1,7 @@
 package dev.javelin.ir.op;
 
 import dev.javelin.ir.type.TensorType;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -10,6 +11,22 @@ import java.util.List;
  * without it the offset is 0. The exact bit recipe is {@code dev.javelin.ir.random.Philox}'s.
  */
 public record RandomOp(Distribution distribution, long seed, TensorType type) implements Op {
+    /** One mnemonic per distribution; typed by its node. */
+    public static final OpSchema<RandomOp> SCHEMA = OpSchema.family(
+                    RandomOp.class,
+                    Arrays.stream(Distribution.values())
+                            .map(Distribution::mnemonic)
+                            .toList())
+            .typedByNode(RandomOp::type)
+            .attr("seed", OpSchema.Kind.LONG, RandomOp::seed)
+            .make(a -> new RandomOp(
+                    Arrays.stream(Distribution.values())
+                            .filter(d -> d.mnemonic().equals(a.mnemonic()))
+                            .findFirst()
+                            .orElseThrow(),
+                    a.longValue("seed"),
+                    a.type()));
+
     public RandomOp {
         if (distribution == null || type == null) {
             throw new IllegalArgumentException("random op needs a distribution and a type");

@@ -4,6 +4,7 @@ import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -11,6 +12,19 @@ import java.util.List;
  * size 1. Reducing an empty axis gives the identity: 0 for sum, -inf for max, +inf for min.
  */
 public record Reduce(ReduceFn fn, List<Integer> axes, boolean keepDims) implements Op {
+    /** One mnemonic per function: {@code reduce_sum}, {@code reduce_max}, ... */
+    public static final OpSchema<Reduce> SCHEMA = OpSchema.family(
+                    Reduce.class,
+                    Arrays.stream(ReduceFn.values())
+                            .map(f -> "reduce_" + f.text())
+                            .toList())
+            .attr("axes", OpSchema.Kind.INTS, Reduce::axes)
+            .attr("keep_dims", OpSchema.Kind.BOOL, Reduce::keepDims)
+            .make(a -> new Reduce(
+                    ReduceFn.fromText(a.mnemonic().substring("reduce_".length())),
+                    a.ints("axes"),
+                    a.bool("keep_dims")));
+
     public Reduce {
         if (fn == null) {
             throw new IllegalArgumentException("reduce needs a function");

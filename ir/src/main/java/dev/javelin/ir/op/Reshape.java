@@ -9,6 +9,10 @@ import java.util.List;
  * of the symbolic dimensions (same static product, same symbols).
  */
 public record Reshape(Shape shape) implements Op {
+    public static final OpSchema<Reshape> SCHEMA = OpSchema.of(Reshape.class, "reshape")
+            .attr("shape", OpSchema.Kind.SHAPE, Reshape::shape)
+            .make(a -> new Reshape(a.shape("shape")));
+
     public Reshape {
         if (shape == null) {
             throw new IllegalArgumentException("reshape needs a target shape");

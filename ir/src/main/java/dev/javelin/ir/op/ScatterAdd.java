@@ -10,6 +10,10 @@ import java.util.List;
  * inverse of {@link Gather}, and its gradient: {@code updates} has gather's result shape.
  */
 public record ScatterAdd(int axis) implements Op {
+    public static final OpSchema<ScatterAdd> SCHEMA = OpSchema.of(ScatterAdd.class, "scatter_add")
+            .attr("axis", OpSchema.Kind.INT, ScatterAdd::axis)
+            .make(a -> new ScatterAdd(a.integer("axis")));
+
     @Override
     public String mnemonic() {
         return "scatter_add";

@@ -6,6 +6,9 @@ import java.util.List;
 
 /** {@code select(cond, a, b)}: a where cond is true, else b; all three broadcast together. */
 public record Select() implements Op {
+    public static final OpSchema<Select> SCHEMA =
+            OpSchema.of(Select.class, "select").make(a -> new Select());
+
     @Override
     public String mnemonic() {
         return "select";

@@ -2,6 +2,7 @@ package dev.javelin.ir.op;
 
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.TensorType;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -9,6 +10,25 @@ import java.util.List;
  * kept whole, so a symbolic batch axis passes through. Sliced axes must be static.
  */
 public record Slice(List<Range> ranges) implements Op {
+    /** The ranges are written as four parallel lists, one entry per sliced axis. */
+    public static final OpSchema<Slice> SCHEMA = OpSchema.of(Slice.class, "slice")
+            .attr(
+                    "axes",
+                    OpSchema.Kind.INTS,
+                    s -> s.ranges().stream().map(Range::axis).toList())
+            .attr(
+                    "start",
+                    OpSchema.Kind.LONGS,
+                    s -> s.ranges().stream().map(Range::start).toList())
+            .attr(
+                    "stop",
+                    OpSchema.Kind.LONGS,
+                    s -> s.ranges().stream().map(Range::stop).toList())
+            .attr(
+                    "step",
+                    OpSchema.Kind.LONGS,
+                    s -> s.ranges().stream().map(Range::step).toList())
+            .make(Slice::fromLists);
 
     /** One sliced axis: {@code 0 <= start <= stop <= size}, {@code step >= 1}. */
     public record Range(int axis, long start, long stop, long step) {
@@ -21,6 +41,23 @@ public record Slice(List<Range> ranges) implements Op {
 
     public Slice {
         ranges = List.copyOf(ranges);
+    }
+
+    /** The slice of the four parallel lists of the text form, which must have one entry per axis. */
+    private static Slice fromLists(OpSchema.Args a) {
+        List<Integer> axes = a.ints("axes");
+        List<Long> start = a.longs("start");
+        List<Long> stop = a.longs("stop");
+        List<Long> step = a.longs("step");
+        if (start.size() != axes.size() || stop.size() != axes.size() || step.size() != axes.size()) {
+            throw new IllegalArgumentException("slice needs one start, stop and step per axis: " + axes.size()
+                    + " axes, " + start.size() + " starts, " + stop.size() + " stops, " + step.size() + " steps");
+        }
+        List<Range> ranges = new ArrayList<>();
+        for (int i = 0; i < axes.size(); i++) {
+            ranges.add(new Range(axes.get(i), start.get(i), stop.get(i), step.get(i)));
+        }
+        return new Slice(ranges);
     }
 
     @Override

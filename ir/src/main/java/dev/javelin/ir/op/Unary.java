@@ -1,10 +1,17 @@
 package dev.javelin.ir.op;
 
 import dev.javelin.ir.type.TensorType;
+import java.util.Arrays;
 import java.util.List;
 
 /** {@code fn(x)} elementwise; same type as the operand. */
 public record Unary(UnaryFn fn) implements Op {
+    /** One mnemonic per function: {@code neg}, {@code exp}, ... */
+    public static final OpSchema<Unary> SCHEMA = OpSchema.family(
+                    Unary.class,
+                    Arrays.stream(UnaryFn.values()).map(UnaryFn::text).toList())
+            .make(a -> new Unary(UnaryFn.fromText(a.mnemonic())));
+
     public Unary {
         if (fn == null) {
             throw new IllegalArgumentException("unary op needs a function");

@@ -1,38 +1,8 @@
 package dev.javelin.ir.text;
 
-import dev.javelin.ir.op.ArgMax;
-import dev.javelin.ir.op.Assign;
-import dev.javelin.ir.op.Binary;
-import dev.javelin.ir.op.BinaryFn;
-import dev.javelin.ir.op.Broadcast;
-import dev.javelin.ir.op.Cast;
-import dev.javelin.ir.op.Concat;
-import dev.javelin.ir.op.Constant;
-import dev.javelin.ir.op.Conv2d;
-import dev.javelin.ir.op.Conv2dBackpropFilter;
-import dev.javelin.ir.op.Conv2dBackpropInput;
-import dev.javelin.ir.op.Distribution;
-import dev.javelin.ir.op.Gather;
-import dev.javelin.ir.op.Input;
-import dev.javelin.ir.op.Iota;
 import dev.javelin.ir.op.Layout;
-import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.Op;
-import dev.javelin.ir.op.Pad;
-import dev.javelin.ir.op.Parameter;
-import dev.javelin.ir.op.Permute;
-import dev.javelin.ir.op.Pool2d;
-import dev.javelin.ir.op.Pool2dBackprop;
-import dev.javelin.ir.op.PoolKind;
-import dev.javelin.ir.op.RandomOp;
-import dev.javelin.ir.op.Reduce;
-import dev.javelin.ir.op.ReduceFn;
-import dev.javelin.ir.op.Reshape;
-import dev.javelin.ir.op.ScatterAdd;
-import dev.javelin.ir.op.Select;
-import dev.javelin.ir.op.Slice;
-import dev.javelin.ir.op.Unary;
-import dev.javelin.ir.op.UnaryFn;
+import dev.javelin.ir.op.OpSchema;
 import dev.javelin.ir.text.Lexer.Kind;
 import dev.javelin.ir.text.Lexer.Token;
 import dev.javelin.ir.text.Parser.Attr;
@@ -41,11 +11,14 @@ import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Turns a parsed mnemonic and its attributes into an {@link Op}, reporting bad attributes by position. */
 final class OpReader {
@@ -68,9 +41,20 @@ final class OpReader {
     }
 
     Op op() {
+        OpSchema<?> schema = OpSchema.forMnemonic(mnemonic.text());
+        if (schema == null) {
+            throw parser.error(
+                    mnemonic,
+                    "unknown op '" + mnemonic.text() + "' (expected one of: " + String.join(", ", Op.mnemonics())
+                            + ")");
+        }
         Op op;
         try {
-            op = build(mnemonic.text());
+            Map<String, Object> values = new HashMap<>();
+            for (OpSchema.Attribute<?> a : schema.attributes()) {
+                values.put(a.name(), read(a));
+            }
+            op = schema.make(new OpSchema.Args(mnemonic.text(), type, values));
         } catch (IllegalArgumentException e) {
             throw parser.error(mnemonic, e.getMessage());
         }
@@ -87,91 +71,32 @@ final class OpReader {
         return op;
     }
 
-    private Op build(String m) {
-        UnaryFn u = UnaryFn.fromText(m);
-        if (u != null) {
-            return new Unary(u);
+    /** One declared attribute's value, read as its kind asks; a missing optional one takes its default. */
+    private Object read(OpSchema.Attribute<?> a) {
+        String name = a.name();
+        if (a.optional() && !attrs.containsKey(name)) {
+            expected.add(name);
+            return a.absent();
         }
-        BinaryFn b = BinaryFn.fromText(m);
-        if (b != null) {
-            return new Binary(b);
-        }
-        if (m.startsWith("reduce_") && ReduceFn.fromText(m.substring(7)) != null) {
-            return new Reduce(ReduceFn.fromText(m.substring(7)), ints("axes"), bool("keep_dims"));
-        }
-        return switch (m) {
-            case "select" -> new Select();
-            case "assign" -> new Assign();
-            case "input" -> new Input(type);
-            case "parameter" -> new Parameter(type);
-            case "cast" -> new Cast(dtype("to"));
-            case "argmax" -> new ArgMax(integer("axis"), bool("keep_dims"));
-            case "reshape" -> new Reshape(shape("shape"));
-            case "permute" -> new Permute(ints("perm"));
-            case "broadcast" -> new Broadcast(shape("shape"));
-            case "slice" -> slice();
-            case "pad" -> new Pad(longs("low"), longs("high"), number("value"));
-            case "concat" -> new Concat(integer("axis"));
-            case "matmul" -> new MatMul(bool("transpose_a"), bool("transpose_b"));
-            case "conv2d" ->
-                new Conv2d(longs("stride"), longs("padding"), longs("dilation"), longValue("groups"), layout());
-            case "max_pool2d" -> new Pool2d(PoolKind.MAX, longs("kernel"), longs("stride"), longs("padding"), layout());
-            case "avg_pool2d" -> new Pool2d(PoolKind.AVG, longs("kernel"), longs("stride"), longs("padding"), layout());
-            case "conv2d_backprop_input" ->
-                new Conv2dBackpropInput(
-                        longs("stride"),
-                        longs("padding"),
-                        longs("dilation"),
-                        longValue("groups"),
-                        shape("input_shape"),
-                        layout());
-            case "conv2d_backprop_filter" ->
-                new Conv2dBackpropFilter(
-                        longs("stride"),
-                        longs("padding"),
-                        longs("dilation"),
-                        longValue("groups"),
-                        shape("filter_shape"),
-                        layout());
-            case "max_pool2d_backprop" ->
-                new Pool2dBackprop(PoolKind.MAX, longs("kernel"), longs("stride"), longs("padding"), layout());
-            case "avg_pool2d_backprop" ->
-                new Pool2dBackprop(PoolKind.AVG, longs("kernel"), longs("stride"), longs("padding"), layout());
-            case "gather" -> new Gather(integer("axis"));
-            case "scatter_add" -> new ScatterAdd(integer("axis"));
-            case "iota" -> new Iota(type, integer("axis"));
-            case "random_uniform" -> new RandomOp(Distribution.UNIFORM, longValue("seed"), type);
-            case "random_normal" -> new RandomOp(Distribution.NORMAL, longValue("seed"), type);
-            case "constant" -> constant();
-            default ->
-                throw parser.error(
-                        mnemonic,
-                        "unknown op '" + m + "' (expected one of: " + String.join(", ", Op.mnemonics()) + ")");
+        return switch (a.kind()) {
+            case INT -> integer(name);
+            case LONG -> longValue(name);
+            case BOOL -> bool(name);
+            case NUMBER -> number(name);
+            case DTYPE -> dtype(name);
+            case SHAPE -> shape(name);
+            case INTS -> ints(name);
+            case LONGS -> longs(name);
+            case LAYOUT -> layout(name);
+            case VALUES -> constantValues(name);
         };
     }
 
-    private Slice slice() {
-        List<Integer> axes = ints("axes");
-        List<Long> start = longs("start");
-        List<Long> stop = longs("stop");
-        List<Long> step = longs("step");
-        if (start.size() != axes.size() || stop.size() != axes.size() || step.size() != axes.size()) {
-            throw parser.error(
-                    mnemonic,
-                    "slice needs one start, stop and step per axis: " + axes.size() + " axes, " + start.size()
-                            + " starts, " + stop.size() + " stops, " + step.size() + " steps");
-        }
-        List<Slice.Range> ranges = new ArrayList<>();
-        for (int i = 0; i < axes.size(); i++) {
-            ranges.add(new Slice.Range(axes.get(i), start.get(i), stop.get(i), step.get(i)));
-        }
-        return new Slice(ranges);
-    }
-
-    private Constant constant() {
-        Attr a = attr("values");
+    /** A constant's values, read at its dtype; it needs a static shape. */
+    private double[] constantValues(String name) {
+        Attr a = attr(name);
         if (!(a.value() instanceof List<?> items)) {
-            throw parser.error(a.at(), "expected a '[' list of values for 'values'");
+            throw parser.error(a.at(), "expected a '[' list of values for '" + name + "'");
         }
         if (!type.shape().isStatic()) {
             throw parser.error(typeAt, "a constant needs a static shape, found " + type);
@@ -180,7 +105,7 @@ final class OpReader {
         for (int i = 0; i < values.length; i++) {
             values[i] = element((Attr) items.get(i), type.dtype());
         }
-        return new Constant(type, values);
+        return values;
     }
 
     /** One constant element, read at the dtype's precision so printing it again gives the same text. */
@@ -263,19 +188,18 @@ final class OpReader {
         return (int) v;
     }
 
-    /** The optional {@code layout} attribute of image ops: {@code nchw} (the default) or {@code nhwc}. */
-    private Layout layout() {
-        expected.add("layout");
-        Attr a = attrs.get("layout");
-        if (a == null) {
-            return Layout.NCHW;
+    /** An image layout: {@code nchw} or {@code nhwc}. */
+    private Layout layout(String name) {
+        Token t = scalarToken(attr(name));
+        for (Layout l : Layout.values()) {
+            if (l.text().equals(t.text())) {
+                return l;
+            }
         }
-        Token t = scalarToken(a);
-        return switch (t.text()) {
-            case "nchw" -> Layout.NCHW;
-            case "nhwc" -> Layout.NHWC;
-            default -> throw parser.error(t, "expected nchw or nhwc for 'layout', found " + t.describe());
-        };
+        throw parser.error(
+                t,
+                "expected " + Arrays.stream(Layout.values()).map(Layout::text).collect(Collectors.joining(" or "))
+                        + " for '" + name + "', found " + t.describe());
     }
 
     private boolean bool(String name) {

@@ -3,37 +3,14 @@ package dev.javelin.ir.text;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.Output;
-import dev.javelin.ir.op.ArgMax;
-import dev.javelin.ir.op.Assign;
-import dev.javelin.ir.op.Binary;
-import dev.javelin.ir.op.Broadcast;
-import dev.javelin.ir.op.Cast;
-import dev.javelin.ir.op.Concat;
 import dev.javelin.ir.op.Constant;
-import dev.javelin.ir.op.Conv2d;
-import dev.javelin.ir.op.Conv2dBackpropFilter;
-import dev.javelin.ir.op.Conv2dBackpropInput;
-import dev.javelin.ir.op.Gather;
-import dev.javelin.ir.op.Input;
-import dev.javelin.ir.op.Iota;
 import dev.javelin.ir.op.Layout;
-import dev.javelin.ir.op.MatMul;
 import dev.javelin.ir.op.Op;
-import dev.javelin.ir.op.Pad;
-import dev.javelin.ir.op.Parameter;
-import dev.javelin.ir.op.Permute;
-import dev.javelin.ir.op.Pool2d;
-import dev.javelin.ir.op.Pool2dBackprop;
-import dev.javelin.ir.op.RandomOp;
-import dev.javelin.ir.op.Reduce;
-import dev.javelin.ir.op.Reshape;
-import dev.javelin.ir.op.ScatterAdd;
-import dev.javelin.ir.op.Select;
-import dev.javelin.ir.op.Slice;
-import dev.javelin.ir.op.Unary;
+import dev.javelin.ir.op.OpSchema;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.TensorType;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 /**
@@ -98,48 +75,33 @@ public final class Printer {
         return b.toString();
     }
 
-    /** The attributes of an op in canonical order, without braces; empty if it has none. */
+    /**
+     * The attributes of an op in canonical order, without braces; empty if it has none. The order,
+     * the names and which are left out come from the op's declaration ({@link OpSchema}).
+     */
     public static String attributes(Op op) {
-        return switch (op) {
-            case Unary u -> "";
-            case Binary bi -> "";
-            case Select s -> "";
-            case Assign a -> "";
-            case Input i -> "";
-            case Parameter p -> "";
-            case Cast c -> "to=" + c.to();
-            case Reduce r -> "axes=" + ints(r.axes()) + ", keep_dims=" + r.keepDims();
-            case ArgMax a -> "axis=" + a.axis() + ", keep_dims=" + a.keepDims();
-            case Reshape r -> "shape=" + r.shape();
-            case Permute p -> "perm=" + ints(p.perm());
-            case Broadcast br -> "shape=" + br.shape();
-            case Slice s ->
-                "axes=" + ints(s.ranges().stream().map(Slice.Range::axis).toList())
-                        + ", start="
-                        + ints(s.ranges().stream().map(Slice.Range::start).toList())
-                        + ", stop="
-                        + ints(s.ranges().stream().map(Slice.Range::stop).toList())
-                        + ", step="
-                        + ints(s.ranges().stream().map(Slice.Range::step).toList());
-            case Pad p -> "low=" + ints(p.low()) + ", high=" + ints(p.high()) + ", value=" + number(p.value());
-            case Concat c -> "axis=" + c.axis();
-            case MatMul m -> "transpose_a=" + m.transposeA() + ", transpose_b=" + m.transposeB();
-            // NCHW, the default layout, is not printed, so graphs without NHWC ops read as before.
-            case Conv2d c ->
-                "stride=" + ints(c.stride()) + ", padding=" + ints(c.padding()) + ", dilation=" + ints(c.dilation())
-                        + ", groups=" + c.groups() + layout(c.layout());
-            case Pool2d p ->
-                "kernel=" + ints(p.kernel()) + ", stride=" + ints(p.stride()) + ", padding=" + ints(p.padding())
-                        + layout(p.layout());
-            // The gradient ops print their forward op's attributes first, then what they add.
-            case Conv2dBackpropInput c -> attributes(c.forward()) + ", input_shape=" + c.inputShape();
-            case Conv2dBackpropFilter c -> attributes(c.forward()) + ", filter_shape=" + c.filterShape();
-            case Pool2dBackprop p -> attributes(p.forward());
-            case Gather g -> "axis=" + g.axis();
-            case ScatterAdd s -> "axis=" + s.axis();
-            case Iota i -> "axis=" + i.axis();
-            case RandomOp r -> "seed=" + r.seed();
-            case Constant c -> "values=" + values(c);
+        return attributes(OpSchema.forOp(op), op);
+    }
+
+    private static <T extends Op> String attributes(OpSchema<T> schema, Op op) {
+        StringJoiner out = new StringJoiner(", ");
+        for (OpSchema.Attribute<T> a : schema.attributes()) {
+            Object v = schema.value(a, op);
+            if (!a.optional() || !a.absent().equals(v)) {
+                out.add(a.name() + "=" + format(a.kind(), v, op));
+            }
+        }
+        return out.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String format(OpSchema.Kind kind, Object v, Op op) {
+        return switch (kind) {
+            case INT, LONG, BOOL, DTYPE, SHAPE -> v.toString();
+            case NUMBER -> number((Double) v);
+            case INTS, LONGS -> ints((List<? extends Number>) v);
+            case LAYOUT -> ((Layout) v).text();
+            case VALUES -> values((double[]) v, ((Constant) op).type().dtype());
         };
     }
 
@@ -147,13 +109,7 @@ public final class Printer {
         return l.stream().map(Object::toString).collect(Collectors.joining(",", "[", "]"));
     }
 
-    private static String layout(Layout l) {
-        return l == Layout.NCHW ? "" : ", layout=" + l.text();
-    }
-
-    private static String values(Constant c) {
-        double[] v = c.values();
-        DType d = c.type().dtype();
+    private static String values(double[] v, DType d) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < v.length; i++) {
             if (i > 0) {

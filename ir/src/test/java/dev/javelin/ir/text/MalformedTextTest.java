@@ -98,6 +98,22 @@ class MalformedTextTest {
                 inGraph("%s = slice(%x) {axes=[0], start=[0,1], stop=[1], step=[1]} : f32[1]"));
     }
 
+    /** A gradient op takes its forward op's attributes first, in their printed order, then its own. */
+    @Test
+    void gradientOpAttributesAreListedInPrintedOrder() {
+        String attrs = "stride=[1,1], padding=[0,0,0,0], dilation=[1,1], groups=1, input_shape=[1,1,2,2]";
+        assertEquals(
+                "3:121: unknown attribute 'foo' for conv2d_backprop_input (it takes stride, padding, dilation,"
+                        + " groups, layout, input_shape)",
+                inGraph("%g = conv2d_backprop_input(%x, %x) {" + attrs + ", foo=1} : f32[1,1,2,2]"));
+        assertEquals(
+                "3:128: expected nchw or nhwc for 'layout', found 'nchx'",
+                inGraph("%g = conv2d_backprop_input(%x, %x) {" + attrs + ", layout=nchx} : f32[1,1,2,2]"));
+        assertEquals(
+                "3:8: max_pool2d_backprop needs attribute 'padding'",
+                inGraph("%g = max_pool2d_backprop(%x, %x) {kernel=[2,2], stride=[2,2]} : f32[1,1,2,2]"));
+    }
+
     @Test
     void constants() {
         assertEquals(

@@ -1,5 +1,6 @@
 package dev.javelin.passes.fuse;
 
+import dev.javelin.ir.graph.DefUse;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.Parameter;
@@ -7,10 +8,8 @@ import dev.javelin.ir.op.Reshape;
 import dev.javelin.passes.lower.Lowering;
 import dev.javelin.passes.lower.OpClass;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,8 +22,7 @@ final class FusionGraph {
     final Graph g;
     final int n;
     final List<Node> nodes;
-    final Map<String, Integer> index = new HashMap<>();
-    final Map<String, Node> byName = new HashMap<>();
+    final DefUse defs;
     final OpClass[] cls;
     final long[] numel;
     final boolean[] materialized;
@@ -41,10 +39,7 @@ final class FusionGraph {
         this.g = g;
         this.nodes = g.nodes();
         this.n = nodes.size();
-        for (int i = 0; i < n; i++) {
-            index.put(nodes.get(i).name(), i);
-            byName.put(nodes.get(i).name(), nodes.get(i));
-        }
+        this.defs = g.defUse();
         cls = new OpClass[n];
         numel = new long[n];
         materialized = new boolean[n];
@@ -53,7 +48,7 @@ final class FusionGraph {
             numel[i] = nodes.get(i).type().shape().numel();
         }
         for (String m : Lowering.materialized(g)) {
-            materialized[index.get(m)] = true;
+            materialized[defs.indexOf(m)] = true;
         }
         operands = new int[n][];
         List<List<Integer>> direct = directUsers();
@@ -79,9 +74,7 @@ final class FusionGraph {
                 operands[i] = new int[0];
                 continue;
             }
-            operands[i] = node.inputs().stream()
-                    .mapToInt(in -> index.get(Lowering.resolve(byName, in)))
-                    .toArray();
+            operands[i] = node.inputs().stream().mapToInt(this::valueOf).toArray();
             for (int o : operands[i]) {
                 direct.get(o).add(i);
             }
@@ -173,6 +166,11 @@ final class FusionGraph {
             }
         }
         return views;
+    }
+
+    /** The index of the node whose value {@code name} holds (an assign's is its value operand's). */
+    int valueOf(String name) {
+        return defs.indexOf(defs.throughAssigns(name));
     }
 
     /** A node that belongs to a group: computed by a kernel, not folded, not a buffer or binding. */

@@ -3,7 +3,6 @@ package dev.javelin.passes.fuse;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.Output;
 import dev.javelin.ir.op.RandomOp;
-import dev.javelin.passes.lower.Lowering;
 import dev.javelin.passes.lower.OpClass;
 import dev.javelin.passes.pipeline.PassContext;
 import java.util.ArrayList;
@@ -33,11 +32,11 @@ final class MultiTensor {
     void form() {
         boolean[] assignValue = new boolean[fg.n];
         for (Node a : fg.g.assigns()) {
-            assignValue[fg.index.get(Lowering.resolve(fg.byName, a.inputs().get(1)))] = true;
+            assignValue[fg.valueOf(a.inputs().get(1))] = true;
         }
         boolean[] output = new boolean[fg.n];
         for (Output o : fg.g.outputs()) {
-            output[fg.index.get(Lowering.resolve(fg.byName, o.node()))] = true;
+            output[fg.valueOf(o.node())] = true;
         }
         boolean[] update = new boolean[fg.n];
         List<Set<String>> reach = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.javelin.passes.lower;
 
+import dev.javelin.ir.graph.DefUse;
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.Output;
@@ -30,7 +31,7 @@ import java.util.Set;
  */
 public final class Lowering {
     private final Graph g;
-    private final Map<String, Node> nodes = new HashMap<>();
+    private final DefUse nodes;
     private final Map<String, Integer> groupOf = new HashMap<>();
     private final Map<String, Set<Integer>> readBy = new HashMap<>();
     private final Set<String> materialized;
@@ -39,11 +40,10 @@ public final class Lowering {
 
     private Lowering(Graph g, Partition p) {
         this.g = g;
-        g.nodes().forEach(n -> nodes.put(n.name(), n));
+        this.nodes = g.defUse();
         for (int i = 0; i < p.groups().size(); i++) {
             for (String m : p.groups().get(i).members()) {
-                Node n = nodes.get(m);
-                if (n == null) {
+                if (!nodes.defines(m)) {
                     throw new IllegalArgumentException("partition names %" + m + ", which is not in graph " + g.name());
                 }
                 if (groupOf.put(m, i) != null) {
@@ -61,41 +61,32 @@ public final class Lowering {
 
     /** The nodes whose values an output or an assign needs in a buffer, in first-needed order. */
     public static List<String> materialized(Graph g) {
-        Map<String, Node> byName = new HashMap<>();
-        g.nodes().forEach(n -> byName.put(n.name(), n));
+        DefUse defs = g.defUse();
         Set<String> out = new LinkedHashSet<>();
         for (Output o : g.outputs()) {
-            out.add(resolve(byName, o.node()));
+            out.add(defs.throughAssigns(o.node()));
         }
         for (Node n : g.nodes()) {
             if (n.op() instanceof Assign) {
-                out.add(resolve(byName, n.name()));
+                out.add(defs.throughAssigns(n.name()));
             }
         }
         return List.copyOf(out);
     }
 
     /** The node whose buffer holds {@code name}'s value: an assign's value is its second operand's. */
-    public static String resolve(Map<String, Node> nodes, String name) {
-        String at = name;
-        while (nodes.get(at).op() instanceof Assign) {
-            at = nodes.get(at).inputs().get(1);
-        }
-        return at;
-    }
-
     private String resolve(String name) {
-        return resolve(nodes, name);
+        return nodes.throughAssigns(name);
     }
 
     private boolean folded(String name) {
-        OpClass c = OpClass.of(nodes.get(name).op());
+        OpClass c = OpClass.of(nodes.producer(name).op());
         return c != OpClass.SOURCE && c != OpClass.ASSIGN && !groupOf.containsKey(name);
     }
 
     /** Whether users copy {@code name} into their bodies: folded nodes, and constants always. */
     private boolean copiedIntoUsers(String name) {
-        return folded(name) || OpClass.of(nodes.get(name).op()) == OpClass.CONSTANT;
+        return folded(name) || OpClass.of(nodes.producer(name).op()) == OpClass.CONSTANT;
     }
 
     private Plan run(Partition p, Map<String, Long> sizes) {
@@ -116,7 +107,7 @@ public final class Lowering {
         for (int i = 0; i < p.groups().size(); i++) {
             Set<String> direct = new LinkedHashSet<>();
             for (String m : p.groups().get(i).members()) {
-                collectReads(nodes.get(m), direct, new HashSet<>());
+                collectReads(nodes.producer(m), direct, new HashSet<>());
             }
             for (String r : direct) {
                 readBy.computeIfAbsent(r, k -> new HashSet<>()).add(i);
@@ -158,7 +149,7 @@ public final class Lowering {
                 continue;
             }
             if (copiedIntoUsers(o)) {
-                collectReads(nodes.get(o), out, seen);
+                collectReads(nodes.producer(o), out, seen);
             } else if (groupOf.containsKey(o)) {
                 out.add(o);
             }
@@ -171,7 +162,7 @@ public final class Lowering {
         Set<String> inBody = new HashSet<>();
         Set<String> reads = new LinkedHashSet<>();
         for (String m : group.members()) {
-            emit(nodes.get(m), members, body, inBody, reads);
+            emit(nodes.producer(m), members, body, inBody, reads);
         }
         List<String> writes = new ArrayList<>();
         for (String m : group.members()) {
@@ -187,16 +178,16 @@ public final class Lowering {
         long flops = 0;
         for (Node n : body) {
             List<TensorType> types =
-                    n.inputs().stream().map(o -> nodes.get(o).type()).toList();
+                    n.inputs().stream().map(o -> nodes.producer(o).type()).toList();
             flops += Costs.flops(n, types);
         }
         for (String w : writes) {
-            addBuffer(w, nodes.get(w).type(), Storage.ARENA);
+            addBuffer(w, nodes.producer(w).type(), Storage.ARENA);
         }
         long bytesRead = reads.stream().mapToLong(r -> byName.get(r).bytes()).sum();
         long bytesWritten =
                 writes.stream().mapToLong(w -> byName.get(w).bytes()).sum();
-        List<Node> real = group.members().stream().map(nodes::get).toList();
+        List<Node> real = group.members().stream().map(nodes::producer).toList();
         Kernel.Kind kind =
                 group.attention() ? Kernel.Kind.ATTENTION : kind(real, group.multiTensor() && writes.size() > 1);
         return new Kernel(name(position, real), kind, List.copyOf(reads), writes, body, flops, bytesRead, bytesWritten);
@@ -215,7 +206,7 @@ public final class Lowering {
                 continue; // an earlier member: emitted in member order
             }
             if (copiedIntoUsers(o)) {
-                emit(nodes.get(o), members, body, inBody, reads);
+                emit(nodes.producer(o), members, body, inBody, reads);
             } else {
                 reads.add(o);
             }

@@ -2,14 +2,8 @@ package dev.javelin.passes.lower;
 
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.Node;
-import dev.javelin.ir.op.Broadcast;
-import dev.javelin.ir.op.Conv2dBackpropInput;
-import dev.javelin.ir.op.Input;
-import dev.javelin.ir.op.Iota;
 import dev.javelin.ir.op.Op;
-import dev.javelin.ir.op.Parameter;
-import dev.javelin.ir.op.RandomOp;
-import dev.javelin.ir.op.Reshape;
+import dev.javelin.ir.op.OpSchema;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
@@ -34,19 +28,9 @@ public final class Specialize {
         return out;
     }
 
+    /** The op with the shapes it holds bound, found from its declaration ({@link OpSchema}). */
     private static Op op(Node n, Map<String, Long> sizes) {
-        return switch (n.op()) {
-            case Input i -> new Input(type(n, i.type(), sizes));
-            case Parameter p -> new Parameter(type(n, p.type(), sizes));
-            case Iota i -> new Iota(type(n, i.type(), sizes), i.axis());
-            case RandomOp r -> new RandomOp(r.distribution(), r.seed(), type(n, r.type(), sizes));
-            case Reshape r -> new Reshape(shape(n, r.shape(), sizes));
-            case Broadcast b -> new Broadcast(shape(n, b.shape(), sizes));
-            case Conv2dBackpropInput c ->
-                new Conv2dBackpropInput(
-                        c.stride(), c.padding(), c.dilation(), c.groups(), shape(n, c.inputShape(), sizes), c.layout());
-            default -> n.op();
-        };
+        return OpSchema.mapShapes(n.op(), s -> shape(n, s, sizes));
     }
 
     private static TensorType type(Node n, TensorType t, Map<String, Long> sizes) {

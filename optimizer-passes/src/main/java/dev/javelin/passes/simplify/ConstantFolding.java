@@ -1,6 +1,7 @@
 package dev.javelin.passes.simplify;
 
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.GraphEditor;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.graph.Output;
 import dev.javelin.ir.interp.Interpreter;
@@ -23,7 +24,6 @@ import dev.javelin.ir.value.NdArray;
 import dev.javelin.passes.pipeline.Pass;
 import dev.javelin.passes.pipeline.PassContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -73,19 +73,17 @@ public final class ConstantFolding implements Pass {
 
     @Override
     public Graph run(Graph g, PassContext ctx) {
-        Map<String, Node> current = new HashMap<>();
-        List<Node> nodes = new ArrayList<>();
+        GraphEditor current = new GraphEditor();
         boolean changed = false;
         for (Node n : g.nodes()) {
             Node folded = foldable(n, current) ? fold(n, current, ctx) : n;
             changed |= folded != n;
-            nodes.add(folded);
-            current.put(folded.name(), folded);
+            current.add(folded);
         }
-        return changed ? new Graph(g.name(), nodes, g.outputs()) : g;
+        return changed ? current.build(g.name(), g.outputs()) : g;
     }
 
-    private static boolean foldable(Node n, Map<String, Node> current) {
+    private static boolean foldable(Node n, GraphEditor current) {
         Op op = n.op();
         if (n.inputs().isEmpty()
                 || op instanceof Assign
@@ -96,7 +94,7 @@ public final class ConstantFolding implements Pass {
         return n.inputs().stream().allMatch(i -> current.get(i).op() instanceof Constant);
     }
 
-    private Node fold(Node n, Map<String, Node> current, PassContext ctx) {
+    private Node fold(Node n, GraphEditor current, PassContext ctx) {
         List<Node> operands = n.inputs().stream().map(current::get).toList();
         List<OptionalDouble> splats = operands.stream().map(Match::splatOf).toList();
         boolean allSplats = splats.stream().allMatch(OptionalDouble::isPresent);

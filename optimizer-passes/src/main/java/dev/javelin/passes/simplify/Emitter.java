@@ -1,12 +1,12 @@
 package dev.javelin.passes.simplify;
 
+import dev.javelin.ir.graph.GraphEditor;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.Op;
 import dev.javelin.ir.op.OpTypeError;
 import dev.javelin.ir.type.TensorType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adds the new nodes of one rewrite. Types are inferred as the graph builder does; the nodes take
@@ -14,13 +14,13 @@ import java.util.Map;
  * the replacement, takes over the matched node's name, so names stay stable across rewrites.
  */
 public final class Emitter {
-    private final Map<String, Node> existing;
+    private final GraphEditor existing;
     private final Names names;
     private final Node matched;
     private final String rule;
     private final List<Node> emitted = new ArrayList<>();
 
-    Emitter(Map<String, Node> existing, Names names, Node matched, String rule) {
+    Emitter(GraphEditor existing, Names names, Node matched, String rule) {
         this.existing = existing;
         this.names = names;
         this.matched = matched;

@@ -1,5 +1,7 @@
 package dev.javelin.passes.simplify;
 
+import dev.javelin.ir.graph.DefUse;
+import dev.javelin.ir.graph.GraphEditor;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.op.Binary;
 import dev.javelin.ir.op.BinaryFn;
@@ -8,16 +10,15 @@ import dev.javelin.ir.op.Op;
 import dev.javelin.ir.op.Unary;
 import dev.javelin.ir.op.UnaryFn;
 import dev.javelin.ir.type.TensorType;
-import java.util.Map;
 import java.util.OptionalDouble;
 
 /** A node offered to the rules, with the nodes that produce its operands. */
 public final class Match {
     private final Node node;
-    private final Map<String, Node> producers;
-    private final Map<String, Integer> uses;
+    private final GraphEditor producers;
+    private final DefUse uses;
 
-    Match(Node node, Map<String, Node> producers, Map<String, Integer> uses) {
+    Match(Node node, GraphEditor producers, DefUse uses) {
         this.node = node;
         this.producers = producers;
         this.uses = uses;
@@ -59,7 +60,7 @@ public final class Match {
      * producer's work in another form asks for 1, so the old node does not stay alive beside it.
      */
     public int usesOfOperand(int i) {
-        return uses.getOrDefault(input(i), 0);
+        return uses.useCount(input(i));
     }
 
     /** The type of a value of the graph, by name (an operand's operand, say). */

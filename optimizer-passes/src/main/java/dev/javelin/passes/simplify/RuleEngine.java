@@ -1,12 +1,12 @@
 package dev.javelin.passes.simplify;
 
+import dev.javelin.ir.graph.DefUse;
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.GraphEditor;
 import dev.javelin.ir.graph.Node;
 import dev.javelin.ir.text.Printer;
 import dev.javelin.passes.pipeline.Pass;
 import dev.javelin.passes.pipeline.PassContext;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,13 +80,9 @@ public final class RuleEngine implements Pass {
 
     private Graph sweep(Graph g, Map<String, Integer> fired) {
         Names names = new Names(g);
-        Map<String, Node> out = new LinkedHashMap<>();
+        GraphEditor out = new GraphEditor();
         Aliases aliases = new Aliases();
-        Map<String, Integer> uses = new HashMap<>();
-        for (Node n : g.nodes()) {
-            n.inputs().forEach(in -> uses.merge(in, 1, Integer::sum));
-        }
-        g.outputs().forEach(o -> uses.merge(o.node(), 1, Integer::sum));
+        DefUse uses = g.defUse();
         for (Node original : g.nodes()) {
             Node n = aliases.rewire(original);
             Map<String, Integer> firedHere = new LinkedHashMap<>();
@@ -94,7 +90,7 @@ public final class RuleEngine implements Pass {
                 Match m = new Match(n, out, uses);
                 Rule hit = firstMatch(m);
                 if (hit == null) {
-                    out.put(n.name(), n);
+                    out.add(n);
                     break;
                 }
                 firedHere.merge(hit.name(), 1, Integer::sum);
@@ -107,11 +103,11 @@ public final class RuleEngine implements Pass {
                 n = apply(hit, m, n, out, names, aliases);
             }
         }
-        return new Graph(g.name(), new ArrayList<>(out.values()), aliases.rewire(g.outputs()));
+        return out.build(g.name(), aliases.rewire(g.outputs()));
     }
 
     /** Applies {@code rule}; returns the node to offer to the rules again, or null if the node is gone. */
-    private static Node apply(Rule rule, Match m, Node n, Map<String, Node> out, Names names, Aliases aliases) {
+    private static Node apply(Rule rule, Match m, Node n, GraphEditor out, Names names, Aliases aliases) {
         Emitter e = new Emitter(out, names, n, rule.name());
         String result = rule.then().apply(m, e);
         if (result.equals(n.name())) {
@@ -127,13 +123,13 @@ public final class RuleEngine implements Pass {
         Node last = emitted.isEmpty() ? null : emitted.getLast();
         if (last != null && last.name().equals(result)) {
             for (Node x : emitted.subList(0, emitted.size() - 1)) {
-                out.put(x.name(), x);
+                out.add(x);
             }
             // The replacement takes over the matched node's name, so names stay stable.
             return new Node(n.name(), last.op(), last.inputs(), last.type(), n.loc());
         }
         for (Node x : emitted) {
-            out.put(x.name(), x);
+            out.add(x);
         }
         aliases.replace(n.name(), result);
         return null;
