@@ -1,5 +1,6 @@
 package dev.javelin.compiler.cpu;
 
+import dev.javelin.JavelinException;
 import dev.javelin.codegen.simd.CpuCodegen;
 import dev.javelin.codegen.simd.GeneratedProgram;
 import dev.javelin.compiler.Version;
@@ -36,8 +37,23 @@ public final class CpuBackend {
 
     private CpuBackend() {}
 
+    static final String VECTOR_API = "jdk.incubator.vector";
+
+    /**
+     * The generated classes use the Vector API, an incubator module the JVM resolves only when asked:
+     * without it they fail to link with an access error that names none of this.
+     */
+    static void requireVectorApi(boolean resolved) {
+        if (!resolved) {
+            throw new JavelinException("the CPU backend's generated code uses the Vector API (" + VECTOR_API
+                    + "), which this JVM was started without: add '--add-modules " + VECTOR_API
+                    + "' to the java command (in a Maven test, to Surefire's argLine); see docs/api.md");
+        }
+    }
+
     /** Compiles {@code plan}, using and filling the cache in {@code cacheDir} (none if null). */
     public static Compiled compile(Plan plan, Path cacheDir, Consumer<String> log) {
+        requireVectorApi(ModuleLayer.boot().findModule(VECTOR_API).isPresent());
         long t0 = System.nanoTime();
         String text = PlanPrinter.print(plan);
         String className = "Cpu_" + ClassCache.key(text).substring(0, 16);

@@ -16,7 +16,27 @@ public final class Embedding extends Module {
      * @param dim the length of each vector
      */
     public Embedding(long count, long dim) {
-        this.weight = Param.of(Initializer.normal(0, 1), count, dim);
+        this(count, dim, Initializer.normal(0, 1));
+    }
+
+    /**
+     * A table with its own initializer (GPT-2's N(0, 0.02), say).
+     *
+     * @param count the number of ids, 0 to {@code count - 1}
+     * @param dim the length of each vector
+     * @param init the table's initializer
+     */
+    public Embedding(long count, long dim, Initializer init) {
+        this.weight = Param.of(init, count, dim);
+    }
+
+    /**
+     * The table, {@code [count, dim]}: for a model whose output layer shares it (tied embeddings).
+     *
+     * @return the table's parameter
+     */
+    public Param weight() {
+        return weight;
     }
 
     @Override
