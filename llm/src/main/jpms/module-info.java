@@ -3,5 +3,6 @@ module dev.javelin.llm {
     requires transitive dev.javelin.dsl;
     exports dev.javelin.llm;
     exports dev.javelin.llm.gpt2;
+    exports dev.javelin.llm.llama;
     exports dev.javelin.llm.tokenizer;
 }

@@ -1,10 +1,7 @@
 package dev.javelin.llm.gpt2;
 
-import dev.javelin.dsl.json.Json;
-import dev.javelin.dsl.json.JsonException;
+import dev.javelin.llm.HfFolder;
 import dev.javelin.llm.ModelFileException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -45,57 +42,32 @@ public record Gpt2Config(
     }
 
     /**
-     * The configuration in a Hugging Face {@code config.json}.
+     * The configuration in a Hugging Face folder's {@code config.json}.
      *
-     * @param file the file
+     * @param folder the model folder
      * @return the configuration
      * @throws ModelFileException if the file is unreadable, not a GPT-2 configuration, or lacks a size
      */
-    public static Gpt2Config read(Path file) {
-        Object parsed;
-        try {
-            parsed = Json.parse(Files.readString(file), file.toString());
-        } catch (IOException e) {
-            throw new ModelFileException(
-                    "cannot read " + file + ": " + e.getClass().getSimpleName() + " " + e.getMessage(),
-                    file.toString());
-        } catch (JsonException e) {
-            throw new ModelFileException(e.getMessage(), file.toString());
-        }
-        if (!(parsed instanceof Map<?, ?> json)) {
-            throw new ModelFileException(file + ": expected a JSON object", file.toString());
-        }
+    public static Gpt2Config read(Path folder) {
+        Map<?, ?> json = HfFolder.config(folder);
+        Path file = folder.resolve("config.json");
         Object type = json.get("model_type");
         if (type != null && !"gpt2".equals(type)) {
             throw new ModelFileException(file + ": model_type is '" + type + "', not 'gpt2'", file.toString());
         }
-        int dim = size(json, "n_embd", file);
-        Object inner = json.get("n_inner");
+        int dim = HfFolder.size(json, "n_embd", folder);
         try {
             return new Gpt2Config(
-                    size(json, "vocab_size", file),
-                    size(json, "n_positions", file),
+                    HfFolder.size(json, "vocab_size", folder),
+                    HfFolder.size(json, "n_positions", folder),
                     dim,
-                    size(json, "n_layer", file),
-                    size(json, "n_head", file),
-                    inner == null ? 4 * dim : size(json, "n_inner", file),
+                    HfFolder.size(json, "n_layer", folder),
+                    HfFolder.size(json, "n_head", folder),
+                    json.get("n_inner") == null ? 4 * dim : HfFolder.size(json, "n_inner", folder),
                     json.get("layer_norm_epsilon") instanceof Number n ? n.doubleValue() : 1e-5,
                     json.get("activation_function") instanceof String s ? s : "gelu_new");
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file + ": " + e.getMessage(), file.toString());
         }
-    }
-
-    private static int size(Map<?, ?> json, String key, Path file) {
-        Object v = json.get(key);
-        if (!(v instanceof Number n)
-                || n.doubleValue() != Math.rint(n.doubleValue())
-                || n.doubleValue() < 0
-                || n.doubleValue() > Integer.MAX_VALUE) {
-            throw new ModelFileException(
-                    file + ": '" + key + "' must be a non-negative integer, found " + (v == null ? "nothing" : v),
-                    file.toString());
-        }
-        return n.intValue();
     }
 }

@@ -1,27 +1,14 @@
 package dev.javelin.llm.gpt2;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.javelin.compiler.CompileOptions;
-import dev.javelin.compiler.CompiledModel;
-import dev.javelin.compiler.HostTensor;
-import dev.javelin.compiler.Javelin;
-import dev.javelin.ir.graph.Graph;
-import dev.javelin.ir.interp.Interpreter;
-import dev.javelin.ir.npy.Npy;
-import dev.javelin.ir.type.DType;
-import dev.javelin.ir.value.NdArray;
+import dev.javelin.llm.HfFixtures;
 import dev.javelin.llm.ModelFileException;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,29 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Gpt2Test {
     static Path fixture() {
-        try {
-            return Path.of(Gpt2Test.class.getResource("tiny").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, NdArray> feeds(Gpt2Checkpoint ck, NdArray ids) {
-        Map<String, NdArray> feeds = new HashMap<>(ck.weights());
-        feeds.put("input_ids", ids);
-        return feeds;
-    }
-
-    /** The largest difference, over the largest magnitude of {@code want}. */
-    static double relative(NdArray got, NdArray want) {
-        assertArrayEquals(want.shape(), got.shape());
-        double diff = 0;
-        double scale = 0;
-        for (int i = 0; i < want.size(); i++) {
-            diff = Math.max(diff, Math.abs(got.get(i) - want.get(i)));
-            scale = Math.max(scale, Math.abs(want.get(i)));
-        }
-        return diff / scale;
+        return HfFixtures.folder(Gpt2Test.class, "tiny");
     }
 
     @Test
@@ -65,49 +30,13 @@ class Gpt2Test {
         assertEquals(
                 new Gpt2Config(384, 64, 32, 2, 4, 128, 1e-5, "gelu_new"),
                 ck.model().config());
-        NdArray ids = Npy.read(fixture().resolve("ids.npy"));
-        NdArray want = Npy.read(fixture().resolve("logits.npy"));
-        var net = ck.model().logitsNet(12);
-        Graph g = net.build();
-        NdArray interpreted = Interpreter.run(g, feeds(ck, ids)).outputs().get("logits");
-        double ri = relative(interpreted, want);
-        assertTrue(ri < 1e-5, "interpreter: " + ri);
-        try (CompiledModel cpu = Javelin.compile(g, CompileOptions.cpu().withBatch(2))) {
-            cpu.setParameters(ck.weights());
-            HostTensor out = cpu.run(Map.of("input_ids", HostTensor.ofLongs(ids.toLongs(), 2, 12)))
-                    .get("logits");
-            float[] v = out.toFloats();
-            double[] d = new double[v.length];
-            for (int i = 0; i < v.length; i++) {
-                d[i] = v[i];
-            }
-            double rc = relative(NdArray.of(DType.F32, want.shape(), d), want);
-            assertTrue(rc < 1e-4, "cpu: " + rc);
-        }
+        HfFixtures.logitsMatch(fixture(), ck.model().logitsNet(12), ck.weights());
     }
 
     @Test
     void greedyDecodingChoosesTransformersTokens() throws IOException {
         Gpt2Checkpoint ck = Gpt2Checkpoint.load(fixture().resolve("model"));
-        long[] want = Npy.read(fixture().resolve("greedy.npy")).toLongs();
-        long[] seq = Arrays.copyOf(want, 5);
-        while (seq.length < want.length) {
-            int n = seq.length;
-            Graph g = ck.model().logitsNet(n).build();
-            NdArray logits = Interpreter.run(g, feeds(ck, NdArray.ofLongs(DType.I64, new long[] {1, n}, seq)))
-                    .outputs()
-                    .get("logits");
-            int vocab = ck.model().config().vocab();
-            int best = 0;
-            for (int t = 1; t < vocab; t++) {
-                if (logits.get((n - 1) * vocab + t) > logits.get((n - 1) * vocab + best)) {
-                    best = t;
-                }
-            }
-            seq = Arrays.copyOf(seq, n + 1);
-            seq[n] = best;
-        }
-        assertArrayEquals(want, seq);
+        HfFixtures.greedyMatches(fixture(), 5, 384, ck.model()::logitsNet, ck.weights());
     }
 
     @Test
