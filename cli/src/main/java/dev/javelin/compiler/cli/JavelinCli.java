@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             ModelsCommand.class,
             DemoCommand.class,
             BenchCommand.class,
+            GenerateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class JavelinCli implements Runnable {

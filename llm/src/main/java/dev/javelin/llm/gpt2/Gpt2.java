@@ -11,6 +11,7 @@ import dev.javelin.dsl.nn.Linear;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.TensorType;
+import dev.javelin.llm.CausalLm;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ import java.util.List;
  * ({@code [in, out]}, the DSL's {@code Linear} layout), so a Hugging Face checkpoint loads as it is
  * ({@link Gpt2Checkpoint}).
  */
-public final class Gpt2 extends Module {
+public final class Gpt2 extends Module implements CausalLm {
     /** What a causal mask adds to a score of a later position: its probability underflows to 0. */
     static final double MASKED = -1e9;
 
@@ -58,24 +59,33 @@ public final class Gpt2 extends Module {
      */
     @Override
     public Tensor forward(Tensor ids) {
-        Tensor h = transformer.forward(ids);
-        Tensor table = transformer.wte.weight().on(ids.net());
-        return h.matmul(table.transpose(0, 1));
+        return head(hidden(ids));
     }
 
-    /**
-     * A net of the whole model: input {@code input_ids} (i64 {@code [batch, seq]}), output {@code
-     * logits}, its parameters registered under Hugging Face's names.
-     *
-     * @param seq the sequence length, 1 to {@code positions}
-     * @return the traced net
-     */
-    public Net logitsNet(int seq) {
-        Net net = new Net("gpt2");
+    @Override
+    public Tensor hidden(Tensor ids) {
+        return transformer.forward(ids);
+    }
+
+    /** Logits from the token table itself (GPT-2 ties them). */
+    @Override
+    public Tensor head(Tensor h) {
+        return h.matmul(transformer.wte.weight().on(h.net()).transpose(0, 1));
+    }
+
+    @Override
+    public int vocab() {
+        return config.vocab();
+    }
+
+    @Override
+    public int positions() {
+        return config.positions();
+    }
+
+    @Override
+    public void register(Net net) {
         net.module(this);
-        Tensor ids = net.input("input_ids", DType.I64, "batch", seq);
-        net.output("logits", forward(ids));
-        return net;
     }
 
     /** The part Hugging Face calls {@code transformer}: embeddings, blocks, final norm. */

@@ -11,6 +11,7 @@ import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
+import dev.javelin.llm.CausalLm;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +22,7 @@ import java.util.List;
  * Hugging Face's names ({@code model.layers.0.self_attn.q_proj.weight}) and PyTorch's {@code Linear}
  * layout ({@code [out, in]}), so a checkpoint loads as it is ({@link LlamaCheckpoint}).
  */
-public final class Llama extends Module {
+public final class Llama extends Module implements CausalLm {
     /** What the causal mask adds to a score of a later position: its probability underflows to 0. */
     static final double MASKED = -1e9;
 
@@ -58,25 +59,35 @@ public final class Llama extends Module {
      */
     @Override
     public Tensor forward(Tensor ids) {
-        Tensor h = model.forward(ids);
-        return lm_head != null
-                ? lm_head.forward(h)
-                : h.matmul(model.embed_tokens.weight().on(ids.net()).transpose(0, 1));
+        return head(hidden(ids));
     }
 
-    /**
-     * A net of the whole model: input {@code input_ids} (i64 {@code [batch, seq]}), output {@code
-     * logits}, its parameters registered under Hugging Face's names.
-     *
-     * @param seq the sequence length, 1 to {@code positions}
-     * @return the traced net
-     */
-    public Net logitsNet(int seq) {
-        Net net = new Net("llama");
+    @Override
+    public Tensor hidden(Tensor ids) {
+        return model.forward(ids);
+    }
+
+    /** The output layer, or the token table when tied. */
+    @Override
+    public Tensor head(Tensor h) {
+        return lm_head != null
+                ? lm_head.forward(h)
+                : h.matmul(model.embed_tokens.weight().on(h.net()).transpose(0, 1));
+    }
+
+    @Override
+    public int vocab() {
+        return config.vocab();
+    }
+
+    @Override
+    public int positions() {
+        return config.positions();
+    }
+
+    @Override
+    public void register(Net net) {
         net.module(this);
-        Tensor ids = net.input("input_ids", DType.I64, "batch", seq);
-        net.output("logits", forward(ids));
-        return net;
     }
 
     /** The part Hugging Face calls {@code model}: embeddings, layers, final norm. */

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * interpreter and on the compiled CPU backend match {@code transformers}' within 1e-4 of their
  * largest magnitude, and greedy decoding continues a prompt with the tokens {@code generate} chose.
  */
-class Gpt2Test {
-    static Path fixture() {
+public class Gpt2Test {
+    public static Path fixture() {
         return HfFixtures.folder(Gpt2Test.class, "tiny");
     }
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * writes it): logits on the interpreter and the CPU backend, and greedy decoding, match {@code
  * transformers}.
  */
-class LlamaTest {
-    static Path fixture() {
+public class LlamaTest {
+    public static Path fixture() {
         return HfFixtures.folder(LlamaTest.class, "tiny");
     }
 

@@ -1,0 +1,191 @@
+package dev.javelin.compiler.cli;
+
+import dev.javelin.compiler.CompileOptions;
+import dev.javelin.ir.io.AtomicWrite;
+import dev.javelin.ir.value.NdArray;
+import dev.javelin.llm.CausalLm;
+import dev.javelin.llm.Generator;
+import dev.javelin.llm.HfFolder;
+import dev.javelin.llm.Sampling;
+import dev.javelin.llm.gpt2.Gpt2Checkpoint;
+import dev.javelin.llm.llama.LlamaCheckpoint;
+import dev.javelin.llm.tokenizer.BpeTokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code javelin generate}: continues a prompt with a GPT-2 or Llama-style model from a Hugging Face
+ * folder, compiled for the CPU (docs/llm.md).
+ */
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = "Continue a prompt with a GPT-2 or Llama-style model from a Hugging Face folder"
+                + " (config.json, model.safetensors): the new text (or ids) on standard output, tokens per"
+                + " second of the prefill and the decode on standard error.")
+final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--hf",
+            paramLabel = "DIR",
+            required = true,
+            description = "The model folder, as Hugging Face's save_pretrained writes it.")
+    Path folder;
+
+    @Option(
+            names = "--prompt",
+            paramLabel = "TEXT",
+            description = "The prompt as text (GPT-2: needs vocab.json and merges.txt in the folder).")
+    String prompt;
+
+    @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",", description = "The prompt as token ids: 12,7,99.")
+    long[] promptIds;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", required = true, description = "How many tokens to add.")
+    int maxNew;
+
+    @Option(
+            names = "--temperature",
+            paramLabel = "T",
+            defaultValue = "0",
+            description = "0 (default): greedy; above 0: sample from softmax(logits / T).")
+    double temperature;
+
+    @Option(
+            names = "--top-k",
+            paramLabel = "K",
+            defaultValue = "0",
+            description = "Sample from the K most likely tokens only (default 0: all).")
+    int topK;
+
+    @Option(
+            names = "--top-p",
+            paramLabel = "P",
+            defaultValue = "1",
+            description = "Sample from the fewest most likely tokens whose probabilities reach P (default 1).")
+    double topP;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the draws (default 0).")
+    long seed;
+
+    @Option(
+            names = "--ids-out",
+            paramLabel = "FILE",
+            description = "Write the whole sequence, prompt then new ids, space-separated on one line.")
+    Path idsOut;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Threads of the CPU pool (default: one per processor).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((prompt == null) == (promptIds == null)) {
+            throw new CliException("give the prompt with one of --prompt TEXT or --prompt-ids IDS");
+        }
+        if (maxNew < 1) {
+            throw new CliException("--max-new-tokens must be at least 1, found " + maxNew);
+        }
+        Sampling sampling;
+        try {
+            sampling = new Sampling(temperature, topK, topP, seed);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        Object type = HfFolder.config(folder).get("model_type");
+        CausalLm model;
+        SortedMap<String, NdArray> weights;
+        if ("gpt2".equals(type)) {
+            Gpt2Checkpoint ck = Gpt2Checkpoint.load(folder);
+            model = ck.model();
+            weights = ck.weights();
+        } else if ("llama".equals(type)) {
+            LlamaCheckpoint ck = LlamaCheckpoint.load(folder);
+            model = ck.model();
+            weights = ck.weights();
+        } else {
+            throw new CliException(folder.resolve("config.json") + ": model_type is '" + type
+                    + "'; javelin generate runs gpt2 and llama models");
+        }
+        BpeTokenizer tokenizer = null;
+        if (prompt != null) {
+            if (!"gpt2".equals(type)) {
+                throw new CliException("--prompt TEXT needs a GPT-2 tokenizer; Llama's tokenizer.json is not"
+                        + " supported yet: give --prompt-ids");
+            }
+            tokenizer = BpeTokenizer.gpt2(folder);
+        }
+        long[] ids = tokenizer != null
+                ? Arrays.stream(tokenizer.encode(prompt)).asLongStream().toArray()
+                : promptIds;
+        if (ids.length == 0) {
+            throw new CliException("the prompt is empty: it needs at least one token");
+        }
+        int length = ids.length + maxNew;
+        if (length > model.positions()) {
+            throw new CliException("the prompt's " + ids.length + " tokens and " + maxNew + " new ones exceed the"
+                    + " model's " + model.positions() + " positions");
+        }
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= model.vocab()) {
+                throw new CliException("prompt id " + ids[i] + " at index " + i + " is not in the vocabulary (ids 0"
+                        + " to " + (model.vocab() - 1) + ")");
+            }
+        }
+        CompileOptions options = CompileOptions.cpu();
+        if (threads != null) {
+            options = options.withThreads(threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Integer> made = new ArrayList<>();
+        Generator.Result r;
+        try (Generator g = new Generator(model, weights, length, options)) {
+            final BpeTokenizer tok = tokenizer;
+            r = g.generate(ids, maxNew, sampling, t -> {
+                made.add(t);
+                if (tok == null) {
+                    out.print((made.size() == 1 ? "" : " ") + t);
+                }
+                out.flush();
+            });
+        }
+        if (tokenizer != null) {
+            out.print(tokenizer.decode(made.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        out.println();
+        out.flush();
+        err.printf(
+                Locale.ROOT,
+                "prefill: %d tokens in %.1f ms (%.0f tokens/s); decode: %d tokens in %.1f ms (%s tokens/s)%n",
+                r.promptTokens(),
+                r.prefillSeconds() * 1e3,
+                r.prefillRate(),
+                maxNew - 1,
+                r.decodeSeconds() * 1e3,
+                Double.isNaN(r.decodeRate()) ? "-" : String.format(Locale.ROOT, "%.0f", r.decodeRate()));
+        err.flush();
+        if (idsOut != null) {
+            String line = Arrays.stream(r.ids()).mapToObj(Long::toString).collect(Collectors.joining(" ")) + "\n";
+            AtomicWrite.write(idsOut, line.getBytes(StandardCharsets.UTF_8));
+        }
+        return 0;
+    }
+}
