@@ -63,22 +63,58 @@ public interface CausalLm {
     }
 
     /**
-     * A net for decoding: inputs {@code input_ids} (i64 {@code [1, length]}, a prefix padded to the
-     * length) and {@code position} (i64 {@code [1]}), output {@code logits} (f32 {@code [1, vocab]}),
-     * the logits after the token at {@code position}. Causality makes the padding after it
-     * irrelevant, so one compiled net serves every step of a generation of up to {@code length}
-     * tokens, and only one row goes through the output layer.
+     * The hidden states of new tokens, reading and updating a key/value cache.
      *
-     * @param length the longest sequence, 1 to {@link #positions}
+     * @param ids the new tokens' ids, integer {@code [1, T]}
+     * @param cache the cache, which says where the tokens are
+     * @return f32 {@code [1, T, dim]}
+     */
+    Tensor hiddenCached(Tensor ids, KvCache cache);
+
+    /**
+     * A net that reads a prompt at once and fills the key/value cache: input {@code input_ids} (i64
+     * {@code [1, prompt]}), output {@code logits} (f32 {@code [1, vocab]}, after the prompt's last
+     * token), state parameters {@code cache.k.<layer>}, {@code cache.v.<layer>} of {@code length}
+     * positions beside the model's own.
+     *
+     * @param prompt the prompt's length
+     * @param length the cache's positions, from {@code prompt} to {@link #positions}
      * @return the traced net
      */
-    default Net nextTokenNet(int length) {
-        Net net = new Net("next_token");
+    default Net prefillNet(int prompt, int length) {
+        check(prompt, length);
+        Net net = new Net("prefill");
         register(net);
-        Tensor ids = net.input("input_ids", DType.I64, 1, length);
-        Tensor position = net.input("position", DType.I64, 1);
-        Tensor last = hidden(ids).gather(position, 1); // [1, 1, dim]
-        net.output("logits", head(last).reshape(1, vocab()));
+        Tensor ids = net.input("input_ids", DType.I64, 1, prompt);
+        Tensor h = hiddenCached(ids, new KvCache(net, length, null));
+        net.output("logits", head(h.slice(1, prompt - 1, prompt, 1)).reshape(1, vocab()));
         return net;
+    }
+
+    /**
+     * A net that takes one token at a position, updates the key/value cache there and attends to
+     * every position up to it: inputs {@code input_ids} (i64 {@code [1, 1]}) and {@code position} (i64
+     * {@code [1]}), output {@code logits} (f32 {@code [1, vocab]}), the cache's state parameters as
+     * in {@link #prefillNet}.
+     *
+     * @param length the cache's positions, 1 to {@link #positions}
+     * @return the traced net
+     */
+    default Net decodeNet(int length) {
+        check(1, length);
+        Net net = new Net("decode");
+        register(net);
+        Tensor ids = net.input("input_ids", DType.I64, 1, 1);
+        Tensor position = net.input("position", DType.I64, 1);
+        Tensor h = hiddenCached(ids, new KvCache(net, length, position));
+        net.output("logits", head(h).reshape(1, vocab()));
+        return net;
+    }
+
+    private void check(int tokens, int length) {
+        if (tokens < 1 || tokens > length || length > positions()) {
+            throw new IllegalArgumentException("a cache of " + length + " positions for " + tokens
+                    + " tokens does not fit a model of " + positions() + " positions");
+        }
     }
 }

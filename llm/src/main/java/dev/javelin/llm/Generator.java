@@ -4,29 +4,37 @@ import dev.javelin.compiler.CompileOptions;
 import dev.javelin.compiler.CompiledModel;
 import dev.javelin.compiler.HostTensor;
 import dev.javelin.compiler.Javelin;
+import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * Text generation with a compiled {@link CausalLm}: one net of {@link CausalLm#nextTokenNet} at the
- * longest length a generation may reach, compiled once, run once for the prompt (prefill) and once
- * per new token (decode). There is no key/value cache yet: each step recomputes the whole prefix
- * (padded to the compiled length), so a step costs as much as the prefill.
+ * Text generation with a compiled {@link CausalLm} and a key/value cache: a prefill program reads the
+ * prompt at once and fills the cache ({@link CausalLm#prefillNet}, compiled per prompt length and
+ * kept), a decode program takes one token per step, writes its keys and values at its position and
+ * attends to the cache ({@link CausalLm#decodeNet}, compiled once). The cache moves from the one to
+ * the other after the prefill.
  */
 public final class Generator implements AutoCloseable {
     private final CausalLm model;
+    private final Map<String, NdArray> weights;
     private final int length;
-    private final CompiledModel compiled;
-    private final long[] ids;
+    private final CompileOptions options;
+    private final CompiledModel decode;
+    private final Map<Integer, CompiledModel> prefills = new HashMap<>();
+    private final long[] token = new long[1];
     private final long[] position = new long[1];
     private final float[] logits;
     private final Map<String, HostTensor> in;
     private final Map<String, HostTensor> out;
+    private final List<String> cache;
 
     /**
-     * Compiles {@code model} for sequences of up to {@code length} tokens.
+     * Compiles {@code model}'s decode step for sequences of up to {@code length} tokens.
      *
      * @param model the model
      * @param weights its parameters by path
@@ -39,13 +47,32 @@ public final class Generator implements AutoCloseable {
                     + model.positions() + " positions");
         }
         this.model = model;
+        this.weights = weights;
         this.length = length;
-        this.compiled = Javelin.compile(model.nextTokenNet(length), options);
-        compiled.setParameters(weights);
-        this.ids = new long[length];
+        this.options = options;
+        this.decode = Javelin.compile(model.decodeNet(length), options);
+        decode.setParameters(weights);
+        this.cache = decode.parameters().stream()
+                .map(CompiledModel.TensorSpec::name)
+                .filter(n -> n.startsWith("cache."))
+                .toList();
         this.logits = new float[model.vocab()];
-        this.in = Map.of("input_ids", HostTensor.ofLongs(ids, 1, length), "position", HostTensor.ofLongs(position, 1));
+        this.in = Map.of("input_ids", HostTensor.ofLongs(token, 1, 1), "position", HostTensor.ofLongs(position, 1));
         this.out = Map.of("logits", HostTensor.of(logits, 1, model.vocab()));
+    }
+
+    private CompiledModel prefill(int prompt) {
+        return prefills.computeIfAbsent(prompt, p -> {
+            CompiledModel m = Javelin.compile(model.prefillNet(p, length), options);
+            m.setParameters(weights);
+            // the prefill overwrites the cache without reading it; a compiled model needs every value set
+            for (CompiledModel.TensorSpec spec : m.parameters()) {
+                if (cache.contains(spec.name())) {
+                    m.setParameters(Map.of(spec.name(), NdArray.zeros(DType.F32, spec.shape())));
+                }
+            }
+            return m;
+        });
     }
 
     /**
@@ -109,30 +136,39 @@ public final class Generator implements AutoCloseable {
                         + " is not in the vocabulary (ids 0 to " + (model.vocab() - 1) + ")");
             }
         }
-        Arrays.fill(ids, 0);
-        System.arraycopy(prompt, 0, ids, 0, prompt.length);
+        CompiledModel first = prefill(prompt.length);
+        long[] ids = Arrays.copyOf(prompt, prompt.length + maxNew);
         Sampling.Chooser chooser = sampling.chooser();
         int n = prompt.length;
-        double prefill = 0;
+        double prefillSeconds = 0;
         long decodeStart = 0;
         for (int step = 0; step < maxNew; step++) {
             long t0 = System.nanoTime();
-            position[0] = n - 1;
-            compiled.run(in, out);
+            if (step == 0) {
+                first.run(Map.of("input_ids", HostTensor.ofLongs(prompt, 1, prompt.length)), out);
+                for (String c : cache) {
+                    decode.setParameters(Map.of(c, first.parameter(c)));
+                }
+            } else {
+                token[0] = ids[n - 1];
+                position[0] = n - 1;
+                decode.run(in, out);
+            }
             int next = chooser.next(logits);
             if (step == 0) {
-                prefill = (System.nanoTime() - t0) / 1e9;
+                prefillSeconds = (System.nanoTime() - t0) / 1e9;
                 decodeStart = System.nanoTime();
             }
             ids[n++] = next;
             onToken.accept(next);
         }
-        double decode = maxNew > 1 ? (System.nanoTime() - decodeStart) / 1e9 : 0;
-        return new Result(Arrays.copyOf(ids, n), prompt.length, prefill, decode);
+        double decodeSeconds = maxNew > 1 ? (System.nanoTime() - decodeStart) / 1e9 : 0;
+        return new Result(Arrays.copyOf(ids, n), prompt.length, prefillSeconds, decodeSeconds);
     }
 
     @Override
     public void close() {
-        compiled.close();
+        decode.close();
+        prefills.values().forEach(CompiledModel::close);
     }
 }

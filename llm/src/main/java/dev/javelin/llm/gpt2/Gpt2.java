@@ -12,6 +12,7 @@ import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.llm.CausalLm;
+import dev.javelin.llm.KvCache;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,6 +70,11 @@ public final class Gpt2 extends Module implements CausalLm {
 
     /** Logits from the token table itself (GPT-2 ties them). */
     @Override
+    public Tensor hiddenCached(Tensor ids, KvCache cache) {
+        return transformer.forwardCached(ids, cache);
+    }
+
+    @Override
     public Tensor head(Tensor h) {
         return h.matmul(transformer.wte.weight().on(h.net()).transpose(0, 1));
     }
@@ -119,17 +125,33 @@ public final class Gpt2 extends Module implements CausalLm {
                 throw new IllegalArgumentException(
                         "GPT-2 with " + config.positions() + " positions cannot take a sequence of " + seq + " tokens");
             }
-            double[] positions = new double[(int) seq];
-            for (int i = 0; i < seq; i++) {
-                positions[i] = i;
-            }
-            Tensor where = ids.net().constant(TensorType.of(DType.I64, seq), positions);
-            Tensor x = wte.forward(ids).add(wpe.forward(where));
+            Tensor x = wte.forward(ids).add(wpe.forward(positions(ids.net(), (int) seq)));
             Tensor mask = causalMask(ids.net(), (int) seq);
             for (Block b : h) {
                 x = b.forward(x, mask);
             }
             return ln_f.forward(x);
+        }
+
+        Tensor forwardCached(Tensor ids, KvCache cache) {
+            int t = (int) ids.shape().dim(1).size();
+            Tensor where = cache.start() != null ? cache.start() : positions(ids.net(), t);
+            Tensor x = wte.forward(ids).add(wpe.forward(where));
+            Tensor mask = cache.mask(t);
+            for (int i = 0; i < h.size(); i++) {
+                Block b = h.get(i);
+                Tensor a = x.add(b.attn.forwardCached(b.ln_1.forward(x), mask, cache, i));
+                x = a.add(b.mlp.forward(b.ln_2.forward(a)));
+            }
+            return ln_f.forward(x);
+        }
+
+        private static Tensor positions(Net net, int seq) {
+            double[] positions = new double[seq];
+            for (int i = 0; i < seq; i++) {
+                positions[i] = i;
+            }
+            return net.constant(TensorType.of(DType.I64, seq), positions);
         }
     }
 
@@ -189,6 +211,15 @@ public final class Gpt2 extends Module implements CausalLm {
         }
 
         Tensor forward(Tensor x, Tensor mask) {
+            return attend(x, mask, null, 0);
+        }
+
+        /** Attention of new tokens over the cache, which gets their keys and values first. */
+        Tensor forwardCached(Tensor x, Tensor mask, KvCache cache, int layer) {
+            return attend(x, mask, cache, layer);
+        }
+
+        private Tensor attend(Tensor x, Tensor mask, KvCache cache, int layer) {
             Dim batch = x.shape().dim(0);
             long seq = x.shape().dim(1).size();
             int hd = dim / heads;
@@ -196,6 +227,10 @@ public final class Gpt2 extends Module implements CausalLm {
             Tensor q = heads(qkv.slice(2, 0, dim, 1), batch, seq, hd);
             Tensor k = heads(qkv.slice(2, dim, 2L * dim, 1), batch, seq, hd);
             Tensor v = heads(qkv.slice(2, 2L * dim, 3L * dim, 1), batch, seq, hd);
+            if (cache != null) {
+                k = cache.write("k", layer, k);
+                v = cache.write("v", layer, v);
+            }
             Tensor scores = q.matmul(k.transpose(-1, -2)).div(Math.sqrt(hd)).add(mask);
             Tensor out = F.softmax(scores, -1).matmul(v); // [batch, heads, seq, hd]
             return c_proj.forward(out.permute(0, 2, 1, 3).reshape(batch, seq, (long) dim));

@@ -12,6 +12,7 @@ import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
 import dev.javelin.llm.CausalLm;
+import dev.javelin.llm.KvCache;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,6 +66,11 @@ public final class Llama extends Module implements CausalLm {
     @Override
     public Tensor hidden(Tensor ids) {
         return model.forward(ids);
+    }
+
+    @Override
+    public Tensor hiddenCached(Tensor ids, KvCache cache) {
+        return model.forwardCached(ids, cache);
     }
 
     /** The output layer, or the token table when tied. */
@@ -124,6 +130,22 @@ public final class Llama extends Module implements CausalLm {
             Tensor x = embed_tokens.forward(ids);
             for (Layer l : layers) {
                 x = l.forward(x, rope, mask);
+            }
+            return norm.forward(x);
+        }
+
+        Tensor forwardCached(Tensor ids, KvCache cache) {
+            int t = (int) ids.shape().dim(1).size();
+            Rotary all = Rotary.of(ids.net(), config, cache.length());
+            Rotary rope = cache.start() == null
+                    ? new Rotary(all.cos().slice(0, 0, t, 1), all.sin().slice(0, 0, t, 1))
+                    : new Rotary(all.cos().gather(cache.start(), 0), all.sin().gather(cache.start(), 0));
+            Tensor mask = cache.mask(t);
+            Tensor x = embed_tokens.forward(ids);
+            for (int i = 0; i < layers.size(); i++) {
+                Layer l = layers.get(i);
+                Tensor h = x.add(l.self_attn.forwardCached(l.input_layernorm.forward(x), rope, mask, cache, i));
+                x = h.add(l.mlp.forward(l.post_attention_layernorm.forward(h)));
             }
             return norm.forward(x);
         }
@@ -223,11 +245,27 @@ public final class Llama extends Module implements CausalLm {
         }
 
         Tensor forward(Tensor x, Rotary rope, Tensor mask) {
+            return attend(x, rope, mask, null, 0);
+        }
+
+        /** Attention of new tokens over the cache, which gets their (rotated) keys and values first. */
+        Tensor forwardCached(Tensor x, Rotary rope, Tensor mask, KvCache cache, int layer) {
+            return attend(x, rope, mask, cache, layer);
+        }
+
+        private Tensor attend(Tensor x, Rotary rope, Tensor mask, KvCache cache, int layer) {
             Dim batch = x.shape().dim(0);
             long seq = x.shape().dim(1).size();
             Tensor q = rope.apply(heads(q_proj.forward(x), batch, seq, heads));
-            Tensor k = shared(rope.apply(heads(k_proj.forward(x), batch, seq, kvHeads)), batch, seq);
-            Tensor v = shared(heads(v_proj.forward(x), batch, seq, kvHeads), batch, seq);
+            Tensor k = rope.apply(heads(k_proj.forward(x), batch, seq, kvHeads));
+            Tensor v = heads(v_proj.forward(x), batch, seq, kvHeads);
+            if (cache != null) {
+                k = cache.write("k", layer, k);
+                v = cache.write("v", layer, v);
+            }
+            long keys = k.shape().dim(2).size();
+            k = shared(k, batch, keys);
+            v = shared(v, batch, keys);
             Tensor scores = q.matmul(k.transpose(-1, -2)).div(Math.sqrt(hd)).add(mask);
             Tensor out = F.softmax(scores, -1).matmul(v); // [batch, heads, seq, hd]
             return o_proj.forward(out.permute(0, 2, 1, 3).reshape(batch, seq, (long) heads * hd));
