@@ -3,6 +3,8 @@ package dev.javelin.llm;
 import dev.javelin.dsl.Net;
 import dev.javelin.dsl.Tensor;
 import dev.javelin.ir.type.DType;
+import dev.javelin.ir.value.NdArray;
+import java.util.Map;
 
 /**
  * A decoder-only language model in the DSL: ids to hidden states ({@link #hidden}), hidden states to
@@ -25,6 +27,29 @@ public interface CausalLm {
      * @return f32 {@code [..., vocab]}
      */
     Tensor head(Tensor h);
+
+    /**
+     * The output layer of the generation nets ({@link #prefillNet}, {@link #decodeNet}): {@link #head}
+     * unless a model keeps a separate copy there (a tied head reads the token table transposed, which
+     * a one-row product would repack every step; a model may read a {@code [dim, vocab]} copy
+     * instead, filled by {@link #generationWeights}).
+     *
+     * @param h f32 {@code [..., dim]}
+     * @return f32 {@code [..., vocab]}
+     */
+    default Tensor generationHead(Tensor h) {
+        return head(h);
+    }
+
+    /**
+     * The parameters of the generation nets: the model's own, and what {@link #generationHead} adds.
+     *
+     * @param weights the model's parameters by path
+     * @return the generation nets' parameters by path (but the key/value cache)
+     */
+    default Map<String, NdArray> generationWeights(Map<String, NdArray> weights) {
+        return weights;
+    }
 
     /**
      * The vocabulary size.
@@ -87,7 +112,7 @@ public interface CausalLm {
         register(net);
         Tensor ids = net.input("input_ids", DType.I64, 1, prompt);
         Tensor h = hiddenCached(ids, new KvCache(net, length, null));
-        net.output("logits", head(h.slice(1, prompt - 1, prompt, 1)).reshape(1, vocab()));
+        net.output("logits", generationHead(h.slice(1, prompt - 1, prompt, 1)).reshape(1, vocab()));
         return net;
     }
 
@@ -107,7 +132,7 @@ public interface CausalLm {
         Tensor ids = net.input("input_ids", DType.I64, 1, 1);
         Tensor position = net.input("position", DType.I64, 1);
         Tensor h = hiddenCached(ids, new KvCache(net, length, position));
-        net.output("logits", head(h).reshape(1, vocab()));
+        net.output("logits", generationHead(h).reshape(1, vocab()));
         return net;
     }
 

@@ -47,11 +47,11 @@ public final class Generator implements AutoCloseable {
                     + model.positions() + " positions");
         }
         this.model = model;
-        this.weights = weights;
+        this.weights = model.generationWeights(weights);
         this.length = length;
         this.options = options;
         this.decode = Javelin.compile(model.decodeNet(length), options);
-        decode.setParameters(weights);
+        decode.setParameters(this.weights);
         this.cache = decode.parameters().stream()
                 .map(CompiledModel.TensorSpec::name)
                 .filter(n -> n.startsWith("cache."))

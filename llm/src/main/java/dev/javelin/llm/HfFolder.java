@@ -153,4 +153,23 @@ public final class HfFolder {
                     folder.toString());
         }
     }
+
+    /**
+     * A matrix transposed: PyTorch's {@code Linear} stores {@code [out, in]}, a row-major product
+     * streams {@code [in, out]}.
+     *
+     * @param v a matrix {@code [rows, cols]}
+     * @return {@code [cols, rows]}
+     */
+    public static NdArray transpose(NdArray v) {
+        int rows = (int) v.dim(0);
+        int cols = (int) v.dim(1);
+        double[] t = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = v.get(r * cols + c);
+            }
+        }
+        return NdArray.of(v.dtype(), new long[] {cols, rows}, t);
+    }
 }

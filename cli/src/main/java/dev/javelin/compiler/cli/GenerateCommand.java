@@ -6,7 +6,9 @@ import dev.javelin.ir.value.NdArray;
 import dev.javelin.llm.CausalLm;
 import dev.javelin.llm.Generator;
 import dev.javelin.llm.HfFolder;
+import dev.javelin.llm.NamedModels;
 import dev.javelin.llm.Sampling;
+import dev.javelin.llm.gpt2.Gpt2;
 import dev.javelin.llm.gpt2.Gpt2Checkpoint;
 import dev.javelin.llm.llama.LlamaCheckpoint;
 import dev.javelin.llm.tokenizer.BpeTokenizer;
@@ -18,7 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SortedMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -43,9 +45,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--hf",
             paramLabel = "DIR",
-            required = true,
             description = "The model folder, as Hugging Face's save_pretrained writes it.")
     Path folder;
+
+    @Option(
+            names = "--config",
+            paramLabel = "NAME",
+            description = "Instead of --hf: a named shape with seeded random weights, for benchmarks:"
+                    + " gpt2-tiny, gpt2, llama-tiny, llama-3.2-1b.")
+    String config;
 
     @Option(
             names = "--prompt",
@@ -109,26 +117,45 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        Object type = HfFolder.config(folder).get("model_type");
+        if ((folder == null) == (config == null)) {
+            throw new CliException("give the model with one of --hf DIR or --config NAME");
+        }
         CausalLm model;
-        SortedMap<String, NdArray> weights;
-        if ("gpt2".equals(type)) {
-            Gpt2Checkpoint ck = Gpt2Checkpoint.load(folder);
-            model = ck.model();
-            weights = ck.weights();
-        } else if ("llama".equals(type)) {
-            LlamaCheckpoint ck = LlamaCheckpoint.load(folder);
-            model = ck.model();
-            weights = ck.weights();
+        Map<String, NdArray> weights;
+        Object type;
+        if (config != null) {
+            try {
+                model = NamedModels.create(config);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            }
+            type = model instanceof Gpt2 ? "gpt2" : "llama";
+            spec.commandLine().getErr().println("drawing random weights for " + config + " (seed " + seed + ")...");
+            weights = model.logitsNet(1).initialValues(seed);
         } else {
-            throw new CliException(folder.resolve("config.json") + ": model_type is '" + type
-                    + "'; javelin generate runs gpt2 and llama models");
+            type = HfFolder.config(folder).get("model_type");
+            if ("gpt2".equals(type)) {
+                Gpt2Checkpoint ck = Gpt2Checkpoint.load(folder);
+                model = ck.model();
+                weights = ck.weights();
+            } else if ("llama".equals(type)) {
+                LlamaCheckpoint ck = LlamaCheckpoint.load(folder);
+                model = ck.model();
+                weights = ck.weights();
+            } else {
+                throw new CliException(folder.resolve("config.json") + ": model_type is '" + type
+                        + "'; javelin generate runs gpt2 and llama models");
+            }
         }
         BpeTokenizer tokenizer = null;
         if (prompt != null) {
             if (!"gpt2".equals(type)) {
                 throw new CliException("--prompt TEXT needs a GPT-2 tokenizer; Llama's tokenizer.json is not"
                         + " supported yet: give --prompt-ids");
+            }
+            if (folder == null) {
+                throw new CliException(
+                        "--prompt TEXT needs a tokenizer, and a named shape has none: give --prompt-ids");
             }
             tokenizer = BpeTokenizer.gpt2(folder);
         }

@@ -142,4 +142,24 @@ class GenerateCommandTest {
                         + ": expected a Hugging Face model folder (save_pretrained)\n",
                 none.err());
     }
+
+    @Test
+    void aNamedShapeRunsWithSeededRandomWeights() {
+        Cli.Run r = Cli.run("generate", "--config", "llama-tiny", "--prompt-ids", "1,2,3", "--max-new-tokens", "3");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, r.out().strip().split(" ").length, r.out());
+        assertTrue(r.err().startsWith("drawing random weights for llama-tiny (seed 0)...\nprefill: 3 tokens"), r.err());
+        assertEquals(
+                "javelin: no model shape named 'gpt3' (known: gpt2-tiny, gpt2, llama-tiny, llama-3.2-1b)\n",
+                Cli.run("generate", "--config", "gpt3", "--prompt-ids", "1", "--max-new-tokens", "1")
+                        .err());
+        assertEquals(
+                "javelin: give the model with one of --hf DIR or --config NAME\n",
+                Cli.run("generate", "--prompt-ids", "1", "--max-new-tokens", "1")
+                        .err());
+        assertEquals(
+                "javelin: --prompt TEXT needs a tokenizer, and a named shape has none: give --prompt-ids\n",
+                Cli.run("generate", "--config", "gpt2-tiny", "--prompt", "hi", "--max-new-tokens", "1")
+                        .err());
+    }
 }

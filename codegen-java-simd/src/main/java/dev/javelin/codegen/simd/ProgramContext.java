@@ -84,18 +84,68 @@ final class ProgramContext implements LoweringTarget {
         return Place.dense(Refs.memory(t).asProduced(), at / JavaTypes.size(t), shape);
     }
 
-    /** A constant array field holding {@code values} rounded to {@code t}. */
+    /** Elements above which a constant is written as Base64 text instead of an array literal. */
+    static final int LITERAL_MAX = 64;
+
+    /**
+     * A constant array field holding {@code values} rounded to {@code t}: an array literal when
+     * short, else Base64 text of its bytes decoded when the class initializes ({@code ConstantData}:
+     * a static initializer holds at most 64 KiB of bytecode, a few thousand literal elements).
+     */
     @Override
     public Ref constant(DType t, double[] values) {
         String name = "c" + constantCount++;
+        String type = JavaTypes.type(t);
+        if (values.length > LITERAL_MAX) {
+            fields.add(new Field("private static final", type + "[]", name, encoded(t, values)));
+            constants.put(name, values.clone());
+            return new Ref(name, t, Ref.Kind.ARRAY, false);
+        }
         StringBuilder init = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
             init.append(i == 0 ? "" : ", ").append(JavaTypes.literal(t, values[i]));
         }
-        String type = JavaTypes.type(t);
         fields.add(new Field("private static final", type + "[]", name, "{" + init + "}"));
         constants.put(name, values.clone());
         return new Ref(name, t, Ref.Kind.ARRAY, false);
+    }
+
+    /** {@code ConstantData}'s call decoding {@code values}, rounded to {@code t}, from Base64 literals. */
+    static String encoded(DType t, double[] values) {
+        int size = switch (t) {
+            case F32, I32 -> 4;
+            case F64, I64, F16, BF16 -> 8;
+            case BOOL -> 1;
+        };
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(values.length * size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            switch (t) {
+                case F32 -> b.putFloat((float) v);
+                case F64 -> b.putDouble(v);
+                case F16, BF16 -> b.putDouble(t.round(v));
+                case I32 -> b.putInt((int) v);
+                case I64 -> b.putLong((long) v);
+                case BOOL -> b.put((byte) (v != 0 ? 1 : 0));
+            }
+        }
+        String text = java.util.Base64.getEncoder().encodeToString(b.array());
+        String method = switch (t) {
+            case F32 -> "floats";
+            case F64, F16, BF16 -> "doubles";
+            case I32 -> "ints";
+            case I64 -> "longs";
+            case BOOL -> "booleans";
+        };
+        StringBuilder call = new StringBuilder(CpuCodegen.RUNTIME + ".ConstantData." + method + "(");
+        int chunk = dev.javelin.runtime.cpu.ConstantData.CHUNK;
+        for (int at = 0; at < text.length(); at += chunk) {
+            call.append(at == 0 ? "" : ", ")
+                    .append('"')
+                    .append(text, at, Math.min(text.length(), at + chunk))
+                    .append('"');
+        }
+        return call.append(')').toString();
     }
 
     /** An int table field (geometry, offsets and strides of a heavy op). */

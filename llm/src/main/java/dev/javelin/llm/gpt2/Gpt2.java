@@ -11,10 +11,13 @@ import dev.javelin.dsl.nn.Linear;
 import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.TensorType;
+import dev.javelin.ir.value.NdArray;
 import dev.javelin.llm.CausalLm;
 import dev.javelin.llm.KvCache;
+import dev.javelin.llm.TiedHead;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * GPT-2 ({@code GPT2LMHeadModel}) in the DSL: token and learned position embeddings, pre-norm blocks
@@ -77,6 +80,16 @@ public final class Gpt2 extends Module implements CausalLm {
     @Override
     public Tensor head(Tensor h) {
         return h.matmul(transformer.wte.weight().on(h.net()).transpose(0, 1));
+    }
+
+    @Override
+    public Tensor generationHead(Tensor h) {
+        return TiedHead.logits(h, config.dim(), config.vocab());
+    }
+
+    @Override
+    public Map<String, NdArray> generationWeights(Map<String, NdArray> weights) {
+        return TiedHead.with(weights, "transformer.wte.weight");
     }
 
     @Override

@@ -11,17 +11,21 @@ import dev.javelin.ir.type.DType;
 import dev.javelin.ir.type.Dim;
 import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
+import dev.javelin.ir.value.NdArray;
 import dev.javelin.llm.CausalLm;
 import dev.javelin.llm.KvCache;
+import dev.javelin.llm.TiedHead;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Llama-style decoder ({@code LlamaForCausalLM}) in the DSL: token embeddings, pre-norm layers of
  * RMSNorm, causal self-attention with rotary position embeddings and grouped-query heads, and a
  * SwiGLU MLP, a final RMSNorm and an output layer (or the token table, when tied). Parameters carry
- * Hugging Face's names ({@code model.layers.0.self_attn.q_proj.weight}) and PyTorch's {@code Linear}
- * layout ({@code [out, in]}), so a checkpoint loads as it is ({@link LlamaCheckpoint}).
+ * Hugging Face's names ({@code model.layers.0.self_attn.q_proj.weight}); the projections' weights are
+ * {@code [in, out]}, PyTorch's {@code Linear} layout transposed ({@link LlamaCheckpoint} transposes
+ * them on load).
  */
 public final class Llama extends Module implements CausalLm {
     /** What the causal mask adds to a score of a later position: its probability underflows to 0. */
@@ -79,6 +83,16 @@ public final class Llama extends Module implements CausalLm {
         return lm_head != null
                 ? lm_head.forward(h)
                 : h.matmul(model.embed_tokens.weight().on(h.net()).transpose(0, 1));
+    }
+
+    @Override
+    public Tensor generationHead(Tensor h) {
+        return lm_head != null ? head(h) : TiedHead.logits(h, config.dim(), config.vocab());
+    }
+
+    @Override
+    public Map<String, NdArray> generationWeights(Map<String, NdArray> weights) {
+        return lm_head != null ? weights : TiedHead.with(weights, "model.embed_tokens.weight");
     }
 
     @Override
@@ -323,17 +337,21 @@ public final class Llama extends Module implements CausalLm {
         }
     }
 
-    /** PyTorch's {@code Linear} without a bias: weight {@code [out, in]}, {@code y = x · weightᵀ}. */
+    /**
+     * A projection without a bias, {@code y = x · weight}, its weight {@code [in, out]}: PyTorch's
+     * {@code Linear} weight transposed ({@link LlamaCheckpoint} transposes Hugging Face's {@code [out,
+     * in]} on load), so a one-row product streams it row by row instead of repacking it per call.
+     */
     static final class Proj extends Module {
         final Param weight;
 
         Proj(long in, long out) {
-            this.weight = Param.of(Initializer.normal(0, 0.02), out, in);
+            this.weight = Param.of(Initializer.normal(0, 0.02), in, out);
         }
 
         @Override
         public Tensor forward(Tensor x) {
-            return x.matmul(weight.on(x.net()).transpose(0, 1));
+            return x.matmul(weight.on(x.net()));
         }
     }
 }

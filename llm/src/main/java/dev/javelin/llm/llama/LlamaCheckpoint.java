@@ -11,8 +11,9 @@ import java.util.TreeMap;
 /**
  * A Llama-style model from a Hugging Face folder ({@code save_pretrained} of a {@code
  * LlamaForCausalLM}): {@code config.json} and {@code model.safetensors} or its shards. Weights
- * stored as f16 or bf16 are widened to f32; with tied embeddings a stored {@code lm_head.weight}
- * must be the token table.
+ * stored as f16 or bf16 are widened to f32, the projections' {@code [out, in]} weights (and an
+ * untied {@code lm_head.weight}) transposed to the model's {@code [in, out]}; with tied embeddings a
+ * stored {@code lm_head.weight} must be the token table.
  *
  * @param model the model, sized by the configuration
  * @param weights every parameter's value by its path, f32
@@ -45,7 +46,13 @@ public record LlamaCheckpoint(Llama model, SortedMap<String, NdArray> weights) {
                         folder.toString());
             }
         }
+        weights.replaceAll((name, v) -> isProjection(name) && v.rank() == 2 ? HfFolder.transpose(v) : v);
         HfFolder.check(folder, "Llama", model.logitsNet(1), weights);
         return new LlamaCheckpoint(model, weights);
+    }
+
+    /** A projection's weight: stored {@code [out, in]} by PyTorch, {@code [in, out]} here. */
+    static boolean isProjection(String name) {
+        return name.endsWith("_proj.weight") || name.equals("lm_head.weight");
     }
 }
