@@ -120,6 +120,9 @@ final class GenerateCommand implements Callable<Integer> {
         if ((folder == null) == (config == null)) {
             throw new CliException("give the model with one of --hf DIR or --config NAME");
         }
+        if (prompt != null && folder == null) {
+            throw new CliException("--prompt TEXT needs a tokenizer, and a named shape has none: give --prompt-ids");
+        }
         CausalLm model;
         Map<String, NdArray> weights;
         Object type;
@@ -152,10 +155,6 @@ final class GenerateCommand implements Callable<Integer> {
             if (!"gpt2".equals(type)) {
                 throw new CliException("--prompt TEXT needs a GPT-2 tokenizer; Llama's tokenizer.json is not"
                         + " supported yet: give --prompt-ids");
-            }
-            if (folder == null) {
-                throw new CliException(
-                        "--prompt TEXT needs a tokenizer, and a named shape has none: give --prompt-ids");
             }
             tokenizer = BpeTokenizer.gpt2(folder);
         }
