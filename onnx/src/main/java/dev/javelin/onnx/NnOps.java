@@ -1,0 +1,170 @@
+package dev.javelin.onnx;
+
+import dev.javelin.ir.graph.Value;
+import dev.javelin.ir.op.BinaryFn;
+import dev.javelin.ir.op.MatMul;
+import dev.javelin.ir.op.ReduceFn;
+import dev.javelin.ir.op.UnaryFn;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.type.Dim;
+import dev.javelin.ir.type.Shape;
+import dev.javelin.ir.value.NdArray;
+import dev.javelin.onnx.proto.Onnx.AttributeProto;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Constants, contractions, reductions and the composites (Softmax, LogSoftmax, ReduceMean) as primitives. */
+final class NnOps {
+    private NnOps() {}
+
+    static void register() {
+        Ops.add("Constant", Set.of("value", "value_float", "value_floats", "value_int", "value_ints"), NnOps::constant);
+        Ops.add("MatMul", Set.of(), NnOps::matmul);
+        Ops.add("Gemm", Set.of("alpha", "beta", "transA", "transB"), NnOps::gemm);
+        Ops.add("Softmax", Set.of("axis"), n -> softmax(n, false));
+        Ops.add("LogSoftmax", Set.of("axis"), n -> softmax(n, true));
+        Set<String> reduceAttrs = Set.of("axes", "keepdims", "noop_with_empty_axes");
+        Ops.add("ReduceSum", reduceAttrs, n -> reduce(n, ReduceFn.SUM, false, 13));
+        Ops.add("ReduceMean", reduceAttrs, n -> reduce(n, ReduceFn.SUM, true, 18));
+        Ops.add("ReduceMax", reduceAttrs, n -> reduce(n, ReduceFn.MAX, false, 18));
+        Ops.add("ReduceMin", reduceAttrs, n -> reduce(n, ReduceFn.MIN, false, 18));
+    }
+
+    private static List<Operand> constant(OnnxNode n) {
+        if (n.proto.getAttributeCount() != 1) {
+            throw n.error("needs exactly one value attribute, found " + n.proto.getAttributeCount());
+        }
+        AttributeProto a = n.proto.getAttribute(0);
+        NdArray v =
+                switch (a.getName()) {
+                    case "value" -> n.tensor(a);
+                    case "value_float" -> NdArray.scalar(DType.F32, a.getF());
+                    case "value_int" -> NdArray.ofLongs(DType.I64, new long[0], a.getI());
+                    case "value_floats" -> NdArray.of(DType.F32, new long[] {a.getFloatsCount()}, floats(a));
+                    default -> NdArray.ofLongs(
+                            DType.I64,
+                            new long[] {a.getIntsCount()},
+                            a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+                };
+        return List.of(Operand.ofData(n.outName(), v));
+    }
+
+    private static double[] floats(AttributeProto a) {
+        double[] d = new double[a.getFloatsCount()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = a.getFloats(i);
+        }
+        return d;
+    }
+
+    /** ONNX MatMul is NumPy's matmul: a vector operand gains an axis that the result then loses. */
+    private static List<Operand> matmul(OnnxNode n) {
+        Value a = n.value(0);
+        Value b = n.value(1);
+        boolean vecA = a.type().rank() == 1;
+        boolean vecB = b.type().rank() == 1;
+        if (vecA) {
+            a = n.b.reshape(a, new Shape(List.of(Dim.of(1), a.type().shape().dim(0))));
+        }
+        if (vecB) {
+            b = n.b.reshape(b, new Shape(List.of(b.type().shape().dim(0), Dim.of(1))));
+        }
+        Value y = n.b.matmul(a, b);
+        if (vecA || vecB) {
+            List<Dim> dims = new ArrayList<>(y.type().shape().dims());
+            if (vecB) {
+                dims.remove(dims.size() - 1);
+            }
+            if (vecA) {
+                dims.remove(dims.size() - (vecB ? 1 : 2));
+            }
+            y = n.b.reshape(y, new Shape(dims));
+        }
+        return n.result(y);
+    }
+
+    private static List<Operand> gemm(OnnxNode n) {
+        Value a = n.value(0);
+        Value b = n.value(1);
+        DType d = a.type().dtype();
+        Value y = n.b.add(new MatMul(n.attrInt("transA", 0) != 0, n.attrInt("transB", 0) != 0), a, b);
+        float alpha = n.attrFloat("alpha", 1);
+        if (alpha != 1) {
+            y = n.b.binary(BinaryFn.MUL, y, n.b.scalar(d, alpha));
+        }
+        if (n.has(2)) {
+            Value c = n.value(2);
+            float beta = n.attrFloat("beta", 1);
+            if (beta != 1) {
+                c = n.b.binary(BinaryFn.MUL, c, n.b.scalar(d, beta));
+            }
+            y = n.b.binary(BinaryFn.ADD, y, c);
+        }
+        return n.result(y);
+    }
+
+    /**
+     * exp(x - max) / sum(exp(x - max)) over the axis (from opset 13) or, before 13, over all axes
+     * from {@code axis} on (the old ops flatten the operand to 2-D there); the log form subtracts
+     * the log of the sum.
+     */
+    private static List<Operand> softmax(OnnxNode n, boolean log) {
+        Value x = n.value(0);
+        int rank = x.type().rank();
+        int axis = n.axis(n.attrInt("axis", n.opset >= 13 ? -1 : 1), rank);
+        List<Integer> axes = new ArrayList<>();
+        for (int i = axis; i < (n.opset >= 13 ? axis + 1 : rank); i++) {
+            axes.add(i);
+        }
+        Integer[] ax = axes.toArray(Integer[]::new);
+        Value shifted = n.b.binary(BinaryFn.SUB, x, n.b.reduce(ReduceFn.MAX, x, true, ax));
+        Value e = n.b.unary(UnaryFn.EXP, shifted);
+        Value sum = n.b.reduce(ReduceFn.SUM, e, true, ax);
+        return n.result(
+                log
+                        ? n.b.binary(BinaryFn.SUB, shifted, n.b.unary(UnaryFn.LOG, sum))
+                        : n.b.binary(BinaryFn.DIV, e, sum));
+    }
+
+    /** Axes are an attribute before {@code inputSince} and an optional input from then on. */
+    private static List<Operand> reduce(OnnxNode n, ReduceFn fn, boolean mean, int inputSince) {
+        Value x = n.value(0);
+        int rank = x.type().rank();
+        long[] axes;
+        if (n.opset >= inputSince) {
+            if (n.attr("axes") != null) {
+                throw n.error("attribute 'axes' is an input from opset " + inputSince + " on");
+            }
+            axes = n.has(1) ? n.longs(1, "axes") : null;
+        } else {
+            axes = n.attrInts("axes");
+        }
+        if ((axes == null || axes.length == 0) && n.attrInt("noop_with_empty_axes", 0) != 0) {
+            return n.result(x);
+        }
+        TreeSet<Integer> sorted = new TreeSet<>();
+        if (axes == null || axes.length == 0) {
+            for (int i = 0; i < rank; i++) {
+                sorted.add(i);
+            }
+        } else {
+            for (long a : axes) {
+                sorted.add(n.axis(a, rank));
+            }
+        }
+        boolean keep = n.attrInt("keepdims", 1) != 0;
+        Value y = n.b.reduce(fn, x, keep, sorted.toArray(Integer[]::new));
+        if (mean) {
+            List<Dim> reduced = sorted.stream().map(i -> x.type().shape().dim(i)).toList();
+            Dim count = SymbolicShapes.product(reduced);
+            if (count == null || !count.isStatic()) {
+                throw n.error("a mean over the symbolic axes " + reduced + " is not supported (it needs a"
+                        + " division by a size known only at run time)");
+            }
+            y = n.b.binary(BinaryFn.DIV, y, n.b.scalar(x.type().dtype(), count.size()));
+        }
+        return n.result(y);
+    }
+}
