@@ -142,9 +142,17 @@ final class OnnxNode {
         }
         List<Dim> out = new ArrayList<>();
         for (long v : a.toLongs()) {
-            out.add(v >= 0 ? Dim.of(v) : new Dim.Sym(NEGATIVE + (-v)));
+            out.add(entry(v));
         }
         return out;
+    }
+
+    /**
+     * Entry {@code v} of a shape or bound vector: a static size, or a marker for a negative value
+     * (below -2^62 it is clamped there: such a bound means "from the far end" either way).
+     */
+    static Dim entry(long v) {
+        return v >= 0 ? Dim.of(v) : new Dim.Sym(NEGATIVE + -Math.max(v, -(1L << 62)));
     }
 
     /** Prefix of the marker symbol that stands for a negative entry (-1 in a Reshape shape). */

@@ -161,7 +161,7 @@ final class Slices {
         }
         List<Dim> out = new ArrayList<>();
         for (long x : v) {
-            out.add(x >= 0 ? Dim.of(x) : new Dim.Sym(OnnxNode.NEGATIVE + (-x)));
+            out.add(OnnxNode.entry(x));
         }
         return out;
     }
