@@ -1,6 +1,7 @@
 /** The cli module; compiled as a named module by the jpms profile (see docs/ARCHITECTURE.md). */
 module dev.javelin.cli {
     requires transitive dev.javelin.compiler;
+    requires dev.javelin.onnx;
     requires info.picocli;
     requires org.jfree.jfreechart;
     requires java.desktop;

@@ -2,6 +2,7 @@ package dev.javelin.onnx;
 
 import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.graph.GraphBuilder;
+import dev.javelin.ir.graph.ShapeException;
 import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.type.DType;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Builds a Javelin graph from an ONNX graph, node by node in the file's (topological) order. Each
@@ -158,7 +160,17 @@ final class Importer {
             }
             inputs.add(o);
         }
-        List<Operand> outs = convert(node, spec, inputs);
+        List<Operand> outs;
+        try {
+            outs = convert(node, spec, inputs);
+        } catch (ShapeException e) {
+            // the IR's typing rules reject what the node asks for: name the node, not the converter's line
+            throw new OnnxException(OnnxNode.describe(node, opset) + ": " + e.op().mnemonic()
+                    + e.operands().stream().map(TensorType::toString).collect(Collectors.joining(", ", "(", ")"))
+                    + ": " + e.detail(), e);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxException(OnnxNode.describe(node, opset) + ": " + e.getMessage(), e);
+        }
         for (int i = 0; i < node.getOutputCount(); i++) {
             if (!node.getOutput(i).isEmpty()) {
                 if (i >= outs.size()) {

@@ -153,6 +153,45 @@ class ImportTest {
     }
 
     @Test
+    void anOperandTheIrRejectsNamesTheOnnxNode() {
+        var t = new TinyOnnx(13)
+                .input("a", FLOAT, 2, 3)
+                .input("b", FLOAT, 4, 5)
+                .node("MatMul", List.of("a", "b"), "y")
+                .output("y");
+        assertEquals("node 'n0' (MatMul, opset 13): matmul(f32[2,3], f32[4,5]): matmul contraction dimensions"
+                + " differ: 3 vs 4 (f32[2,3] x f32[4,5])", assertThrows(OnnxException.class, t::load).getMessage());
+    }
+
+    @Test
+    void infoListsInputsOutputsOpCountsCoverageAndTheImportResult(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("m.onnx");
+        Files.write(file, new TinyOnnx(13)
+                .input("x", FLOAT, "batch", 3)
+                .node("Neg", List.of("x"), "n")
+                .node("Neg", List.of("n"), "m")
+                .node("Gelu", List.of("m"), "y")
+                .output("y")
+                .model()
+                .toByteArray());
+        assertEquals("""
+                model: m.onnx
+                IR version: 8
+                opsets: ai.onnx 13
+                inputs:
+                  x: float[batch, 3]
+                outputs:
+                  y: (not a tensor)
+                initializers: 0 (0 values)
+                ops (3 nodes):
+                  Gelu                      1  NOT SUPPORTED
+                  Neg                       2  supported
+                coverage: 1 of 2 op types supported
+                import: fails: node 'n2' (Gelu, opset 13): op Gelu is not supported; supported ops: %s
+                """.formatted(String.join(", ", Ops.supported())), OnnxInfo.describe(file));
+    }
+
+    @Test
     void aFileThatIsNoModelAndAnUnknownInputAreErrors(@TempDir Path dir) throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.onnx"), "not a model at all");
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(bad));

@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
             ModelsCommand.class,
             DemoCommand.class,
             BenchCommand.class,
+            OnnxCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class JavelinCli implements Runnable {
