@@ -42,7 +42,11 @@ final class ElementwiseOps {
         variadic("Max", BinaryFn.MAX);
         variadic("Min", BinaryFn.MIN);
         Ops.add("Pow", Set.of(), ElementwiseOps::pow);
-        Ops.add("Relu", Set.of(), n -> n.result(n.b.binary(BinaryFn.MAX, n.value(0), zero(n.b, n.type(0).dtype()))));
+        Ops.add(
+                "Relu",
+                Set.of(),
+                n -> n.result(
+                        n.b.binary(BinaryFn.MAX, n.value(0), zero(n.b, n.type(0).dtype()))));
         Ops.add("LeakyRelu", Set.of("alpha"), ElementwiseOps::leakyRelu);
         Ops.add("Where", Set.of(), n -> n.result(n.b.select(n.value(0), n.value(1), n.value(2))));
         Ops.add("Clip", Set.of("min", "max"), ElementwiseOps::clip);

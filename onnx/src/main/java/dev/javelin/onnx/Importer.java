@@ -61,7 +61,9 @@ final class Importer {
     Graph run(GraphProto g) {
         Set<String> initialized = new HashSet<>();
         for (TensorProto t : g.getInitializerList()) {
-            env.put(t.getName(), Operand.ofData(t.getName(), Tensors.read(t, modelDir, "initializer '" + t.getName() + "'")));
+            env.put(
+                    t.getName(),
+                    Operand.ofData(t.getName(), Tensors.read(t, modelDir, "initializer '" + t.getName() + "'")));
             initialized.add(t.getName());
         }
         for (ValueInfoProto in : g.getInputList()) {
@@ -165,9 +167,13 @@ final class Importer {
             outs = convert(node, spec, inputs);
         } catch (ShapeException e) {
             // the IR's typing rules reject what the node asks for: name the node, not the converter's line
-            throw new OnnxException(OnnxNode.describe(node, opset) + ": " + e.op().mnemonic()
-                    + e.operands().stream().map(TensorType::toString).collect(Collectors.joining(", ", "(", ")"))
-                    + ": " + e.detail(), e);
+            throw new OnnxException(
+                    OnnxNode.describe(node, opset) + ": " + e.op().mnemonic()
+                            + e.operands().stream()
+                                    .map(TensorType::toString)
+                                    .collect(Collectors.joining(", ", "(", ")"))
+                            + ": " + e.detail(),
+                    e);
         } catch (IllegalArgumentException e) {
             throw new OnnxException(OnnxNode.describe(node, opset) + ": " + e.getMessage(), e);
         }
@@ -195,7 +201,8 @@ final class Importer {
             return spec.converter().convert(new OnnxNode(node, opset, b, inputs, this::materialize, modelDir));
         }
         GraphBuilder scratch = new GraphBuilder("fold");
-        List<Operand> outs = spec.converter().convert(new OnnxNode(node, opset, scratch, inputs, o -> constant(scratch, o.data), modelDir));
+        List<Operand> outs = spec.converter()
+                .convert(new OnnxNode(node, opset, scratch, inputs, o -> constant(scratch, o.data), modelDir));
         List<Operand> known = new ArrayList<>();
         boolean pending = false;
         for (int i = 0; i < outs.size(); i++) {
@@ -205,7 +212,8 @@ final class Importer {
                 pending = true;
             }
         }
-        Map<String, NdArray> results = pending ? Interpreter.run(scratch.build(), Map.of()).outputs() : Map.of();
+        Map<String, NdArray> results =
+                pending ? Interpreter.run(scratch.build(), Map.of()).outputs() : Map.of();
         for (int i = 0; i < outs.size(); i++) {
             Operand o = outs.get(i);
             String name = i < node.getOutputCount() ? node.getOutput(i) : node.getName();
@@ -248,5 +256,4 @@ final class Importer {
         }
         return o.value;
     }
-
 }

@@ -37,17 +37,17 @@ final class NnOps {
             throw n.error("needs exactly one value attribute, found " + n.proto.getAttributeCount());
         }
         AttributeProto a = n.proto.getAttribute(0);
-        NdArray v =
-                switch (a.getName()) {
-                    case "value" -> n.tensor(a);
-                    case "value_float" -> NdArray.scalar(DType.F32, a.getF());
-                    case "value_int" -> NdArray.ofLongs(DType.I64, new long[0], a.getI());
-                    case "value_floats" -> NdArray.of(DType.F32, new long[] {a.getFloatsCount()}, floats(a));
-                    default -> NdArray.ofLongs(
-                            DType.I64,
-                            new long[] {a.getIntsCount()},
-                            a.getIntsList().stream().mapToLong(Long::longValue).toArray());
-                };
+        NdArray v = switch (a.getName()) {
+            case "value" -> n.tensor(a);
+            case "value_float" -> NdArray.scalar(DType.F32, a.getF());
+            case "value_int" -> NdArray.ofLongs(DType.I64, new long[0], a.getI());
+            case "value_floats" -> NdArray.of(DType.F32, new long[] {a.getFloatsCount()}, floats(a));
+            default ->
+                NdArray.ofLongs(
+                        DType.I64,
+                        new long[] {a.getIntsCount()},
+                        a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+        };
         return List.of(Operand.ofData(n.outName(), v));
     }
 
@@ -157,7 +157,8 @@ final class NnOps {
         boolean keep = n.attrInt("keepdims", 1) != 0;
         Value y = n.b.reduce(fn, x, keep, sorted.toArray(Integer[]::new));
         if (mean) {
-            List<Dim> reduced = sorted.stream().map(i -> x.type().shape().dim(i)).toList();
+            List<Dim> reduced =
+                    sorted.stream().map(i -> x.type().shape().dim(i)).toList();
             Dim count = SymbolicShapes.product(reduced);
             if (count == null || !count.isStatic()) {
                 throw n.error("a mean over the symbolic axes " + reduced + " is not supported (it needs a"

@@ -36,11 +36,15 @@ public final class OnnxInfo {
             b.append(" (").append(m.getProducerName()).append(version).append(')');
         }
         b.append("\nIR version: ").append(m.getIrVersion()).append("\nopsets: ");
-        b.append(String.join(", ", m.getOpsetImportList().stream()
-                .map(o -> (o.getDomain().isEmpty() ? "ai.onnx" : o.getDomain()) + " " + o.getVersion())
-                .toList()));
+        b.append(String.join(
+                ", ",
+                m.getOpsetImportList().stream()
+                        .map(o -> (o.getDomain().isEmpty() ? "ai.onnx" : o.getDomain()) + " " + o.getVersion())
+                        .toList()));
         b.append("\ninputs:\n");
-        List<String> initializers = m.getGraph().getInitializerList().stream().map(TensorProto::getName).toList();
+        List<String> initializers = m.getGraph().getInitializerList().stream()
+                .map(TensorProto::getName)
+                .toList();
         for (ValueInfoProto v : m.getGraph().getInputList()) {
             if (!initializers.contains(v.getName())) {
                 b.append("  ").append(value(v)).append('\n');
@@ -53,7 +57,11 @@ public final class OnnxInfo {
         long weights = m.getGraph().getInitializerList().stream()
                 .mapToLong(t -> t.getDimsList().stream().reduce(1L, Math::multiplyExact))
                 .sum();
-        b.append("initializers: ").append(initializers.size()).append(" (").append(weights).append(" values)\n");
+        b.append("initializers: ")
+                .append(initializers.size())
+                .append(" (")
+                .append(weights)
+                .append(" values)\n");
         coverage(m, b);
         b.append("import: ").append(importResult(m, file)).append('\n');
         return b.toString();
@@ -86,9 +94,14 @@ public final class OnnxInfo {
         for (var e : counts.entrySet()) {
             boolean ok = Ops.supported().contains(e.getKey());
             supported += ok ? 1 : 0;
-            b.append(String.format(Locale.ROOT, "  %-20s %6d  %s%n", e.getKey(), e.getValue(), ok ? "supported" : "NOT SUPPORTED"));
+            b.append(String.format(
+                    Locale.ROOT, "  %-20s %6d  %s%n", e.getKey(), e.getValue(), ok ? "supported" : "NOT SUPPORTED"));
         }
-        b.append("coverage: ").append(supported).append(" of ").append(counts.size()).append(" op types supported\n");
+        b.append("coverage: ")
+                .append(supported)
+                .append(" of ")
+                .append(counts.size())
+                .append(" op types supported\n");
     }
 
     /** Whether the model imports: the graph's size, or the first error (which names the node). */
@@ -96,7 +109,8 @@ public final class OnnxInfo {
         try {
             Path dir = file.toAbsolutePath().getParent();
             OnnxModel model = OnnxModel.of(m, dir, file.getFileName().toString());
-            return "ok (" + model.graph().nodes().size() + " graph nodes, " + model.weights().size() + " weight tensors)";
+            return "ok (" + model.graph().nodes().size() + " graph nodes, "
+                    + model.weights().size() + " weight tensors)";
         } catch (dev.javelin.ir.IrException e) {
             return "fails: " + e.getMessage();
         }

@@ -60,7 +60,8 @@ public final class OnnxModel {
      */
     public static OnnxModel of(ModelProto m, Path dir, String name) {
         int opset = opset(m, name);
-        String graphName = m.getGraph().getName().isBlank() ? name : m.getGraph().getName();
+        String graphName =
+                m.getGraph().getName().isBlank() ? name : m.getGraph().getName();
         Importer imp = new Importer(Importer.identifier(graphName), opset, dir);
         Graph g = imp.run(m.getGraph());
         return new OnnxModel(
@@ -110,7 +111,9 @@ public final class OnnxModel {
             }
         }
         throw new OnnxException(where + " imports no opset of the default ONNX domain (opset_import is "
-                + m.getOpsetImportList().stream().map(o -> o.getDomain() + ":" + o.getVersion()).toList() + ")");
+                + m.getOpsetImportList().stream()
+                        .map(o -> o.getDomain() + ":" + o.getVersion())
+                        .toList() + ")");
     }
 
     /**
@@ -171,7 +174,8 @@ public final class OnnxModel {
         for (var e : inputs.entrySet()) {
             String g = inputNames.get(e.getKey());
             if (g == null) {
-                throw new OnnxException("the model has no input '" + e.getKey() + "'; its inputs are " + inputNames.keySet());
+                throw new OnnxException(
+                        "the model has no input '" + e.getKey() + "'; its inputs are " + inputNames.keySet());
             }
             feeds.put(g, e.getValue());
         }

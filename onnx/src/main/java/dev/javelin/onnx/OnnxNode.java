@@ -187,7 +187,9 @@ final class OnnxNode {
     /** The ints attribute {@code name}, or null when absent. */
     long[] attrInts(String name) {
         AttributeProto a = attr(name);
-        return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+        return a == null
+                ? null
+                : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** An axis attribute or operand in {@code [-rank, rank)}, made non-negative. */

@@ -59,7 +59,9 @@ final class Ops {
             if (!s.attributes().contains(a.getName())) {
                 throw new OnnxException(OnnxNode.describe(node, opset) + ": attribute '" + a.getName()
                         + "' is not supported; " + node.getOpType() + " supports "
-                        + (s.attributes().isEmpty() ? "no attributes" : String.join(", ", new TreeSet<>(s.attributes()))));
+                        + (s.attributes().isEmpty()
+                                ? "no attributes"
+                                : String.join(", ", new TreeSet<>(s.attributes()))));
             }
         }
         return s;

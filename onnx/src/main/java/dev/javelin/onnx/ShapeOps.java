@@ -61,7 +61,8 @@ final class ShapeOps {
             for (long i : idx.toLongs()) {
                 picked.add(dims.get(n.axis(i, dims.size())));
             }
-            return List.of(Operand.ofDims(n.outName(), picked, idx.rank() == 0, n.type(0).dtype()));
+            return List.of(Operand.ofDims(
+                    n.outName(), picked, idx.rank() == 0, n.type(0).dtype()));
         }
         Value indices;
         if (n.in(1).data != null) {
@@ -77,7 +78,9 @@ final class ShapeOps {
                     v[i] += d.size();
                 }
             }
-            indices = n.b.constant(TensorType.of(DType.I64, idx.shape()), Arrays.stream(v).asDoubleStream().toArray());
+            indices = n.b.constant(
+                    TensorType.of(DType.I64, idx.shape()),
+                    Arrays.stream(v).asDoubleStream().toArray());
         } else {
             indices = n.value(1);
         }
@@ -139,7 +142,8 @@ final class ShapeOps {
             for (long a : axes) {
                 int ax = n.axis(a, rank);
                 if (!x.shape().dim(ax).isOne()) {
-                    throw n.error("axis " + a + " of " + x.type + " has size " + x.shape().dim(ax) + ", expected 1");
+                    throw n.error("axis " + a + " of " + x.type + " has size "
+                            + x.shape().dim(ax) + ", expected 1");
                 }
                 removed[ax] = true;
             }
@@ -192,8 +196,8 @@ final class ShapeOps {
         boolean allowZero = n.attrInt("allowzero", 0) != 0;
         if (x.isSymbolic()) {
             if (target.size() > 1) {
-                throw n.error("reshaping the symbolic shape " + x.dims + " to rank " + target.size()
-                        + " is not supported");
+                throw n.error(
+                        "reshaping the symbolic shape " + x.dims + " to rank " + target.size() + " is not supported");
             }
             return List.of(Operand.ofDims(n.outName(), x.dims, target.isEmpty(), x.type.dtype()));
         }

@@ -28,8 +28,9 @@ final class Tensors {
             case TensorProto.DataType.INT32_VALUE -> DType.I32;
             case TensorProto.DataType.INT64_VALUE -> DType.I64;
             case TensorProto.DataType.BOOL_VALUE -> DType.BOOL;
-            default -> throw new OnnxException(where + " has element type " + typeName(code)
-                    + ", which Javelin does not import; supported: " + SUPPORTED_TYPES);
+            default ->
+                throw new OnnxException(where + " has element type " + typeName(code)
+                        + ", which Javelin does not import; supported: " + SUPPORTED_TYPES);
         };
     }
 
@@ -79,8 +80,8 @@ final class Tensors {
         int n = a.size();
         long expected = (long) n * rawSize(a.dtype());
         if (raw.size() != expected) {
-            throw new OnnxException(where + " holds " + raw.size() + " bytes of data, expected " + expected + " ("
-                    + n + " " + a.dtype() + " elements)");
+            throw new OnnxException(where + " holds " + raw.size() + " bytes of data, expected " + expected + " (" + n
+                    + " " + a.dtype() + " elements)");
         }
         ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
@@ -98,13 +99,12 @@ final class Tensors {
 
     private static void typed(NdArray a, TensorProto t, String where) {
         int n = a.size();
-        int found =
-                switch (a.dtype()) {
-                    case F32 -> t.getFloatDataCount();
-                    case F64 -> t.getDoubleDataCount();
-                    case I64 -> t.getInt64DataCount();
-                    default -> t.getInt32DataCount();
-                };
+        int found = switch (a.dtype()) {
+            case F32 -> t.getFloatDataCount();
+            case F64 -> t.getDoubleDataCount();
+            case I64 -> t.getInt64DataCount();
+            default -> t.getInt32DataCount();
+        };
         if (found != n) {
             throw new OnnxException(where + " holds " + found + " values, expected " + n + " for shape "
                     + t.getDimsList() + " (" + a.dtype() + ")");
@@ -141,8 +141,8 @@ final class Tensors {
         }
         Path file = modelDir.resolve(location).normalize();
         if (!file.startsWith(modelDir.normalize())) {
-            throw new OnnxException(where + " names external file '" + location
-                    + "' outside the model's folder " + modelDir + "; only files beside the model are read");
+            throw new OnnxException(where + " names external file '" + location + "' outside the model's folder "
+                    + modelDir + "; only files beside the model are read");
         }
         long size = length < 0 ? expected : length;
         if (!Files.isRegularFile(file)) {

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** The elementwise ops, each in a one-node model run on the reference interpreter. */
 class ElementwiseOpsTest {
@@ -61,10 +61,14 @@ class ElementwiseOpsTest {
         var t = new TinyOnnx(13).input("x", FLOAT, 3);
         t.node("Log", List.of("x"), "log").node("Sqrt", List.of("x"), "sqrt").node("Erf", List.of("x"), "erf");
         var out = t.output("log").output("sqrt").output("erf").run(Map.of("x", x));
-        assertArrayEquals(new double[] {Math.log(0.25), 0, Math.log(4)}, out.get("log").toDoubles(), 1e-7);
+        assertArrayEquals(
+                new double[] {Math.log(0.25), 0, Math.log(4)}, out.get("log").toDoubles(), 1e-7);
         assertArrayEquals(new double[] {0.5, 1, 2}, out.get("sqrt").toDoubles(), 1e-7);
         // erf(0.25), erf(1), erf(4) from tables (Abramowitz and Stegun 7.1)
-        assertArrayEquals(new double[] {0.2763263902, 0.8427007929, 0.9999999846}, out.get("erf").toDoubles(), 1e-7);
+        assertArrayEquals(
+                new double[] {0.2763263902, 0.8427007929, 0.9999999846},
+                out.get("erf").toDoubles(),
+                1e-7);
     }
 
     @Test
@@ -77,9 +81,12 @@ class ElementwiseOpsTest {
         }
         var out = t.run(Map.of("a", a, "b", b));
         assertArrayEquals(new double[] {11, 22, 43, 14, 25, 46}, out.get("add").toDoubles());
-        assertArrayEquals(new double[] {-9, -18, -37, -6, -15, -34}, out.get("sub").toDoubles());
-        assertArrayEquals(new double[] {10, 40, 120, 40, 100, 240}, out.get("mul").toDoubles());
-        assertArrayEquals(new double[] {0.1, 0.1, 0.075, 0.4, 0.25, 0.15}, out.get("div").toDoubles(), 1e-7);
+        assertArrayEquals(
+                new double[] {-9, -18, -37, -6, -15, -34}, out.get("sub").toDoubles());
+        assertArrayEquals(
+                new double[] {10, 40, 120, 40, 100, 240}, out.get("mul").toDoubles());
+        assertArrayEquals(
+                new double[] {0.1, 0.1, 0.075, 0.4, 0.25, 0.15}, out.get("div").toDoubles(), 1e-7);
         assertArrayEquals(new double[] {10, 20, 40, 10, 20, 40}, out.get("max").toDoubles());
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, out.get("min").toDoubles());
     }

@@ -42,21 +42,31 @@ class ImportTest {
                 .load();
         assertEquals("[layer.0_weight]", m.weights().keySet().toString());
         assertArrayEquals(new long[] {4, 5}, m.weights().get("layer.0_weight").shape());
-        assertEquals(1, m.graph().nodes().stream().filter(n -> n.op() instanceof Parameter).count());
+        assertEquals(
+                1,
+                m.graph().nodes().stream()
+                        .filter(n -> n.op() instanceof Parameter)
+                        .count());
         assertEquals("{y:out=y_out}", m.outputNames().toString());
     }
 
     @Test
     void typedFieldsFloat16AndExternalDataAreRead(@TempDir Path dir) throws IOException {
-        ByteBuffer raw = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2).putFloat(8);
+        ByteBuffer raw = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(1.5f)
+                .putFloat(-2)
+                .putFloat(8);
         Files.write(dir.resolve("weights.bin"), concat(new byte[4], raw.array()));
         TensorProto external = TensorProto.newBuilder()
                 .setName("ext")
                 .setDataType(FLOAT)
                 .addDims(3)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue("4"))
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("offset").setValue("4"))
                 .build();
         TensorProto half = TensorProto.newBuilder()
                 .setName("half")
@@ -64,8 +74,14 @@ class ImportTest {
                 .addDims(3)
                 .setRawData(ByteString.copyFrom(new byte[] {0, 0x3C, 0, (byte) 0xC0, 0, 0x38})) // 1, -2, 0.5
                 .build();
-        TensorProto typed = TensorProto.newBuilder().setName("typed").setDataType(FLOAT).addDims(3)
-                .addFloatData(1).addFloatData(2).addFloatData(3).build();
+        TensorProto typed = TensorProto.newBuilder()
+                .setName("typed")
+                .setDataType(FLOAT)
+                .addDims(3)
+                .addFloatData(1)
+                .addFloatData(2)
+                .addFloatData(3)
+                .build();
         TinyOnnx t = new TinyOnnx(13)
                 .init(external)
                 .init(half)
@@ -75,7 +91,8 @@ class ImportTest {
                 .node("Add", List.of("s", "typed"), "y")
                 .output("y");
         OnnxModel m = OnnxModel.of(t.model(), dir, "ext");
-        var out = dev.javelin.ir.interp.Interpreter.run(m.graph(), m.feeds(Map.of())).outputs();
+        var out = dev.javelin.ir.interp.Interpreter.run(m.graph(), m.feeds(Map.of()))
+                .outputs();
         assertArrayEquals(new double[] {3.5, -2, 11.5}, out.get("y").toDoubles());
     }
 
@@ -92,20 +109,32 @@ class ImportTest {
                 .setDataType(FLOAT)
                 .addDims(1)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("../w.bin"))
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("location").setValue("../w.bin"))
                 .build();
-        var model = new TinyOnnx(13).init(escape).node("Neg", List.of("w"), "y").output("y").model();
+        var model = new TinyOnnx(13)
+                .init(escape)
+                .node("Neg", List.of("w"), "y")
+                .output("y")
+                .model();
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.of(model, dir, "m"));
-        assertEquals("initializer 'w' names external file '../w.bin' outside the model's folder " + dir
-                + "; only files beside the model are read", e.getMessage());
+        assertEquals(
+                "initializer 'w' names external file '../w.bin' outside the model's folder " + dir
+                        + "; only files beside the model are read",
+                e.getMessage());
     }
 
     @Test
     void anUnsupportedOpNamesTheNodeTheOpsetAndTheSupportedOps() {
-        var t = new TinyOnnx(17).input("x", FLOAT, 2).node("Gelu", List.of("x"), "y").output("y");
+        var t = new TinyOnnx(17)
+                .input("x", FLOAT, 2)
+                .node("Gelu", List.of("x"), "y")
+                .output("y");
         OnnxException e = assertThrows(OnnxException.class, t::load);
-        assertEquals("node 'n0' (Gelu, opset 17): op Gelu is not supported; supported ops: "
-                + String.join(", ", Ops.supported()), e.getMessage());
+        assertEquals(
+                "node 'n0' (Gelu, opset 17): op Gelu is not supported; supported ops: "
+                        + String.join(", ", Ops.supported()),
+                e.getMessage());
         assertEquals(true, e.getMessage().contains("Softmax, Sqrt, Squeeze"));
     }
 
@@ -116,17 +145,24 @@ class ImportTest {
                 .node("Softmax", List.of("x"), "y", i("axis", 0), i("stash_type", 1))
                 .output("y");
         OnnxException e = assertThrows(OnnxException.class, t::load);
-        assertEquals("node 'n0' (Softmax, opset 13): attribute 'stash_type' is not supported; Softmax supports axis",
+        assertEquals(
+                "node 'n0' (Softmax, opset 13): attribute 'stash_type' is not supported; Softmax supports axis",
                 e.getMessage());
     }
 
     @Test
     void anUnsupportedOpsetOrElementTypeOrDomainIsAnError() {
-        var old = new TinyOnnx(6).input("x", FLOAT, 2).node("Neg", List.of("x"), "y").output("y");
-        assertEquals("tiny uses opset 6 of the default ONNX domain; Javelin imports opsets 7 to 21",
+        var old = new TinyOnnx(6)
+                .input("x", FLOAT, 2)
+                .node("Neg", List.of("x"), "y")
+                .output("y");
+        assertEquals(
+                "tiny uses opset 6 of the default ONNX domain; Javelin imports opsets 7 to 21",
                 assertThrows(OnnxException.class, old::load).getMessage());
-        var bytes = new TinyOnnx(13).input("x", TensorProto.DataType.UINT8_VALUE, 2).output("x");
-        assertEquals("graph input 'x' has element type uint8 (2), which Javelin does not import; supported: "
+        var bytes =
+                new TinyOnnx(13).input("x", TensorProto.DataType.UINT8_VALUE, 2).output("x");
+        assertEquals(
+                "graph input 'x' has element type uint8 (2), which Javelin does not import; supported: "
                         + Tensors.SUPPORTED_TYPES,
                 assertThrows(OnnxException.class, bytes::load).getMessage());
         var ms = new TinyOnnx(13).input("x", FLOAT, 2);
@@ -134,8 +170,10 @@ class ImportTest {
         var m = ms.model().toBuilder();
         m.getGraphBuilder().getNodeBuilder(0).setDomain("com.microsoft");
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.of(m.build(), Path.of("."), "m"));
-        assertEquals("node 'n0' (Neg, opset 13): domain 'com.microsoft' is not supported; Javelin imports ops of"
-                + " the default ONNX domain only", e.getMessage());
+        assertEquals(
+                "node 'n0' (Neg, opset 13): domain 'com.microsoft' is not supported; Javelin imports ops of"
+                        + " the default ONNX domain only",
+                e.getMessage());
     }
 
     @Test
@@ -147,9 +185,11 @@ class ImportTest {
                 .node("Mul", List.of("s", "two"), "y")
                 .output("y");
         OnnxException e = assertThrows(OnnxException.class, t::load);
-        assertEquals("node 'n1' (Mul, opset 13): input 0 's' is a shape with symbolic elements [batch, 3], used here"
-                + " as data; shape values fold only through " + Ops.SHAPE_FOLDING + " into the shape, bound and"
-                + " size operands of " + Ops.SHAPE_CONSUMERS, e.getMessage());
+        assertEquals(
+                "node 'n1' (Mul, opset 13): input 0 's' is a shape with symbolic elements [batch, 3], used here"
+                        + " as data; shape values fold only through " + Ops.SHAPE_FOLDING + " into the shape, bound and"
+                        + " size operands of " + Ops.SHAPE_CONSUMERS,
+                e.getMessage());
     }
 
     @Test
@@ -159,21 +199,25 @@ class ImportTest {
                 .input("b", FLOAT, 4, 5)
                 .node("MatMul", List.of("a", "b"), "y")
                 .output("y");
-        assertEquals("node 'n0' (MatMul, opset 13): matmul(f32[2,3], f32[4,5]): matmul contraction dimensions"
-                + " differ: 3 vs 4 (f32[2,3] x f32[4,5])", assertThrows(OnnxException.class, t::load).getMessage());
+        assertEquals(
+                "node 'n0' (MatMul, opset 13): matmul(f32[2,3], f32[4,5]): matmul contraction dimensions"
+                        + " differ: 3 vs 4 (f32[2,3] x f32[4,5])",
+                assertThrows(OnnxException.class, t::load).getMessage());
     }
 
     @Test
     void infoListsInputsOutputsOpCountsCoverageAndTheImportResult(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("m.onnx");
-        Files.write(file, new TinyOnnx(13)
-                .input("x", FLOAT, "batch", 3)
-                .node("Neg", List.of("x"), "n")
-                .node("Neg", List.of("n"), "m")
-                .node("Gelu", List.of("m"), "y")
-                .output("y")
-                .model()
-                .toByteArray());
+        Files.write(
+                file,
+                new TinyOnnx(13)
+                        .input("x", FLOAT, "batch", 3)
+                        .node("Neg", List.of("x"), "n")
+                        .node("Neg", List.of("n"), "m")
+                        .node("Gelu", List.of("m"), "y")
+                        .output("y")
+                        .model()
+                        .toByteArray());
         assertEquals("""
                 model: m.onnx
                 IR version: 8
@@ -196,28 +240,48 @@ class ImportTest {
         Path bad = Files.writeString(dir.resolve("bad.onnx"), "not a model at all");
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxModel.load(bad));
         assertEquals(true, e.getMessage().startsWith(bad + " is not an ONNX model"), e.getMessage());
-        var t = new TinyOnnx(13).input("x", FLOAT, 2).node("Neg", List.of("z"), "y").output("y");
-        assertEquals("node 'n0' (Neg, opset 13): input 'z' is neither a graph input, an initializer nor an earlier"
-                + " node's output", assertThrows(OnnxException.class, t::load).getMessage());
-        OnnxModel m = new TinyOnnx(13).input("x", FLOAT, 2).node("Neg", List.of("x"), "y").output("y").load();
-        assertEquals("input 'x' is missing; the model's inputs are [x]",
+        var t = new TinyOnnx(13)
+                .input("x", FLOAT, 2)
+                .node("Neg", List.of("z"), "y")
+                .output("y");
+        assertEquals(
+                "node 'n0' (Neg, opset 13): input 'z' is neither a graph input, an initializer nor an earlier"
+                        + " node's output",
+                assertThrows(OnnxException.class, t::load).getMessage());
+        OnnxModel m = new TinyOnnx(13)
+                .input("x", FLOAT, 2)
+                .node("Neg", List.of("x"), "y")
+                .output("y")
+                .load();
+        assertEquals(
+                "input 'x' is missing; the model's inputs are [x]",
                 assertThrows(OnnxException.class, () -> m.feeds(Map.of())).getMessage());
-        assertEquals("the model has no input 'q'; its inputs are [x]",
-                assertThrows(OnnxException.class, () -> m.feeds(
-                        Map.of("x", NdArray.zeros(DType.F32, 2), "q", NdArray.zeros(DType.F32, 2))))
+        assertEquals(
+                "the model has no input 'q'; its inputs are [x]",
+                assertThrows(
+                                OnnxException.class,
+                                () -> m.feeds(
+                                        Map.of("x", NdArray.zeros(DType.F32, 2), "q", NdArray.zeros(DType.F32, 2))))
                         .getMessage());
     }
 
     @Test
     void aModelFileRoundTripsThroughLoad(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("m.onnx");
-        Files.write(file, new TinyOnnx(13).input("x", FLOAT, "n").node("Neg", List.of("x"), "y").output("y")
-                .model().toByteArray());
+        Files.write(
+                file,
+                new TinyOnnx(13)
+                        .input("x", FLOAT, "n")
+                        .node("Neg", List.of("x"), "y")
+                        .output("y")
+                        .model()
+                        .toByteArray());
         OnnxModel m = OnnxModel.load(file);
         assertEquals(13, m.opset());
         assertEquals("{x=x}", m.inputNames().toString());
         var out = dev.javelin.ir.interp.Interpreter.run(
-                m.graph(), m.feeds(Map.of("x", NdArray.of(DType.F32, new long[] {2}, 1, -3)))).outputs();
+                        m.graph(), m.feeds(Map.of("x", NdArray.of(DType.F32, new long[] {2}, 1, -3))))
+                .outputs();
         assertArrayEquals(new double[] {-1, 3}, out.get("y").toDoubles());
     }
 }

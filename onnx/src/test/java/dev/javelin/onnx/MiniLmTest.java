@@ -78,7 +78,9 @@ class MiniLmTest {
             try (OrtSession s = env.createSession(file.toString(), o)) {
                 Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
                 for (var e : inputs.entrySet()) {
-                    feeds.put(e.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(e.getValue()), new long[] {BATCH, SEQ}));
+                    feeds.put(
+                            e.getKey(),
+                            OnnxTensor.createTensor(env, LongBuffer.wrap(e.getValue()), new long[] {BATCH, SEQ}));
                 }
                 try (OrtSession.Result r = s.run(feeds)) {
                     float[][][] y = (float[][][]) r.get(0).getValue();
@@ -114,14 +116,18 @@ class MiniLmTest {
     @Test
     void importsEveryOpWithSymbolicBatchAndSequence() {
         assertEquals(11, model.opset());
-        assertEquals("{input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids}",
+        assertEquals(
+                "{input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids}",
                 model.inputNames().toString());
-        assertEquals("[batch_size,sequence_length,384]",
+        assertEquals(
+                "[batch_size,sequence_length,384]",
                 model.graph().outputs().stream()
                         .map(o -> model.graph().node(o.node()).type().shape().toString())
                         .toList()
                         .getFirst());
-        long params = model.graph().nodes().stream().filter(n -> n.op() instanceof Parameter).count();
+        long params = model.graph().nodes().stream()
+                .filter(n -> n.op() instanceof Parameter)
+                .count();
         assertEquals(model.weights().size(), params);
         long count = model.weights().values().stream().mapToLong(NdArray::size).sum();
         assertTrue(count > 22_000_000 && count < 23_000_000, "about 22.7M weights, found " + count);
@@ -134,7 +140,8 @@ class MiniLmTest {
         long t0 = System.nanoTime();
         NdArray y = Interpreter.run(model.graph(), model.feeds(in)).outputs().get("last_hidden_state");
         double err = relativeError(y.toDoubles(), reference);
-        System.out.printf("MiniLmTest: interpreter (float64) vs ONNX Runtime: max relative error %.3g (%d ms)%n",
+        System.out.printf(
+                "MiniLmTest: interpreter (float64) vs ONNX Runtime: max relative error %.3g (%d ms)%n",
                 err, (System.nanoTime() - t0) / 1_000_000);
         assertTrue(err < 1e-4, "interpreter vs ONNX Runtime: relative error " + err);
     }
@@ -158,8 +165,10 @@ class MiniLmTest {
                 yd[i] = y[i];
             }
             double err = relativeError(yd, reference);
-            System.out.printf("MiniLmTest: CPU backend vs ONNX Runtime: max relative error %.3g (compile %d ms,"
-                    + " first run %d ms)%n", err, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            System.out.printf(
+                    "MiniLmTest: CPU backend vs ONNX Runtime: max relative error %.3g (compile %d ms,"
+                            + " first run %d ms)%n",
+                    err, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             assertTrue(err < 1e-4, "CPU backend vs ONNX Runtime: relative error " + err);
         }
     }

@@ -64,7 +64,10 @@ class NnOpsTest {
     @Test
     void softmaxIsOverTheAxisFromOpset13AndOverTheTrailingAxesBefore() {
         NdArray x = f32(new long[] {1, 2, 2}, 1, 2, 3, 5);
-        var t13 = new TinyOnnx(13).input("x", FLOAT, 1, 2, 2).node("Softmax", List.of("x"), "y").output("y");
+        var t13 = new TinyOnnx(13)
+                .input("x", FLOAT, 1, 2, 2)
+                .node("Softmax", List.of("x"), "y")
+                .output("y");
         var t11 = new TinyOnnx(11)
                 .input("x", FLOAT, 1, 2, 2)
                 .node("Softmax", List.of("x"), "y", i("axis", 1))
@@ -83,7 +86,8 @@ class NnOpsTest {
                 .node("LogSoftmax", List.of("x"), "y")
                 .output("y")
                 .run(Map.of("x", f32(new long[] {3}, 0, 1, 2)));
-        double[] expected = java.util.Arrays.stream(softmax(0, 1, 2)).map(Math::log).toArray();
+        double[] expected =
+                java.util.Arrays.stream(softmax(0, 1, 2)).map(Math::log).toArray();
         assertArrayEquals(expected, out.get("y").toDoubles(), 1e-6);
     }
 
@@ -124,10 +128,9 @@ class NnOpsTest {
                 .output("y");
         OnnxModel m = t.load();
         // a * b + c is known at import time: one constant feeds the only add
-        assertEquals("[input, constant, add]", m.graph().nodes().stream()
-                .map(n -> n.op().mnemonic())
-                .toList()
-                .toString());
+        assertEquals(
+                "[input, constant, add]",
+                m.graph().nodes().stream().map(n -> n.op().mnemonic()).toList().toString());
         var out = t.run(Map.of("x", f32(new long[] {2}, 10, 20)));
         assertArrayEquals(new double[] {13.5, 25}, out.get("y").toDoubles());
     }

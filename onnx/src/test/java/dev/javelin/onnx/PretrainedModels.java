@@ -20,8 +20,10 @@ final class PretrainedModels {
     /** all-MiniLM-L6-v2's .onnx file; the calling test skips, saying how to fetch it, when it is missing. */
     static Path miniLm() {
         Path p = cache().resolve("all-minilm-l6-v2").resolve("all-minilm-l6-v2.onnx");
-        assumeTrue(Files.isRegularFile(p), "all-MiniLM-L6-v2 is not in " + p.getParent()
-                + "; run scripts/fetch-onnx-models to fetch it (the MiniLM tests skip until then)");
+        assumeTrue(
+                Files.isRegularFile(p),
+                "all-MiniLM-L6-v2 is not in " + p.getParent()
+                        + "; run scripts/fetch-onnx-models to fetch it (the MiniLM tests skip until then)");
         return p;
     }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class ShapeOpsTest {
     static NdArray iota(long... shape) {
         int n = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-        return NdArray.of(DType.F32, shape, IntStream.range(0, n).asDoubleStream().toArray());
+        return NdArray.of(
+                DType.F32, shape, IntStream.range(0, n).asDoubleStream().toArray());
     }
 
     static String outType(OnnxModel m, String output) {
@@ -55,7 +56,9 @@ class ShapeOpsTest {
         OnnxModel m = t.load();
         assertEquals("f32[batch,2,3]", outType(m, "y"));
         // the whole shape computation folded: only the input and one reshape remain
-        assertEquals("[input, reshape]", m.graph().nodes().stream().map(n -> n.op().mnemonic()).toList().toString());
+        assertEquals(
+                "[input, reshape]",
+                m.graph().nodes().stream().map(n -> n.op().mnemonic()).toList().toString());
         NdArray y = t.run(Map.of("x", iota(3, 6))).get("y");
         assertArrayEquals(new long[] {3, 2, 3}, y.shape());
         assertArrayEquals(iota(3, 6).toDoubles(), y.toDoubles());
@@ -81,8 +84,9 @@ class ShapeOpsTest {
                 .node("Reshape", List.of("x", "s"), "y")
                 .output("y");
         OnnxException e = assertThrows(OnnxException.class, t::load);
-        assertEquals("node 'n0' (Reshape, opset 13): cannot infer the -1 entry of shape [-1, 4] for input"
-                + " f32[batch,seq,4]: the IR has symbolic sizes only as single symbols, not products or quotients",
+        assertEquals(
+                "node 'n0' (Reshape, opset 13): cannot infer the -1 entry of shape [-1, 4] for input"
+                        + " f32[batch,seq,4]: the IR has symbolic sizes only as single symbols, not products or quotients",
                 e.getMessage());
     }
 
@@ -138,7 +142,9 @@ class ShapeOpsTest {
                 .run(Map.of("x", iota(3, 6)));
         assertArrayEquals(new long[] {2, 2}, out.get("y").shape());
         assertArrayEquals(new double[] {7, 9, 13, 15}, out.get("y").toDoubles());
-        assertArrayEquals(new double[] {5, 4, 3, 2, 1, 0}, java.util.Arrays.copyOf(out.get("rev").toDoubles(), 6));
+        assertArrayEquals(
+                new double[] {5, 4, 3, 2, 1, 0},
+                java.util.Arrays.copyOf(out.get("rev").toDoubles(), 6));
     }
 
     @Test
@@ -182,7 +188,10 @@ class ShapeOpsTest {
                 .init(longs("one", new long[] {1}))
                 .node("Shape", List.of("x"), "shape")
                 .node("Expand", List.of("row", "shape"), "rows")
-                .node("ConstantOfShape", List.of("shape"), "fill",
+                .node(
+                        "ConstantOfShape",
+                        List.of("shape"),
+                        "fill",
                         TinyOnnx.t("value", TinyOnnx.floats("v", new float[] {7}, 1)))
                 .node("Gather", List.of("shape", "zero"), "b", i("axis", 0))
                 .node("Range", List.of("zero", "b", "one"), "r")
@@ -225,6 +234,8 @@ class ShapeOpsTest {
                 .output("r")
                 .load();
         assertEquals("i64[3]", outType(m, "r"));
-        assertEquals("[constant]", m.graph().nodes().stream().map(n -> n.op().mnemonic()).toList().toString());
+        assertEquals(
+                "[constant]",
+                m.graph().nodes().stream().map(n -> n.op().mnemonic()).toList().toString());
     }
 }

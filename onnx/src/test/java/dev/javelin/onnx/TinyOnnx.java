@@ -37,14 +37,17 @@ final class TinyOnnx {
     TinyOnnx input(String name, int elemType, Object... dims) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (Object d : dims) {
-            s.addDim(d instanceof String p
-                    ? TensorShapeProto.Dimension.newBuilder().setDimParam(p)
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
+            s.addDim(
+                    d instanceof String p
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam(p)
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
         }
         g.addInput(ValueInfoProto.newBuilder()
                 .setName(name)
                 .setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(s))));
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(s))));
         return this;
     }
 
@@ -112,11 +115,19 @@ final class TinyOnnx {
     }
 
     static AttributeProto i(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     static AttributeProto f(String name, float v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(v)
+                .build();
     }
 
     static AttributeProto ints(String name, long... v) {
@@ -128,6 +139,10 @@ final class TinyOnnx {
     }
 
     static AttributeProto t(String name, TensorProto v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.TENSOR)
+                .setT(v)
+                .build();
     }
 }

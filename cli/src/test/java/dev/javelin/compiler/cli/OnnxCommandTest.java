@@ -37,8 +37,10 @@ class OnnxCommandTest {
                         .setTensorType(TypeProto.Tensor.newBuilder()
                                 .setElemType(TensorProto.DataType.FLOAT_VALUE)
                                 .setShape(TensorShapeProto.newBuilder()
-                                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(3)))));
+                                        .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                .setDimParam("batch"))
+                                        .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                .setDimValue(3)))));
         var bias = TensorProto.newBuilder()
                 .setName("bias")
                 .setDataType(TensorProto.DataType.FLOAT_VALUE)
@@ -50,8 +52,16 @@ class OnnxCommandTest {
                 .setName("tiny")
                 .addInput(x)
                 .addInitializer(bias)
-                .addNode(NodeProto.newBuilder().setName("act").setOpType(op).addInput("x").addOutput("r"))
-                .addNode(NodeProto.newBuilder().setName("add").setOpType("Add").addInput("r").addInput("bias")
+                .addNode(NodeProto.newBuilder()
+                        .setName("act")
+                        .setOpType(op)
+                        .addInput("x")
+                        .addOutput("r"))
+                .addNode(NodeProto.newBuilder()
+                        .setName("add")
+                        .setOpType("Add")
+                        .addInput("r")
+                        .addInput("bias")
                         .addOutput("y/out"))
                 .addOutput(ValueInfoProto.newBuilder().setName("y/out"));
         ModelProto m = ModelProto.newBuilder()
@@ -92,8 +102,15 @@ class OnnxCommandTest {
         Npy.write(in, NdArray.of(DType.F32, new long[] {2, 3}, -1, 0, 1, 2, -3, 4));
         for (String backend : new String[] {"interpreter", "simd"}) {
             Path out = tmp.resolve(backend);
-            Run r = run("run", model("Relu").toString(), "--input", "x=" + in, "--output-dir", out.toString(),
-                    "--backend", backend);
+            Run r = run(
+                    "run",
+                    model("Relu").toString(),
+                    "--input",
+                    "x=" + in,
+                    "--output-dir",
+                    out.toString(),
+                    "--backend",
+                    backend);
             assertEquals(0, r.code(), r.err());
             Path y = out.resolve("y_out.npy");
             assertEquals("y/out: f32[2,3] -> " + y + "\n", r.out());
@@ -106,19 +123,27 @@ class OnnxCommandTest {
         Run gelu = run("onnx", "info", model("Gelu").toString());
         assertEquals(0, gelu.code(), gelu.err());
         assertTrue(gelu.out().contains("  Gelu                      1  NOT SUPPORTED\n"), gelu.out());
-        assertTrue(gelu.out().contains("import: fails: node 'act' (Gelu, opset 13): op Gelu is not supported;"),
+        assertTrue(
+                gelu.out().contains("import: fails: node 'act' (Gelu, opset 13): op Gelu is not supported;"),
                 gelu.out());
         Run r = run("run", model("Gelu").toString(), "--output-dir", tmp.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("javelin: node 'act' (Gelu, opset 13): op Gelu is not supported; supported"
-                + " ops: Abs, Add, And, Cast, Ceil, Clip, Concat, Constant,"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("javelin: node 'act' (Gelu, opset 13): op Gelu is not supported; supported"
+                                + " ops: Abs, Add, And, Cast, Ceil, Clip, Concat, Constant,"),
+                r.err());
         Run missing = run("run", model("Relu").toString(), "--output-dir", tmp.toString());
         assertEquals("javelin: input 'x' is missing; the model's inputs are [x]\n", missing.err());
         Run backend = run("run", model("Relu").toString(), "--output-dir", tmp.toString(), "--backend", "gpu");
         assertEquals("javelin: unknown --backend 'gpu' (expected interpreter, simd or cuda)\n", backend.err());
-        Run notModel = run("onnx", "info", Files.writeString(tmp.resolve("t.onnx"), "hello").toString());
+        Run notModel = run(
+                "onnx",
+                "info",
+                Files.writeString(tmp.resolve("t.onnx"), "hello").toString());
         assertEquals(1, notModel.code());
-        assertTrue(notModel.err().startsWith("javelin: " + tmp.resolve("t.onnx") + " is not an ONNX model"),
+        assertTrue(
+                notModel.err().startsWith("javelin: " + tmp.resolve("t.onnx") + " is not an ONNX model"),
                 notModel.err());
     }
 
@@ -130,8 +155,10 @@ class OnnxCommandTest {
                 ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "javelin", "onnx");
         Path p = cache.resolve("all-minilm-l6-v2").resolve("all-minilm-l6-v2.onnx");
-        assumeTrue(Files.isRegularFile(p), "all-MiniLM-L6-v2 is not in " + p.getParent()
-                + "; run scripts/fetch-onnx-models to fetch it (this test skips until then)");
+        assumeTrue(
+                Files.isRegularFile(p),
+                "all-MiniLM-L6-v2 is not in " + p.getParent()
+                        + "; run scripts/fetch-onnx-models to fetch it (this test skips until then)");
         Run r = run("onnx", "info", p.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("  input_ids: int64[batch_size, sequence_length]\n"), r.out());
