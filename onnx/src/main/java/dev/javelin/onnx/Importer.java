@@ -51,7 +51,13 @@ final class Importer {
     private final Map<String, String> outputNames = new LinkedHashMap<>();
     private final Set<String> used = new HashSet<>();
 
-    Importer(String name, int opset, Path modelDir) {
+    /** Sizes for named dynamic dims, fixed at import (by ONNX dim_param, or {@code <input>_dim<axis>}). */
+    private final Map<String, Long> fixed;
+
+    private final Set<String> dynamicDims = new java.util.TreeSet<>();
+
+    Importer(String name, int opset, Path modelDir, Map<String, Long> fixed) {
+        this.fixed = fixed;
         this.b = new GraphBuilder(name);
         this.opset = opset;
         this.modelDir = modelDir;
@@ -72,6 +78,12 @@ final class Importer {
                 String n = fresh(in.getName());
                 env.put(in.getName(), Operand.ofValue(in.getName(), b.input(n, inputType(in))));
                 inputNames.put(in.getName(), n);
+            }
+        }
+        for (String d : fixed.keySet()) {
+            if (!dynamicDims.contains(d)) {
+                throw new OnnxException("cannot fix dim '" + d + "': the model's inputs have no dynamic dim of that"
+                        + " name; they have " + (dynamicDims.isEmpty() ? "none" : String.join(", ", dynamicDims)));
             }
         }
         for (NodeProto node : g.getNodeList()) {
@@ -102,7 +114,7 @@ final class Importer {
     }
 
     /** The type of graph input {@code in}: ONNX's named dynamic dims become symbols of the same name. */
-    static TensorType inputType(ValueInfoProto in) {
+    TensorType inputType(ValueInfoProto in) {
         String where = "graph input '" + in.getName() + "'";
         if (!in.getType().hasTensorType()) {
             throw new OnnxException(where + " is not a tensor; Javelin imports tensor inputs only");
@@ -114,10 +126,13 @@ final class Importer {
         for (TensorShapeProto.Dimension dim : t.getShape().getDimList()) {
             if (dim.hasDimValue() && dim.getDimValue() >= 0) {
                 dims.add(Dim.of(dim.getDimValue()));
-            } else if (dim.hasDimParam() && !dim.getDimParam().isBlank()) {
-                dims.add(Dim.sym(identifier(dim.getDimParam())));
             } else {
-                dims.add(Dim.sym(identifier(in.getName() + "_dim" + axis)));
+                String param = dim.hasDimParam() && !dim.getDimParam().isBlank()
+                        ? dim.getDimParam()
+                        : in.getName() + "_dim" + axis;
+                dynamicDims.add(param);
+                Long size = fixed.get(param);
+                dims.add(size != null ? Dim.of(size) : Dim.sym(identifier(param)));
             }
             axis++;
         }

@@ -25,6 +25,8 @@ final class NnOps {
         Ops.add("Gemm", Set.of("alpha", "beta", "transA", "transB"), NnOps::gemm);
         Ops.add("Softmax", Set.of("axis"), n -> softmax(n, false));
         Ops.add("LogSoftmax", Set.of("axis"), n -> softmax(n, true));
+        Ops.add("Gelu", Set.of("approximate"), NnOps::gelu);
+        Ops.add("LayerNormalization", Set.of("axis", "epsilon", "stash_type"), NnOps::layerNorm);
         Set<String> reduceAttrs = Set.of("axes", "keepdims", "noop_with_empty_axes");
         Ops.add("ReduceSum", reduceAttrs, n -> reduce(n, ReduceFn.SUM, false, 13));
         Ops.add("ReduceMean", reduceAttrs, n -> reduce(n, ReduceFn.SUM, true, 18));
@@ -126,6 +128,53 @@ final class NnOps {
                 log
                         ? n.b.binary(BinaryFn.SUB, shifted, n.b.unary(UnaryFn.LOG, sum))
                         : n.b.binary(BinaryFn.DIV, e, sum));
+    }
+
+    /** 0.5 x (1 + erf(x / sqrt 2)), or with approximate = "tanh" 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    private static List<Operand> gelu(OnnxNode n) {
+        Value x = n.value(0);
+        DType d = x.type().dtype();
+        String approximate = n.attr("approximate") == null ? "none" : n.attr("approximate").getS().toStringUtf8();
+        Value inner;
+        switch (approximate) {
+            case "none" -> inner = n.b.unary(
+                    UnaryFn.ERF, n.b.binary(BinaryFn.MUL, x, n.b.scalar(d, 1 / Math.sqrt(2))));
+            case "tanh" -> {
+                Value cube = n.b.binary(BinaryFn.MUL, n.b.binary(BinaryFn.MUL, x, x), x);
+                Value sum = n.b.binary(BinaryFn.ADD, x, n.b.binary(BinaryFn.MUL, cube, n.b.scalar(d, 0.044715)));
+                inner = n.b.unary(
+                        UnaryFn.TANH, n.b.binary(BinaryFn.MUL, sum, n.b.scalar(d, Math.sqrt(2 / Math.PI))));
+            }
+            default -> throw n.error("approximate '" + approximate + "' is not one of none, tanh");
+        }
+        Value half = n.b.binary(BinaryFn.MUL, x, n.b.scalar(d, 0.5));
+        return n.result(n.b.binary(BinaryFn.MUL, half, n.b.binary(BinaryFn.ADD, inner, n.b.scalar(d, 1))));
+    }
+
+    /** (x - mean) / sqrt(var + epsilon) * scale + bias over the axes from {@code axis} on. */
+    private static List<Operand> layerNorm(OnnxNode n) {
+        Value x = n.value(0);
+        DType d = x.type().dtype();
+        int rank = x.type().rank();
+        int axis = n.axis(n.attrInt("axis", -1), rank);
+        Integer[] axes = new Integer[rank - axis];
+        List<Dim> dims = new ArrayList<>();
+        for (int i = axis; i < rank; i++) {
+            axes[i - axis] = i;
+            dims.add(x.type().shape().dim(i));
+        }
+        Dim count = SymbolicShapes.product(dims);
+        if (count == null || !count.isStatic()) {
+            throw n.error("normalizing over the symbolic axes " + dims + " is not supported");
+        }
+        Value size = n.b.scalar(d, count.size());
+        Value mean = n.b.binary(BinaryFn.DIV, n.b.reduce(ReduceFn.SUM, x, true, axes), size);
+        Value centered = n.b.binary(BinaryFn.SUB, x, mean);
+        Value var = n.b.binary(
+                BinaryFn.DIV, n.b.reduce(ReduceFn.SUM, n.b.binary(BinaryFn.MUL, centered, centered), true, axes), size);
+        Value std = n.b.unary(UnaryFn.SQRT, n.b.binary(BinaryFn.ADD, var, n.b.scalar(d, n.attrFloat("epsilon", 1e-5f))));
+        Value y = n.b.binary(BinaryFn.MUL, n.b.binary(BinaryFn.DIV, centered, std), n.value(1));
+        return n.result(n.has(2) ? n.b.binary(BinaryFn.ADD, y, n.value(2)) : y);
     }
 
     /** Axes are an attribute before {@code inputSince} and an optional input from then on. */

@@ -45,9 +45,23 @@ public final class OnnxModel {
      *     not supported (the message names the node, its op and the opset)
      */
     public static OnnxModel load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /**
+     * Reads and imports the model in {@code file} with some dynamic dims fixed: a model whose image
+     * height and width are dynamic, say, imports only with them static.
+     *
+     * @param file a {@code .onnx} file
+     * @param dims a size for each dynamic dim to fix, by its ONNX name ({@code dim_param}), or by
+     *     {@code <input>_dim<axis>} for an unnamed one
+     * @return the imported model
+     * @throws OnnxException as {@link #load(Path)}, and if a name is no dynamic dim of the inputs
+     */
+    public static OnnxModel load(Path file, Map<String, Long> dims) {
         ModelProto m = read(file);
         Path dir = file.toAbsolutePath().getParent();
-        return of(m, dir, file.getFileName().toString());
+        return of(m, dir, file.getFileName().toString(), dims);
     }
 
     /**
@@ -59,10 +73,22 @@ public final class OnnxModel {
      * @return the imported model
      */
     public static OnnxModel of(ModelProto m, Path dir, String name) {
+        return of(m, dir, name, Map.of());
+    }
+
+    /**
+     * Imports an already parsed model with some dynamic dims fixed (see {@link #load(Path, Map)}).
+     *
+     * @param m the model
+     * @param dir the folder that external tensor data is relative to
+     * @param name the graph's name when the model names none
+     * @param dims a size for each dynamic dim to fix, by ONNX name
+     * @return the imported model
+     */
+    public static OnnxModel of(ModelProto m, Path dir, String name, Map<String, Long> dims) {
         int opset = opset(m, name);
-        String graphName =
-                m.getGraph().getName().isBlank() ? name : m.getGraph().getName();
-        Importer imp = new Importer(Importer.identifier(graphName), opset, dir);
+        String graphName = m.getGraph().getName().isBlank() ? name : m.getGraph().getName();
+        Importer imp = new Importer(Importer.identifier(graphName), opset, dir, dims);
         Graph g = imp.run(m.getGraph());
         return new OnnxModel(
                 g,

