@@ -93,6 +93,62 @@ class PpOcrTest {
         }
     }
 
+    /**
+     * The PP-OCRv4 recognizer (SVTR: convolutions, then attention blocks with LayerNorm written as
+     * ReduceMean/Pow/Sqrt, Transpose, Squeeze) on one 48x160 line image, its width fixed at import.
+     */
+    @Test
+    void recognizerMatchesOnnxRuntimeOnTheInterpreterAndTheCpuBackend(@TempDir Path tmp) throws OrtException {
+        Path file = PretrainedModels.ppOcr("ch_PP-OCRv4_rec_infer.onnx");
+        OnnxModel m = OnnxModel.load(file, Map.of("p2o.DynamicDimension.1", 160L));
+        Random r = new Random(4);
+        float[] x = new float[3 * 48 * 160];
+        double[] xd = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 0.5);
+            xd[i] = x[i];
+        }
+        float[] reference;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
+                OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, 3, 48, 160});
+                OrtSession.Result res = s.run(Map.of("x", t))) {
+            float[][][] y = (float[][][]) res.get(0).getValue();
+            reference = new float[y[0].length * y[0][0].length];
+            for (int i = 0; i < y[0].length; i++) {
+                System.arraycopy(y[0][i], 0, reference, i * y[0][i].length, y[0][i].length);
+            }
+        }
+        NdArray in = NdArray.of(DType.F32, new long[] {1, 3, 48, 160}, xd);
+        double[] interp = Interpreter.run(m.graph(), m.feeds(Map.of("x", in)))
+                .outputs()
+                .values()
+                .iterator()
+                .next()
+                .toDoubles();
+        double interpErr = MiniLmTest.relativeError(interp, reference);
+        CompileOptions options = CompileOptions.cpu()
+                .withSize("p2o_DynamicDimension_0", 1)
+                .withThreads(2)
+                .withCacheDir(tmp.resolve("cache"));
+        try (CompiledModel c = Javelin.compile(m.graph(), options)) {
+            c.setParameters(m.weights());
+            float[] y = c.run(Map.of("x", HostTensor.of(x, 1, 3, 48, 160)))
+                    .values()
+                    .iterator()
+                    .next()
+                    .toFloats();
+            double[] yd = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                yd[i] = y[i];
+            }
+            double cpuErr = MiniLmTest.relativeError(yd, reference);
+            System.out.printf("PpOcrTest: rec vs ONNX Runtime: interpreter %.3g, CPU backend %.3g%n", interpErr, cpuErr);
+            assertTrue(interpErr < 1e-4, "interpreter vs ONNX Runtime: relative error " + interpErr);
+            assertTrue(cpuErr < 1e-4, "CPU backend vs ONNX Runtime: relative error " + cpuErr);
+        }
+    }
+
     @Test
     void fixingADimTheInputsDoNotHaveIsAnError() {
         Path file = PretrainedModels.ppOcr("ch_ppocr_mobile_v2.0_cls_infer.onnx");
