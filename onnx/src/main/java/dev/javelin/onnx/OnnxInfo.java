@@ -28,6 +28,18 @@ public final class OnnxInfo {
      * @throws OnnxException if the file cannot be read or is not an ONNX model
      */
     public static String describe(Path file) {
+        return describe(file, Map.of());
+    }
+
+    /**
+     * The description of the model in {@code file}, its import checked with some dynamic dims fixed.
+     *
+     * @param file a {@code .onnx} file
+     * @param dims sizes for dynamic dims by ONNX name, as {@link OnnxModel#load(Path, Map)} takes them
+     * @return several lines of text, each ending in a newline
+     * @throws OnnxException if the file cannot be read or is not an ONNX model
+     */
+    public static String describe(Path file, Map<String, Long> dims) {
         ModelProto m = OnnxModel.read(file);
         StringBuilder b = new StringBuilder();
         b.append("model: ").append(file.getFileName());
@@ -63,7 +75,7 @@ public final class OnnxInfo {
                 .append(weights)
                 .append(" values)\n");
         coverage(m, b);
-        b.append("import: ").append(importResult(m, file)).append('\n');
+        b.append("import: ").append(importResult(m, file, dims)).append('\n');
         return b.toString();
     }
 
@@ -105,10 +117,10 @@ public final class OnnxInfo {
     }
 
     /** Whether the model imports: the graph's size, or the first error (which names the node). */
-    private static String importResult(ModelProto m, Path file) {
+    private static String importResult(ModelProto m, Path file, Map<String, Long> dims) {
         try {
             Path dir = file.toAbsolutePath().getParent();
-            OnnxModel model = OnnxModel.of(m, dir, file.getFileName().toString());
+            OnnxModel model = OnnxModel.of(m, dir, file.getFileName().toString(), dims);
             return "ok (" + model.graph().nodes().size() + " graph nodes, "
                     + model.weights().size() + " weight tensors)";
         } catch (dev.javelin.ir.IrException e) {

@@ -4,6 +4,7 @@ import dev.javelin.onnx.OnnxInfo;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,12 +32,18 @@ final class OnnxCommand implements Runnable {
         @Parameters(paramLabel = "MODEL", description = "An ONNX model file (.onnx).")
         Path model;
 
+        @Option(
+                names = "--dim",
+                paramLabel = "NAME=SIZE",
+                description = "Fix dynamic dim NAME to SIZE for the import check (as javelin run --dim).")
+        java.util.List<String> dims = java.util.List.of();
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().print(OnnxInfo.describe(model));
+            spec.commandLine().getOut().print(OnnxInfo.describe(model, RunCommand.dims(dims)));
             spec.commandLine().getOut().flush();
             return 0;
         }

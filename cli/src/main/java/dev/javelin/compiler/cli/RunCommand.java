@@ -32,6 +32,13 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             description = "The array for the model input NAME (its ONNX name; repeat for each input).")
     List<String> inputs = List.of();
 
+    @Option(
+            names = "--dim",
+            paramLabel = "NAME=SIZE",
+            description = "Fix the model's dynamic dim NAME (its ONNX dim_param) to SIZE at import (repeat for each);"
+                    + " needed where the IR cannot keep it symbolic, such as an image's height and width.")
+    List<String> dims = List.of();
+
     @Option(names = "--output-dir", paramLabel = "DIR", required = true, description = "Folder for the outputs.")
     Path outputDir;
 
@@ -50,7 +57,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if (!List.of("interpreter", "simd", "cuda").contains(backend)) {
             throw new CliException("unknown --backend '" + backend + "' (expected interpreter, simd or cuda)");
         }
-        OnnxModel m = OnnxModel.load(model);
+        OnnxModel m = OnnxModel.load(model, dims(dims));
         Map<String, NdArray> arrays = new LinkedHashMap<>();
         for (String spec : inputs) {
             int eq = spec.indexOf('=');
@@ -76,6 +83,27 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** {@code NAME=SIZE} options as a map; a malformed one or a name given twice is an error. */
+    static Map<String, Long> dims(List<String> specs) {
+        Map<String, Long> dims = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.lastIndexOf('=');
+            long size = -1;
+            try {
+                size = eq > 0 ? Long.parseLong(spec.substring(eq + 1)) : -1;
+            } catch (NumberFormatException e) {
+                size = -1;
+            }
+            if (size < 0) {
+                throw new CliException("--dim expects NAME=SIZE with a whole number SIZE, found '" + spec + "'");
+            }
+            if (dims.put(spec.substring(0, eq), size) != null) {
+                throw new CliException("--dim " + spec.substring(0, eq) + " is given twice");
+            }
+        }
+        return dims;
     }
 
     /** An output name as a file name: characters outside {@code [A-Za-z0-9._-]} become '_'. */

@@ -120,18 +120,18 @@ class OnnxCommandTest {
 
     @Test
     void anUnsupportedOpAMissingInputAndABadBackendAreOneLineErrors() throws IOException {
-        Run gelu = run("onnx", "info", model("Gelu").toString());
+        Run gelu = run("onnx", "info", model("Einsum").toString());
         assertEquals(0, gelu.code(), gelu.err());
-        assertTrue(gelu.out().contains("  Gelu                      1  NOT SUPPORTED\n"), gelu.out());
+        assertTrue(gelu.out().contains("  Einsum                    1  NOT SUPPORTED\n"), gelu.out());
         assertTrue(
-                gelu.out().contains("import: fails: node 'act' (Gelu, opset 13): op Gelu is not supported;"),
+                gelu.out().contains("import: fails: node 'act' (Einsum, opset 13): op Einsum is not supported;"),
                 gelu.out());
-        Run r = run("run", model("Gelu").toString(), "--output-dir", tmp.toString());
+        Run r = run("run", model("Einsum").toString(), "--output-dir", tmp.toString());
         assertEquals(1, r.code());
         assertTrue(
                 r.err()
-                        .startsWith("javelin: node 'act' (Gelu, opset 13): op Gelu is not supported; supported"
-                                + " ops: Abs, Add, And, Cast, Ceil, Clip, Concat, Constant,"),
+                        .startsWith("javelin: node 'act' (Einsum, opset 13): op Einsum is not supported; supported"
+                                + " ops: Abs, Add, And, AveragePool, BatchNormalization, Cast,"),
                 r.err());
         Run missing = run("run", model("Relu").toString(), "--output-dir", tmp.toString());
         assertEquals("javelin: input 'x' is missing; the model's inputs are [x]\n", missing.err());
@@ -147,18 +147,60 @@ class OnnxCommandTest {
                 notModel.err());
     }
 
-    @Test
-    void infoOnMiniLmSaysEveryOpIsSupported() {
-        // where scripts/fetch-onnx-models puts it ($JAVELIN_ONNX_MODELS overrides, as in the onnx module's tests)
+    /** A model scripts/fetch-onnx-models caches; the calling test skips, naming the script, without it. */
+    private static Path pretrained(String folder, String file) {
+        // $JAVELIN_ONNX_MODELS overrides the cache, as in the onnx module's tests
         String env = System.getenv("JAVELIN_ONNX_MODELS");
         Path cache = env != null && !env.isBlank()
                 ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "javelin", "onnx");
-        Path p = cache.resolve("all-minilm-l6-v2").resolve("all-minilm-l6-v2.onnx");
+        Path p = cache.resolve(folder).resolve(file);
         assumeTrue(
                 Files.isRegularFile(p),
-                "all-MiniLM-L6-v2 is not in " + p.getParent()
+                file + " is not in " + p.getParent()
                         + "; run scripts/fetch-onnx-models to fetch it (this test skips until then)");
+        return p;
+    }
+
+    @Test
+    void runFixesDynamicDimsForPpOcrsClassifier() throws IOException {
+        Path p = pretrained("ppocr", "ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        Run info = run("onnx", "info", p.toString());
+        assertTrue(info.out().contains("import: fails: node 'p2o.Conv.0' (Conv, opset 9): conv2d("), info.out());
+        String[] dims = {"--dim", "p2o.DynamicDimension.1=48", "--dim", "p2o.DynamicDimension.2=192"};
+        Run fixed = run("onnx", "info", p.toString(), dims[0], dims[1], dims[2], dims[3]);
+        assertTrue(fixed.out().contains("import: ok ("), fixed.out());
+        Path in = tmp.resolve("image.npy");
+        Npy.write(in, NdArray.zeros(DType.F32, 1, 3, 48, 192));
+        Run r = run(
+                "run",
+                p.toString(),
+                "--input",
+                "x=" + in,
+                "--output-dir",
+                tmp.toString(),
+                "--backend",
+                "simd",
+                dims[0],
+                dims[1],
+                dims[2],
+                dims[3]);
+        assertEquals(0, r.code(), r.err());
+        NdArray y = Npy.read(tmp.resolve("softmax_0.tmp_0.npy"));
+        assertArrayEquals(new long[] {1, 2}, y.shape());
+        assertEquals(1, y.get(0) + y.get(1), 1e-5, "class probabilities sum to 1");
+        Run bad = run("run", p.toString(), "--output-dir", tmp.toString(), "--dim", "height");
+        assertEquals("javelin: --dim expects NAME=SIZE with a whole number SIZE, found 'height'\n", bad.err());
+        Run unknown = run("run", p.toString(), "--output-dir", tmp.toString(), "--dim", "height=48");
+        assertEquals(
+                "javelin: cannot fix dim 'height': the model's inputs have no dynamic dim of that name; they"
+                        + " have p2o.DynamicDimension.0, p2o.DynamicDimension.1, p2o.DynamicDimension.2\n",
+                unknown.err());
+    }
+
+    @Test
+    void infoOnMiniLmSaysEveryOpIsSupported() {
+        Path p = pretrained("all-minilm-l6-v2", "all-minilm-l6-v2.onnx");
         Run r = run("onnx", "info", p.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("  input_ids: int64[batch_size, sequence_length]\n"), r.out());
