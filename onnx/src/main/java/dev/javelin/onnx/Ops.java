@@ -38,6 +38,7 @@ final class Ops {
         ShapeOps.register();
         NnOps.register();
         CnnOps.register();
+        MoreOps.register();
     }
 
     static void add(String op, Set<String> attributes, Converter c) {

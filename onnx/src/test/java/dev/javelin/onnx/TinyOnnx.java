@@ -72,6 +72,17 @@ final class TinyOnnx {
         return this;
     }
 
+    /** A node with several outputs. */
+    TinyOnnx node(String op, List<String> inputs, List<String> outs, AttributeProto... attrs) {
+        g.addNode(NodeProto.newBuilder()
+                .setName("n" + nodes++)
+                .setOpType(op)
+                .addAllInput(inputs)
+                .addAllOutput(outs)
+                .addAllAttribute(Arrays.asList(attrs)));
+        return this;
+    }
+
     ModelProto model() {
         return ModelProto.newBuilder()
                 .setIrVersion(8)
