@@ -33,6 +33,20 @@ final class Ops {
 
     private static final Map<String, Spec> SPECS = new TreeMap<>();
 
+    /** The opset that introduced each supported op newer than opset 7 (the oldest one imported). */
+    private static final Map<String, Integer> SINCE = Map.ofEntries(
+            Map.entry("Expand", 8),
+            Map.entry("ConstantOfShape", 9),
+            Map.entry("Erf", 9),
+            Map.entry("Where", 9),
+            Map.entry("Resize", 10),
+            Map.entry("Range", 11),
+            Map.entry("GreaterOrEqual", 12),
+            Map.entry("LessOrEqual", 12),
+            Map.entry("HardSwish", 14),
+            Map.entry("LayerNormalization", 17),
+            Map.entry("Gelu", 20));
+
     static {
         ElementwiseOps.register();
         ShapeOps.register();
@@ -56,6 +70,11 @@ final class Ops {
         if (s == null) {
             throw new OnnxException(OnnxNode.describe(node, opset) + ": op " + node.getOpType()
                     + " is not supported; supported ops: " + String.join(", ", supported()));
+        }
+        int since = SINCE.getOrDefault(node.getOpType(), MIN_OPSET);
+        if (opset < since) {
+            throw new OnnxException(OnnxNode.describe(node, opset) + ": op " + node.getOpType() + " is not in opset "
+                    + opset + " (it was added in opset " + since + ")");
         }
         for (AttributeProto a : node.getAttributeList()) {
             if (!s.attributes().contains(a.getName())) {

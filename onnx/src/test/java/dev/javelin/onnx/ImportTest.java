@@ -139,6 +139,17 @@ class ImportTest {
     }
 
     @Test
+    void anOpNewerThanTheModelsOpsetIsAnError() {
+        var t = new TinyOnnx(13)
+                .input("x", FLOAT, 2)
+                .node("Gelu", List.of("x"), "y")
+                .output("y");
+        assertEquals(
+                "node 'n0' (Gelu, opset 13): op Gelu is not in opset 13 (it was added in opset 20)",
+                assertThrows(OnnxException.class, t::load).getMessage());
+    }
+
+    @Test
     void anUnsupportedAttributeNamesTheAttributeAndTheSupportedOnes() {
         var t = new TinyOnnx(13)
                 .input("x", FLOAT, 2)
