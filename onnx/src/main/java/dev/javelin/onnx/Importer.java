@@ -57,14 +57,33 @@ final class Importer {
     private final Set<String> dynamicDims = new java.util.TreeSet<>();
 
     Importer(String name, int opset, Path modelDir, Map<String, Long> fixed) {
+        this(new GraphBuilder(name), opset, modelDir, fixed);
+    }
+
+    /** An importer adding to {@code b}, which may already hold nodes (their names stay taken). */
+    Importer(GraphBuilder b, int opset, Path modelDir, Map<String, Long> fixed) {
         this.fixed = fixed;
-        this.b = new GraphBuilder(name);
+        this.b = b;
         this.opset = opset;
         this.modelDir = modelDir;
+        b.nodes().forEach(n -> used.add(n.name()));
     }
 
     /** The graph of {@code g}; afterwards {@link #weights}, {@link #inputNames} and {@link #outputNames}. */
     Graph run(GraphProto g) {
+        for (var e : importGraph(g, null).entrySet()) {
+            String n = fresh(e.getKey());
+            b.output(n, e.getValue());
+            outputNames.put(e.getKey(), n);
+        }
+        return b.build();
+    }
+
+    /**
+     * Adds {@code g}'s nodes to the builder and returns its outputs by ONNX name. Each ONNX input is
+     * {@code given}'s value of that name or, with {@code given} null, a new graph input.
+     */
+    Map<String, Value> importGraph(GraphProto g, Map<String, Value> given) {
         Set<String> initialized = new HashSet<>();
         for (TensorProto t : g.getInitializerList()) {
             env.put(
@@ -75,10 +94,14 @@ final class Importer {
         for (ValueInfoProto in : g.getInputList()) {
             // older exporters list initializers among the inputs too; those are weights, not feeds
             if (!initialized.contains(in.getName())) {
-                String n = fresh(in.getName());
-                env.put(in.getName(), Operand.ofValue(in.getName(), b.input(n, inputType(in))));
-                inputNames.put(in.getName(), n);
+                env.put(in.getName(), Operand.ofValue(in.getName(), input(in, given)));
             }
+        }
+        if (given != null && !inputNames.keySet().containsAll(given.keySet())) {
+            throw new OnnxException("the model has no input named "
+                    + given.keySet().stream()
+                            .filter(k -> !inputNames.containsKey(k))
+                            .toList() + "; its inputs are " + inputNames.keySet());
         }
         for (String d : fixed.keySet()) {
             if (!dynamicDims.contains(d)) {
@@ -89,16 +112,43 @@ final class Importer {
         for (NodeProto node : g.getNodeList()) {
             convertNode(node);
         }
+        Map<String, Value> outputs = new LinkedHashMap<>();
         for (ValueInfoProto out : g.getOutputList()) {
             Operand o = env.get(out.getName());
             if (o == null) {
                 throw new OnnxException("graph output '" + out.getName() + "' is computed by no node");
             }
-            String n = fresh(out.getName());
-            b.output(n, materialize(o));
-            outputNames.put(out.getName(), n);
+            outputs.put(out.getName(), materialize(o));
         }
-        return b.build();
+        return outputs;
+    }
+
+    /** ONNX input {@code in} as a new graph input, or as the given value after checking its type. */
+    private Value input(ValueInfoProto in, Map<String, Value> given) {
+        TensorType declared = inputType(in);
+        if (given == null) {
+            String n = fresh(in.getName());
+            inputNames.put(in.getName(), n);
+            return b.input(n, declared);
+        }
+        Value v = given.get(in.getName());
+        if (v == null) {
+            throw new OnnxException(
+                    "no value is given for the model's input '" + in.getName() + "' (" + declared + ")");
+        }
+        if (v.type().dtype() != declared.dtype() || v.type().rank() != declared.rank()) {
+            throw new OnnxException("the value given for input '" + in.getName() + "' is " + v.type()
+                    + ", the model declares " + declared);
+        }
+        for (int i = 0; i < declared.rank(); i++) {
+            Dim d = declared.shape().dim(i);
+            if (d.isStatic() && !d.equals(v.type().shape().dim(i))) {
+                throw new OnnxException("the value given for input '" + in.getName() + "' is " + v.type()
+                        + ", the model declares " + declared);
+            }
+        }
+        inputNames.put(in.getName(), v.name());
+        return v;
     }
 
     Map<String, NdArray> weights() {

@@ -2,6 +2,8 @@ package dev.javelin.onnx;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.javelin.ir.graph.Graph;
+import dev.javelin.ir.graph.GraphBuilder;
+import dev.javelin.ir.graph.Value;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.onnx.proto.Onnx.ModelProto;
 import dev.javelin.onnx.proto.Onnx.OperatorSetIdProto;
@@ -97,6 +99,42 @@ public final class OnnxModel {
                 new LinkedHashMap<>(imp.inputNames()),
                 new LinkedHashMap<>(imp.outputNames()),
                 opset);
+    }
+
+    /**
+     * What {@link #addTo} gives: the model's outputs as values of the caller's graph, and the values
+     * of the parameters it added (the model's weights).
+     *
+     * @param outputs one value per ONNX graph output, by ONNX name, in the model's order
+     * @param weights the added parameters' values, by parameter name
+     */
+    public record Added(Map<String, Value> outputs, Map<String, NdArray> weights) {
+        /** Copies both maps, keeping their order. */
+        public Added {
+            outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+            weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+        }
+    }
+
+    /**
+     * Adds a model's graph to a graph being built, as a function of values already there: a user
+     * can put layers before and after it, and differentiate through it ({@link
+     * dev.javelin.ir.autodiff.Autodiff}) with respect to its weights, which become parameters of
+     * {@code b} (named after the ONNX tensors, with a suffix where a name is taken).
+     *
+     * @param b the builder to add to
+     * @param m the model
+     * @param dir the folder that external tensor data is relative to
+     * @param inputs a value of {@code b} for each ONNX graph input, by ONNX name; each must have the
+     *     declared dtype and rank, and the declared size on each static axis
+     * @return the outputs and the weights
+     * @throws OnnxException if an input is missing, unknown or of another type, or the import fails
+     */
+    public static Added addTo(GraphBuilder b, ModelProto m, Path dir, Map<String, Value> inputs) {
+        int opset = opset(m, "the model");
+        Importer imp = new Importer(b, opset, dir, Map.of());
+        Map<String, Value> outputs = imp.importGraph(m.getGraph(), inputs);
+        return new Added(outputs, imp.weights());
     }
 
     /**
