@@ -202,6 +202,15 @@ final class ShapeOps {
             return List.of(Operand.ofDims(n.outName(), x.dims, target.isEmpty(), x.type.dtype()));
         }
         Shape in = x.shape();
+        Shape s = new Shape(target(n, in, target, allowZero));
+        if (!in.sameElementCount(s)) {
+            throw n.error("cannot reshape " + x.type + " to " + s + ": element counts differ");
+        }
+        return n.result(s.equals(in) ? n.value(0) : n.b.reshape(n.value(0), s));
+    }
+
+    /** Reshape's target with 0 (copy the input's size, unless allowzero) and one -1 (inferred) resolved. */
+    private static List<Dim> target(OnnxNode n, Shape in, List<Dim> target, boolean allowZero) {
         List<Dim> out = new ArrayList<>();
         int inferred = -1;
         for (int i = 0; i < target.size(); i++) {
@@ -214,7 +223,7 @@ final class ShapeOps {
                 throw n.error("shape entry " + i + " is " + neg + "; only one -1 is allowed");
             } else if (!allowZero && d.isStatic() && d.size() == 0) {
                 if (i >= in.rank()) {
-                    throw n.error("shape entry " + i + " is 0 (copy) but the input " + x.type + " has no axis " + i);
+                    throw n.error("shape entry " + i + " is 0 (copy) but the input " + n.type(0) + " has no axis " + i);
                 }
                 out.add(in.dim(i));
             } else {
@@ -226,16 +235,12 @@ final class ShapeOps {
             known.remove(inferred);
             Dim q = SymbolicShapes.quotient(in, known);
             if (q == null) {
-                throw n.error("cannot infer the -1 entry of shape " + describe(target) + " for input " + x.type
+                throw n.error("cannot infer the -1 entry of shape " + describe(target) + " for input " + n.type(0)
                         + ": the IR has symbolic sizes only as single symbols, not products or quotients");
             }
             out.set(inferred, q);
         }
-        Shape s = new Shape(out);
-        if (!in.sameElementCount(s)) {
-            throw n.error("cannot reshape " + x.type + " to " + s + ": element counts differ");
-        }
-        return n.result(s.equals(in) ? n.value(0) : n.b.reshape(n.value(0), s));
+        return out;
     }
 
     private static String describe(List<Dim> dims) {

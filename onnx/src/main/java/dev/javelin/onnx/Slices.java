@@ -10,6 +10,8 @@ import dev.javelin.ir.type.Shape;
 import dev.javelin.ir.type.TensorType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * ONNX Slice. Static bounds on a static axis are an IR slice (a negative step a gather of constant
@@ -23,63 +25,70 @@ final class Slices {
     /** Bounds at or past this mean "to the end" (exporters write INT64_MAX or INT32_MAX). */
     private static final long TO_END = Integer.MAX_VALUE;
 
-    static List<Operand> slice(OnnxNode n) {
-        List<Dim> starts;
-        List<Dim> ends;
-        long[] axes;
-        long[] steps = null;
+    /** Slice's operands: bounds as sizes (negative ones as markers), axes and steps (null: defaults). */
+    private record Bounds(List<Dim> starts, List<Dim> ends, long[] axes, long[] steps) {}
+
+    /** The bounds: attributes before opset 10, inputs from 10 on. */
+    private static Bounds bounds(OnnxNode n) {
+        Bounds b;
         if (n.opset < 10) {
-            starts = dims(n.attrInts("starts"));
-            ends = dims(n.attrInts("ends"));
-            axes = n.attrInts("axes");
+            b = new Bounds(dims(n.attrInts("starts")), dims(n.attrInts("ends")), n.attrInts("axes"), null);
         } else {
             if (n.attr("starts") != null || n.attr("ends") != null || n.attr("axes") != null) {
                 throw n.error("attributes 'starts', 'ends' and 'axes' are inputs from opset 10 on");
             }
-            starts = n.dims(1, "starts");
-            ends = n.dims(2, "ends");
-            axes = n.has(3) ? n.longs(3, "axes") : null;
-            steps = n.has(4) ? n.longs(4, "steps") : null;
+            b = new Bounds(
+                    n.dims(1, "starts"),
+                    n.dims(2, "ends"),
+                    n.has(3) ? n.longs(3, "axes") : null,
+                    n.has(4) ? n.longs(4, "steps") : null);
         }
-        if (starts == null || ends == null || starts.size() != ends.size()) {
-            throw n.error("needs as many starts as ends, found " + starts + " and " + ends);
+        if (b.starts() == null
+                || b.ends() == null
+                || b.starts().size() != b.ends().size()) {
+            throw n.error("needs as many starts as ends, found " + b.starts() + " and " + b.ends());
         }
+        return b;
+    }
+
+    static List<Operand> slice(OnnxNode n) {
+        Bounds bounds = bounds(n);
         Operand x = n.in(0);
         int rank = x.type.rank();
         if (x.isSymbolic()) {
-            return List.of(symbolic(n, x, starts, ends, steps));
+            return List.of(symbolic(n, x, bounds.starts(), bounds.ends(), bounds.steps()));
         }
-        Value v = n.value(0);
         List<Slice.Range> ranges = new ArrayList<>();
-        boolean[] seen = new boolean[rank];
-        List<int[]> gathers = new ArrayList<>();
-        List<Object> gatherIndices = new ArrayList<>();
-        for (int i = 0; i < starts.size(); i++) {
-            int axis = n.axis(axes == null ? i : axes[i], rank);
-            if (seen[axis]) {
+        Map<Integer, Object> gathers = new TreeMap<>();
+        for (int i = 0; i < bounds.starts().size(); i++) {
+            int axis = n.axis(bounds.axes() == null ? i : bounds.axes()[i], rank);
+            long step = bounds.steps() == null ? 1 : bounds.steps()[i];
+            if (ranges.stream().anyMatch(r -> r.axis() == axis) || gathers.containsKey(axis)) {
                 throw n.error("axis " + axis + " is sliced twice");
             }
-            seen[axis] = true;
-            long step = steps == null ? 1 : steps[i];
             if (step == 0) {
                 throw n.error("step 0 on axis " + axis);
             }
-            Object how = plan(n, x.shape().dim(axis), axis, starts.get(i), ends.get(i), step);
+            Object how = plan(
+                    n,
+                    x.shape().dim(axis),
+                    axis,
+                    bounds.starts().get(i),
+                    bounds.ends().get(i),
+                    step);
             if (how instanceof Slice.Range r) {
                 ranges.add(r);
             } else if (how != null) {
-                gathers.add(new int[] {axis});
-                gatherIndices.add(how);
+                gathers.put(axis, how);
             }
         }
         ranges.sort((a, b) -> Integer.compare(a.axis(), b.axis()));
-        v = ShapeOps.slice(n, v, ranges);
-        for (int k = 0; k < gathers.size(); k++) {
-            int axis = gathers.get(k)[0];
-            Value idx = gatherIndices.get(k) instanceof long[] c
+        Value v = ShapeOps.slice(n, n.value(0), ranges);
+        for (var g : gathers.entrySet()) {
+            Value idx = g.getValue() instanceof long[] c
                     ? n.b.constant(TensorType.of(DType.I64, c.length), toDoubles(c))
-                    : n.b.add(new Iota(new TensorType(DType.I64, new Shape(List.of((Dim) gatherIndices.get(k)))), 0));
-            v = n.b.add(new Gather(axis), v, idx);
+                    : n.b.add(new Iota(new TensorType(DType.I64, new Shape(List.of((Dim) g.getValue()))), 0));
+            v = n.b.add(new Gather(g.getKey()), v, idx);
         }
         return n.result(v);
     }
