@@ -31,6 +31,11 @@ class OnnxCommandTest {
 
     /** y/out = relu(x) + bias, x: f32[batch, 3]; or {@code op} instead of Relu. */
     private Path model(String op) throws IOException {
+        return model(op, "batch");
+    }
+
+    /** The same with its dynamic dim named {@code dim}. */
+    private Path model(String op, String dim) throws IOException {
         var x = ValueInfoProto.newBuilder()
                 .setName("x")
                 .setType(TypeProto.newBuilder()
@@ -38,7 +43,7 @@ class OnnxCommandTest {
                                 .setElemType(TensorProto.DataType.FLOAT_VALUE)
                                 .setShape(TensorShapeProto.newBuilder()
                                         .addDim(TensorShapeProto.Dimension.newBuilder()
-                                                .setDimParam("batch"))
+                                                .setDimParam(dim))
                                         .addDim(TensorShapeProto.Dimension.newBuilder()
                                                 .setDimValue(3)))));
         var bias = TensorProto.newBuilder()
@@ -70,7 +75,7 @@ class OnnxCommandTest {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
                 .setGraph(g)
                 .build();
-        Path file = tmp.resolve(op + ".onnx");
+        Path file = tmp.resolve(op + (dim.equals("batch") ? "" : "-" + dim) + ".onnx");
         Files.write(file, m.toByteArray());
         return file;
     }
@@ -116,6 +121,24 @@ class OnnxCommandTest {
             assertEquals("y/out: f32[2,3] -> " + y + "\n", r.out());
             assertArrayEquals(new double[] {1, 2, 4, 3, 2, 7}, Npy.read(y).toDoubles(), 1e-6, backend);
         }
+    }
+
+    @Test
+    void compileReportsOnAnOnnxModelWithItsDimsFixed() throws IOException {
+        Path json = tmp.resolve("r.json");
+        Run r = run("compile", model("Relu").toString(), "--dim", "batch=8", "--report", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(json).contains("\"kernels\""), Files.readString(json));
+        Run open = run("compile", model("Relu", "n").toString());
+        assertEquals(1, open.code());
+        assertEquals(
+                "javelin: graph tiny has symbolic dimension n; compile can only bind 'batch' (--batch N); fix"
+                        + " an ONNX model's dims with --dim NAME=SIZE\n",
+                open.err());
+        assertEquals(
+                0, run("compile", model("Relu", "n").toString(), "--dim", "n=4").code());
+        Run ir = run("compile", tmp.resolve("x.ir").toString(), "--dim", "batch=8");
+        assertEquals("javelin: --dim fixes the dims of an ONNX model; give a .onnx FILE\n", ir.err());
     }
 
     @Test
