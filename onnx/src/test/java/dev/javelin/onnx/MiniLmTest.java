@@ -143,7 +143,7 @@ class MiniLmTest {
         System.out.printf(
                 "MiniLmTest: interpreter (float64) vs ONNX Runtime: max relative error %.3g (%d ms)%n",
                 err, (System.nanoTime() - t0) / 1_000_000);
-        assertTrue(err < 1e-4, "interpreter vs ONNX Runtime: relative error " + err);
+        assertTrue(err < 1e-5, "interpreter vs ONNX Runtime: relative error " + err);
     }
 
     @Test
