@@ -13,7 +13,6 @@ import dev.javelin.onnx.proto.Onnx.AttributeProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /** Constants, contractions, reductions and the composites (Softmax, LogSoftmax, ReduceMean) as primitives. */
 final class NnOps {
@@ -27,11 +26,6 @@ final class NnOps {
         Ops.add("LogSoftmax", Set.of("axis"), n -> softmax(n, true));
         Ops.add("Gelu", Set.of("approximate"), NnOps::gelu);
         Ops.add("LayerNormalization", Set.of("axis", "epsilon", "stash_type"), NnOps::layerNorm);
-        Set<String> reduceAttrs = Set.of("axes", "keepdims", "noop_with_empty_axes");
-        Ops.add("ReduceSum", reduceAttrs, n -> reduce(n, ReduceFn.SUM, false, 13));
-        Ops.add("ReduceMean", reduceAttrs, n -> reduce(n, ReduceFn.SUM, true, 18));
-        Ops.add("ReduceMax", reduceAttrs, n -> reduce(n, ReduceFn.MAX, false, 18));
-        Ops.add("ReduceMin", reduceAttrs, n -> reduce(n, ReduceFn.MIN, false, 18));
     }
 
     private static List<Operand> constant(OnnxNode n) {
@@ -176,46 +170,5 @@ final class NnOps {
                 n.b.unary(UnaryFn.SQRT, n.b.binary(BinaryFn.ADD, var, n.b.scalar(d, n.attrFloat("epsilon", 1e-5f))));
         Value y = n.b.binary(BinaryFn.MUL, n.b.binary(BinaryFn.DIV, centered, std), n.value(1));
         return n.result(n.has(2) ? n.b.binary(BinaryFn.ADD, y, n.value(2)) : y);
-    }
-
-    /** Axes are an attribute before {@code inputSince} and an optional input from then on. */
-    private static List<Operand> reduce(OnnxNode n, ReduceFn fn, boolean mean, int inputSince) {
-        Value x = n.value(0);
-        int rank = x.type().rank();
-        long[] axes;
-        if (n.opset >= inputSince) {
-            if (n.attr("axes") != null) {
-                throw n.error("attribute 'axes' is an input from opset " + inputSince + " on");
-            }
-            axes = n.has(1) ? n.longs(1, "axes") : null;
-        } else {
-            axes = n.attrInts("axes");
-        }
-        if ((axes == null || axes.length == 0) && n.attrInt("noop_with_empty_axes", 0) != 0) {
-            return n.result(x);
-        }
-        TreeSet<Integer> sorted = new TreeSet<>();
-        if (axes == null || axes.length == 0) {
-            for (int i = 0; i < rank; i++) {
-                sorted.add(i);
-            }
-        } else {
-            for (long a : axes) {
-                sorted.add(n.axis(a, rank));
-            }
-        }
-        boolean keep = n.attrInt("keepdims", 1) != 0;
-        Value y = n.b.reduce(fn, x, keep, sorted.toArray(Integer[]::new));
-        if (mean) {
-            List<Dim> reduced =
-                    sorted.stream().map(i -> x.type().shape().dim(i)).toList();
-            Dim count = SymbolicShapes.product(reduced);
-            if (count == null || !count.isStatic()) {
-                throw n.error("a mean over the symbolic axes " + reduced + " is not supported (it needs a"
-                        + " division by a size known only at run time)");
-            }
-            y = n.b.binary(BinaryFn.DIV, y, n.b.scalar(x.type().dtype(), count.size()));
-        }
-        return n.result(y);
     }
 }

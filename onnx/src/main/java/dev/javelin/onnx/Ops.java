@@ -53,6 +53,8 @@ final class Ops {
         NnOps.register();
         CnnOps.register();
         MoreOps.register();
+        Reductions.register();
+        ActivationOps.register();
     }
 
     static void add(String op, Set<String> attributes, Converter c) {

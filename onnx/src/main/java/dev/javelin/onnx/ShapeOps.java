@@ -1,6 +1,7 @@
 package dev.javelin.onnx;
 
 import dev.javelin.ir.graph.Value;
+import dev.javelin.ir.op.BinaryFn;
 import dev.javelin.ir.op.Concat;
 import dev.javelin.ir.op.Gather;
 import dev.javelin.ir.op.Iota;
@@ -82,9 +83,20 @@ final class ShapeOps {
                     TensorType.of(DType.I64, idx.shape()),
                     Arrays.stream(v).asDoubleStream().toArray());
         } else {
-            indices = n.value(1);
+            indices = wrapNegative(n, n.value(1), n.type(0).shape().dim(axis));
         }
         return n.result(n.b.add(new Gather(axis), n.value(0), indices));
+    }
+
+    /** Indices known only at run time, negative ones counted from the end: {@code i < 0 ? i + size : i}. */
+    private static Value wrapNegative(OnnxNode n, Value idx, Dim size) {
+        if (!size.isStatic()) {
+            // a symbolic size has no value to add; the IR's gather rejects a negative index at run time
+            return idx;
+        }
+        DType d = idx.type().dtype();
+        Value negative = n.b.binary(BinaryFn.LT, idx, n.b.scalar(d, 0));
+        return n.b.select(negative, n.b.binary(BinaryFn.ADD, idx, n.b.scalar(d, size.size())), idx);
     }
 
     /** The axes of Unsqueeze and Squeeze: an attribute before opset 13, an optional input from 13 on. */
@@ -252,7 +264,13 @@ final class ShapeOps {
 
     private static List<Operand> flatten(OnnxNode n) {
         Shape s = n.type(0).shape();
-        int axis = n.axis(n.attrInt("axis", 1), s.rank() + 1);
+        // Flatten's axis may equal the rank (all axes outer); a negative one counts from the rank
+        long a = n.attrInt("axis", 1);
+        if (a < -s.rank() || a > s.rank()) {
+            throw n.error("axis " + a + " is out of range for rank " + s.rank() + " (expected -" + s.rank() + " to "
+                    + s.rank() + ")");
+        }
+        int axis = (int) (a < 0 ? a + s.rank() : a);
         Dim outer = SymbolicShapes.product(s.dims().subList(0, axis));
         Dim inner = SymbolicShapes.product(s.dims().subList(axis, s.rank()));
         if (outer == null || inner == null) {
