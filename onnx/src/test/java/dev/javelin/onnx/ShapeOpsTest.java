@@ -225,6 +225,27 @@ class ShapeOpsTest {
     }
 
     @Test
+    void flattenWithANegativeAxisCountsFromTheRank() {
+        var out = new TinyOnnx(13)
+                .input("x", FLOAT, 2, 3, 4)
+                .node("Flatten", List.of("x"), "y", i("axis", -1))
+                .output("y")
+                .run(Map.of("x", iota(2, 3, 4)));
+        assertArrayEquals(new long[] {6, 4}, out.get("y").shape());
+    }
+
+    @Test
+    void negativeIndicesKnownOnlyAtRunTimeCountFromTheEnd() {
+        var out = new TinyOnnx(13)
+                .input("table", FLOAT, 5)
+                .input("idx", INT64, 3)
+                .node("Gather", List.of("table", "idx"), "y", i("axis", 0))
+                .output("y")
+                .run(Map.of("table", iota(5), "idx", NdArray.ofLongs(DType.I64, new long[] {3}, -1, 0, -5)));
+        assertArrayEquals(new double[] {4, 0, 0}, out.get("y").toDoubles());
+    }
+
+    @Test
     void rangeOfConstantsIsFolded() {
         OnnxModel m = new TinyOnnx(13)
                 .init(longs("a", new long[] {2}))
