@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * ONNX's own operator conformance tests (Debian's libonnx-testdata: one model per case with input
- * and expected output tensors) on the reference interpreter. A case whose ops Javelin supports
+ * ONNX's own operator conformance tests (Debian's libonnx-testdata 1.12: one model per case with
+ * input and expected output tensors) on the reference interpreter and the CPU backend. A case whose ops Javelin supports
  * either imports and matches the expected outputs (rtol 1e-3, atol 1e-5, as ONNX's backend tests;
  * integers and bools exactly), or is refused at import with an OnnxException (an attribute, dtype
  * or shape the importer does not take, said in the message); a wrong value is a failure. The counts
@@ -48,6 +48,110 @@ class NodeConformanceTest {
     }
 
     record Result(String test, String op, Outcome outcome, String detail) {}
+
+    /**
+     * The CPU backend (float32 arithmetic) on every case the interpreter passes: the same expected
+     * outputs within the same tolerance (about 30 s of javac for some 370 small graphs).
+     */
+    @Test
+    void everyCaseTheInterpreterPassesMatchesOnTheCpuBackend(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        Path root = root();
+        assumeTrue(
+                Files.isDirectory(root),
+                "ONNX's node tests are not in " + root
+                        + "; install Debian's libonnx-testdata (apt-get install libonnx-testdata; .ci/run does) to run them");
+        Map<String, Path> cases = new TreeMap<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.sorted().toList()) {
+                if (Files.isRegularFile(dir.resolve("model.onnx"))) {
+                    Result r = run(dir);
+                    if (r.outcome() == Outcome.PASSED) {
+                        cases.put(r.test(), dir);
+                    }
+                }
+            }
+        }
+        long t0 = System.nanoTime();
+        List<String> wrong = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (var e : cases.entrySet()) {
+            String outcome = onCpu(e.getValue(), tmp);
+            if (outcome.startsWith("refused")) {
+                refused.add(e.getKey() + " " + outcome);
+            } else if (!outcome.isEmpty()) {
+                wrong.add(e.getValue().getFileName() + ": " + outcome);
+            }
+        }
+        System.out.printf(
+                "NodeConformanceTest: CPU backend: %d cases, %d match, %d not compiled, %d wrong (%d s)%n",
+                cases.size(),
+                cases.size() - refused.size() - wrong.size(),
+                refused.size(),
+                wrong.size(),
+                (System.nanoTime() - t0) / 1_000_000_000);
+        refused.forEach(r -> System.out.println("  " + r));
+        assertEquals(List.of(), wrong);
+        assertEquals(List.of(), refused);
+    }
+
+    /** "" when the case matches on the CPU backend, "refused: why" when it does not compile, else what differs. */
+    static String onCpu(Path dir, Path tmp) throws IOException {
+        ModelProto m = OnnxModel.read(dir.resolve("model.onnx"));
+        OnnxModel model = OnnxModel.of(m, dir, dir.getFileName().toString());
+        Path data = dir.resolve("test_data_set_0");
+        Map<String, dev.javelin.compiler.HostTensor> in = new LinkedHashMap<>();
+        int k = 0;
+        for (var e : model.inputNames().entrySet()) {
+            NdArray a = tensor(data.resolve("input_" + k++ + ".pb"), dir);
+            in.put(e.getValue(), host(a));
+        }
+        dev.javelin.compiler.CompiledModel c;
+        try {
+            c = dev.javelin.compiler.Javelin.compile(
+                    model.graph(),
+                    dev.javelin.compiler.CompileOptions.cpu().withThreads(1).withCacheDir(tmp));
+        } catch (dev.javelin.JavelinException e) {
+            return "refused: " + e.getMessage().lines().findFirst().orElse("");
+        }
+        try (c) {
+            c.setParameters(model.weights());
+            var got = c.run(in);
+            int j = 0;
+            for (var e : model.outputNames().entrySet()) {
+                NdArray expected = tensor(data.resolve("output_" + j++ + ".pb"), dir);
+                var t = got.get(e.getValue());
+                NdArray actual = t.isIntegral()
+                        ? NdArray.ofLongs(expected.dtype(), expected.shape(), t.toLongs())
+                        : NdArray.of(expected.dtype(), expected.shape(), toDoubles(t.toFloats()));
+                String diff = compare(actual, expected);
+                if (diff != null) {
+                    return e.getKey() + ": " + diff;
+                }
+            }
+        }
+        return "";
+    }
+
+    private static dev.javelin.compiler.HostTensor host(NdArray a) {
+        if (!a.dtype().isFloat()) {
+            return dev.javelin.compiler.HostTensor.ofLongs(a.toLongs(), a.shape());
+        }
+        double[] d = a.toDoubles();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return dev.javelin.compiler.HostTensor.of(f, a.shape());
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
 
     @Test
     void everyImportedCaseMatchesItsExpectedOutputs() throws IOException {
