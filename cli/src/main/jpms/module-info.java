@@ -2,6 +2,7 @@
 module dev.javelin.cli {
     requires transitive dev.javelin.compiler;
     requires dev.javelin.llm;
+    requires dev.javelin.onnx;
     requires info.picocli;
     requires org.jfree.jfreechart;
     requires java.desktop;

@@ -47,8 +47,18 @@ final class CompileCommand implements Callable<Integer> {
     /** The symbolic dimension {@code --batch} binds; a graph with another one cannot be planned here. */
     static final String BATCH = "batch";
 
-    @Parameters(paramLabel = "FILE", arity = "0..1", description = "Graph IR text file (instead of --model).")
+    @Parameters(
+            paramLabel = "FILE",
+            arity = "0..1",
+            description = "Graph IR text file, or an ONNX model (.onnx), instead of --model.")
     Path file;
+
+    @Option(
+            names = "--dim",
+            paramLabel = "NAME=SIZE",
+            description = "With an ONNX model: fix its dynamic dim NAME to SIZE at import (repeat for each; see"
+                    + " javelin run --dim).")
+    List<String> dims = List.of();
 
     @Option(names = "--model", paramLabel = "NAME", description = "Compile this model's graph.")
     String model;
@@ -272,6 +282,13 @@ final class CompileCommand implements Callable<Integer> {
     }
 
     private Graph graph() throws IOException {
+        boolean onnx = file != null && file.getFileName().toString().endsWith(".onnx");
+        if (!dims.isEmpty() && !onnx) {
+            throw new CliException("--dim fixes the dims of an ONNX model; give a .onnx FILE");
+        }
+        if (onnx) {
+            return dev.javelin.onnx.OnnxModel.load(file, RunCommand.dims(dims)).graph();
+        }
         if (file != null) {
             return IrCommand.read(file);
         }
@@ -291,7 +308,10 @@ final class CompileCommand implements Callable<Integer> {
         boolean hasBatch = symbols.remove(BATCH);
         if (!symbols.isEmpty()) {
             throw new CliException("graph " + g.name() + " has symbolic dimension" + (symbols.size() == 1 ? " " : "s ")
-                    + String.join(", ", symbols) + "; compile can only bind '" + BATCH + "' (--batch N)");
+                    + String.join(", ", symbols) + "; compile can only bind '" + BATCH + "' (--batch N)"
+                    + (file != null && file.getFileName().toString().endsWith(".onnx")
+                            ? "; fix an ONNX model's dims with --dim NAME=SIZE"
+                            : ""));
         }
         return hasBatch ? Map.of(BATCH, batch) : Map.of();
     }

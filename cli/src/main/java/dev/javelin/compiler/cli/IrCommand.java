@@ -211,7 +211,7 @@ final class IrCommand implements Runnable {
      * {@code g} compiled for the chosen backend at the sizes the feeds give its symbolic dimensions,
      * run once: its outputs and the parameters its assigns update, as the interpreter reports them.
      */
-    private static Interpreter.Result compiled(Graph g, Map<String, NdArray> feeds, String backend) {
+    static Interpreter.Result compiled(Graph g, Map<String, NdArray> feeds, String backend) {
         // The interpreter's own checks: every input and parameter fed, nothing else, types and sizes.
         Map<String, Long> sizes = Interpreter.bindSymbols(g, feeds);
         CompileOptions options = CompileOptions.cpu().withTarget(backend.equals("simd") ? "cpu" : "cuda");

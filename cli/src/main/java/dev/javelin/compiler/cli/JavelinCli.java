@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             BenchCommand.class,
             GenerateCommand.class,
+            OnnxCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class JavelinCli implements Runnable {

@@ -1,0 +1,6 @@
+/** The onnx module; compiled as a named module by the jpms profile (see docs/ARCHITECTURE.md). */
+module dev.javelin.onnx {
+    requires transitive dev.javelin.ir;
+    requires com.google.protobuf;
+    exports dev.javelin.onnx;
+}
