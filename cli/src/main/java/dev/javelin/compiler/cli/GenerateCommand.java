@@ -105,54 +105,11 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if ((prompt == null) == (promptIds == null)) {
-            throw new CliException("give the prompt with one of --prompt TEXT or --prompt-ids IDS");
-        }
-        if (maxNew < 1) {
-            throw new CliException("--max-new-tokens must be at least 1, found " + maxNew);
-        }
-        Sampling sampling;
-        try {
-            sampling = new Sampling(temperature, topK, topP, seed);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
-        }
-        if ((folder == null) == (config == null)) {
-            throw new CliException("give the model with one of --hf DIR or --config NAME");
-        }
-        if (prompt != null && folder == null) {
-            throw new CliException("--prompt TEXT needs a tokenizer, and a named shape has none: give --prompt-ids");
-        }
-        CausalLm model;
-        Map<String, NdArray> weights;
-        Object type;
-        if (config != null) {
-            try {
-                model = NamedModels.create(config);
-            } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage());
-            }
-            type = model instanceof Gpt2 ? "gpt2" : "llama";
-            spec.commandLine().getErr().println("drawing random weights for " + config + " (seed " + seed + ")...");
-            weights = model.logitsNet(1).initialValues(seed);
-        } else {
-            type = HfFolder.config(folder).get("model_type");
-            if ("gpt2".equals(type)) {
-                Gpt2Checkpoint ck = Gpt2Checkpoint.load(folder);
-                model = ck.model();
-                weights = ck.weights();
-            } else if ("llama".equals(type)) {
-                LlamaCheckpoint ck = LlamaCheckpoint.load(folder);
-                model = ck.model();
-                weights = ck.weights();
-            } else {
-                throw new CliException(folder.resolve("config.json") + ": model_type is '" + type
-                        + "'; javelin generate runs gpt2 and llama models");
-            }
-        }
+        Sampling sampling = checkOptions();
+        Loaded m = load();
         BpeTokenizer tokenizer = null;
         if (prompt != null) {
-            if (!"gpt2".equals(type)) {
+            if (!(m.model() instanceof Gpt2)) {
                 throw new CliException("--prompt TEXT needs a GPT-2 tokenizer; Llama's tokenizer.json is not"
                         + " supported yet: give --prompt-ids");
             }
@@ -161,11 +118,91 @@ final class GenerateCommand implements Callable<Integer> {
         long[] ids = tokenizer != null
                 ? Arrays.stream(tokenizer.encode(prompt)).asLongStream().toArray()
                 : promptIds;
+        checkPrompt(ids, m.model());
+        CompileOptions options = CompileOptions.cpu();
+        if (threads != null) {
+            options = options.withThreads(threads);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<Integer> made = new ArrayList<>();
+        Generator.Result r;
+        try (Generator g = new Generator(m.model(), m.weights(), ids.length + maxNew, options)) {
+            boolean printIds = tokenizer == null;
+            r = g.generate(ids, maxNew, sampling, t -> {
+                made.add(t);
+                if (printIds) {
+                    out.print((made.size() == 1 ? "" : " ") + t);
+                    out.flush();
+                }
+            });
+        }
+        if (tokenizer != null) {
+            out.print(tokenizer.decode(made.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        out.println();
+        out.flush();
+        report(r);
+        if (idsOut != null) {
+            String line = Arrays.stream(r.ids()).mapToObj(Long::toString).collect(Collectors.joining(" ")) + "\n";
+            AtomicWrite.write(idsOut, line.getBytes(StandardCharsets.UTF_8));
+        }
+        return 0;
+    }
+
+    /** The options that need no model: one prompt, one model, sizes, sampling. */
+    private Sampling checkOptions() {
+        if ((prompt == null) == (promptIds == null)) {
+            throw new CliException("give the prompt with one of --prompt TEXT or --prompt-ids IDS");
+        }
+        if (maxNew < 1) {
+            throw new CliException("--max-new-tokens must be at least 1, found " + maxNew);
+        }
+        if ((folder == null) == (config == null)) {
+            throw new CliException("give the model with one of --hf DIR or --config NAME");
+        }
+        if (prompt != null && folder == null) {
+            throw new CliException("--prompt TEXT needs a tokenizer, and a named shape has none: give --prompt-ids");
+        }
+        try {
+            return new Sampling(temperature, topK, topP, seed);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private record Loaded(CausalLm model, Map<String, NdArray> weights) {}
+
+    /** The model of --config (seeded random weights) or of the --hf folder (its checkpoint). */
+    private Loaded load() {
+        if (config != null) {
+            CausalLm model;
+            try {
+                model = NamedModels.create(config);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            }
+            spec.commandLine().getErr().println("drawing random weights for " + config + " (seed " + seed + ")...");
+            return new Loaded(model, model.logitsNet(1).initialValues(seed));
+        }
+        Object type = HfFolder.config(folder).get("model_type");
+        if ("gpt2".equals(type)) {
+            Gpt2Checkpoint ck = Gpt2Checkpoint.load(folder);
+            return new Loaded(ck.model(), ck.weights());
+        }
+        if ("llama".equals(type)) {
+            LlamaCheckpoint ck = LlamaCheckpoint.load(folder);
+            return new Loaded(ck.model(), ck.weights());
+        }
+        throw new CliException(folder.resolve("config.json") + ": model_type is '" + type
+                + "'; javelin generate runs gpt2 and llama models");
+    }
+
+    /** Checked before compiling, which takes a while: the prompt fits the model. */
+    private void checkPrompt(long[] ids, CausalLm model) {
         if (ids.length == 0) {
             throw new CliException("the prompt is empty: it needs at least one token");
         }
-        int length = ids.length + maxNew;
-        if (length > model.positions()) {
+        if (ids.length + maxNew > model.positions()) {
             throw new CliException("the prompt's " + ids.length + " tokens and " + maxNew + " new ones exceed the"
                     + " model's " + model.positions() + " positions");
         }
@@ -175,43 +212,19 @@ final class GenerateCommand implements Callable<Integer> {
                         + " to " + (model.vocab() - 1) + ")");
             }
         }
-        CompileOptions options = CompileOptions.cpu();
-        if (threads != null) {
-            options = options.withThreads(threads);
-        }
-        PrintWriter out = spec.commandLine().getOut();
+    }
+
+    private void report(Generator.Result r) {
         PrintWriter err = spec.commandLine().getErr();
-        List<Integer> made = new ArrayList<>();
-        Generator.Result r;
-        try (Generator g = new Generator(model, weights, length, options)) {
-            final BpeTokenizer tok = tokenizer;
-            r = g.generate(ids, maxNew, sampling, t -> {
-                made.add(t);
-                if (tok == null) {
-                    out.print((made.size() == 1 ? "" : " ") + t);
-                }
-                out.flush();
-            });
-        }
-        if (tokenizer != null) {
-            out.print(tokenizer.decode(made.stream().mapToInt(Integer::intValue).toArray()));
-        }
-        out.println();
-        out.flush();
         err.printf(
                 Locale.ROOT,
                 "prefill: %d tokens in %.1f ms (%.0f tokens/s); decode: %d tokens in %.1f ms (%s tokens/s)%n",
                 r.promptTokens(),
                 r.prefillSeconds() * 1e3,
                 r.prefillRate(),
-                maxNew - 1,
+                r.generated().length - 1,
                 r.decodeSeconds() * 1e3,
                 Double.isNaN(r.decodeRate()) ? "-" : String.format(Locale.ROOT, "%.0f", r.decodeRate()));
         err.flush();
-        if (idsOut != null) {
-            String line = Arrays.stream(r.ids()).mapToObj(Long::toString).collect(Collectors.joining(" ")) + "\n";
-            AtomicWrite.write(idsOut, line.getBytes(StandardCharsets.UTF_8));
-        }
-        return 0;
     }
 }

@@ -71,12 +71,12 @@ public final class Gpt2 extends Module implements CausalLm {
         return transformer.forward(ids);
     }
 
-    /** Logits from the token table itself (GPT-2 ties them). */
     @Override
     public Tensor hiddenCached(Tensor ids, KvCache cache) {
         return transformer.forwardCached(ids, cache);
     }
 
+    /** Logits from the token table itself (GPT-2 ties them). */
     @Override
     public Tensor head(Tensor h) {
         return h.matmul(transformer.wte.weight().on(h.net()).transpose(0, 1));
