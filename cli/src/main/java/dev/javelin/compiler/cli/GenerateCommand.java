@@ -2,15 +2,11 @@ package dev.javelin.compiler.cli;
 
 import dev.javelin.compiler.CompileOptions;
 import dev.javelin.ir.io.AtomicWrite;
-import dev.javelin.ir.value.NdArray;
 import dev.javelin.llm.CausalLm;
 import dev.javelin.llm.Generator;
-import dev.javelin.llm.HfFolder;
 import dev.javelin.llm.NamedModels;
 import dev.javelin.llm.Sampling;
 import dev.javelin.llm.gpt2.Gpt2;
-import dev.javelin.llm.gpt2.Gpt2Checkpoint;
-import dev.javelin.llm.llama.LlamaCheckpoint;
 import dev.javelin.llm.tokenizer.BpeTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -106,7 +101,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Sampling sampling = checkOptions();
-        Loaded m = load();
+        HfModels m = load();
         BpeTokenizer tokenizer = null;
         if (prompt != null) {
             if (!(m.model() instanceof Gpt2)) {
@@ -170,31 +165,19 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private record Loaded(CausalLm model, Map<String, NdArray> weights) {}
-
     /** The model of --config (seeded random weights) or of the --hf folder (its checkpoint). */
-    private Loaded load() {
-        if (config != null) {
-            CausalLm model;
-            try {
-                model = NamedModels.create(config);
-            } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage());
-            }
-            spec.commandLine().getErr().println("drawing random weights for " + config + " (seed " + seed + ")...");
-            return new Loaded(model, model.logitsNet(1).initialValues(seed));
+    private HfModels load() {
+        if (config == null) {
+            return HfModels.load(folder, "generate");
         }
-        Object type = HfFolder.config(folder).get("model_type");
-        if ("gpt2".equals(type)) {
-            Gpt2Checkpoint ck = Gpt2Checkpoint.load(folder);
-            return new Loaded(ck.model(), ck.weights());
+        CausalLm model;
+        try {
+            model = NamedModels.create(config);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
         }
-        if ("llama".equals(type)) {
-            LlamaCheckpoint ck = LlamaCheckpoint.load(folder);
-            return new Loaded(ck.model(), ck.weights());
-        }
-        throw new CliException(folder.resolve("config.json") + ": model_type is '" + type
-                + "'; javelin generate runs gpt2 and llama models");
+        spec.commandLine().getErr().println("drawing random weights for " + config + " (seed " + seed + ")...");
+        return new HfModels(model, model.logitsNet(1).initialValues(seed));
     }
 
     /** Checked before compiling, which takes a while: the prompt fits the model. */

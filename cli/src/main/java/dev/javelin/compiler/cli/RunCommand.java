@@ -1,13 +1,16 @@
 package dev.javelin.compiler.cli;
 
+import dev.javelin.ir.graph.Graph;
 import dev.javelin.ir.interp.Interpreter;
 import dev.javelin.ir.npy.Npy;
+import dev.javelin.ir.type.DType;
 import dev.javelin.ir.value.NdArray;
 import dev.javelin.onnx.OnnxModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +20,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code javelin run MODEL.onnx ...}: an ONNX model imported and run once on .npy inputs (docs/onnx.md). */
+/**
+ * {@code javelin run MODEL.onnx ...}: an ONNX model imported and run once on .npy inputs (docs/onnx.md);
+ * {@code javelin run --hf DIR ...}: a GPT-2 or Llama-style Hugging Face folder's logits (docs/llm.md).
+ */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Import an ONNX model, run it on .npy inputs and write one DIR/<output>.npy per output.")
+        description = "Run an ONNX model (MODEL) or a Hugging Face GPT-2/Llama folder (--hf DIR, input input_ids) on"
+                + " .npy inputs and write one DIR/<output>.npy per output (logits.npy for --hf).")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "An ONNX model file (.onnx).")
+    @Parameters(paramLabel = "MODEL", arity = "0..1", description = "An ONNX model file (.onnx).")
     Path model;
+
+    @Option(
+            names = "--hf",
+            paramLabel = "DIR",
+            description = "Instead of MODEL: a Hugging Face GPT-2 or Llama folder (config.json, model.safetensors).")
+    Path hf;
 
     @Option(
             names = {"-i", "--input"},
@@ -57,7 +70,25 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if (!List.of("interpreter", "simd", "cuda").contains(backend)) {
             throw new CliException("unknown --backend '" + backend + "' (expected interpreter, simd or cuda)");
         }
+        if ((model == null) == (hf == null)) {
+            throw new CliException("give one of MODEL.onnx or --hf DIR");
+        }
+        Map<String, NdArray> arrays = arrays();
+        if (hf != null) {
+            return runHf(arrays);
+        }
         OnnxModel m = OnnxModel.load(model, dims(dims));
+        Map<String, NdArray> feeds = m.feeds(arrays);
+        Interpreter.Result r = backend.equals("interpreter")
+                ? Interpreter.run(m.graph(), feeds)
+                : IrCommand.compiled(m.graph(), feeds, backend);
+        Map<String, NdArray> outputs = new LinkedHashMap<>();
+        m.outputNames().forEach((name, node) -> outputs.put(name, r.outputs().get(node)));
+        return write(outputs);
+    }
+
+    /** The --input arrays by name; a malformed option or a name given twice is an error. */
+    private Map<String, NdArray> arrays() throws IOException {
         Map<String, NdArray> arrays = new LinkedHashMap<>();
         for (String spec : inputs) {
             int eq = spec.indexOf('=');
@@ -69,17 +100,38 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 throw new CliException("--input " + name + " is given twice");
             }
         }
-        Map<String, NdArray> feeds = m.feeds(arrays);
-        Interpreter.Result r = backend.equals("interpreter")
-                ? Interpreter.run(m.graph(), feeds)
-                : IrCommand.compiled(m.graph(), feeds, backend);
+        return arrays;
+    }
+
+    /** The folder's logits of {@code input_ids} ([batch, seq] integers), all positions. */
+    private int runHf(Map<String, NdArray> arrays) throws IOException {
+        NdArray ids = arrays.get("input_ids");
+        if (ids == null || arrays.size() != 1) {
+            throw new CliException("--hf takes one input, --input input_ids=FILE.npy, found " + arrays.keySet());
+        }
+        if (ids.rank() != 2 || !ids.dtype().isInteger()) {
+            throw new CliException("input_ids must be integer ids [batch, seq], found " + ids.type());
+        }
+        HfModels m = HfModels.load(hf, "run");
+        if (ids.dim(1) < 1 || ids.dim(1) > m.model().positions()) {
+            throw new CliException("input_ids has " + ids.dim(1) + " positions; the model takes 1 to "
+                    + m.model().positions());
+        }
+        Map<String, NdArray> feeds = new HashMap<>(m.weights());
+        feeds.put("input_ids", ids.cast(DType.I64));
+        Graph g = m.model().logitsNet((int) ids.dim(1)).build();
+        Interpreter.Result r =
+                backend.equals("interpreter") ? Interpreter.run(g, feeds) : IrCommand.compiled(g, feeds, backend);
+        return write(Map.of("logits", r.outputs().get("logits")));
+    }
+
+    private int write(Map<String, NdArray> outputs) throws IOException {
         Files.createDirectories(outputDir);
         PrintWriter o = spec.commandLine().getOut();
-        for (var e : m.outputNames().entrySet()) {
-            NdArray v = r.outputs().get(e.getValue());
+        for (var e : outputs.entrySet()) {
             Path file = outputDir.resolve(fileName(e.getKey()) + ".npy");
-            IrCommand.writeAtomically(file, Npy.toBytes(v));
-            o.println(e.getKey() + ": " + v.type() + " -> " + file);
+            IrCommand.writeAtomically(file, Npy.toBytes(e.getValue()));
+            o.println(e.getKey() + ": " + e.getValue().type() + " -> " + file);
         }
         o.flush();
         return 0;
