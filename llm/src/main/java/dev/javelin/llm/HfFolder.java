@@ -172,4 +172,29 @@ public final class HfFolder {
         }
         return NdArray.of(v.dtype(), new long[] {cols, rows}, t);
     }
+
+    /**
+     * Writes a model folder Hugging Face's {@code from_pretrained} reads: {@code config.json} and
+     * {@code model.safetensors} (metadata {@code format: pt}, as {@code transformers} requires).
+     * The folder is created if missing; a previous checkpoint there is replaced crash-safely, a
+     * foreign file refused.
+     *
+     * @param folder the model folder
+     * @param config the configuration, written as JSON in its iteration order
+     * @param tensors the weights by Hugging Face name
+     * @throws ModelFileException if the folder cannot be written
+     */
+    public static void save(Path folder, Map<String, Object> config, Map<String, NdArray> tensors) {
+        try {
+            Files.createDirectories(folder);
+            dev.javelin.ir.io.AtomicWrite.write(
+                    folder.resolve("config.json"),
+                    (Json.write(config) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Checkpoint.save(folder.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
+        } catch (IOException e) {
+            throw new ModelFileException("cannot write " + folder + ": " + e.getMessage(), folder.toString());
+        } catch (CheckpointException e) {
+            throw new ModelFileException(e.getMessage(), folder.toString());
+        }
+    }
 }

@@ -5,6 +5,9 @@ import dev.javelin.llm.HfFolder;
 import dev.javelin.llm.ModelFileException;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -53,5 +56,30 @@ public record Gpt2Checkpoint(Gpt2 model, SortedMap<String, NdArray> weights) {
         }
         HfFolder.check(folder, "GPT-2", model.logitsNet(1), weights);
         return new Gpt2Checkpoint(model, weights);
+    }
+
+    /**
+     * Saves as a Hugging Face {@code GPT2LMHeadModel} folder ({@code config.json}, {@code
+     * model.safetensors}), which {@link #load} and {@code transformers}' {@code from_pretrained} read.
+     *
+     * @param folder the folder to write
+     * @throws ModelFileException if it cannot be written
+     */
+    public void save(Path folder) {
+        Gpt2Config c = model.config();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model_type", "gpt2");
+        json.put("architectures", List.of("GPT2LMHeadModel"));
+        json.put("vocab_size", c.vocab());
+        json.put("n_positions", c.positions());
+        json.put("n_embd", c.dim());
+        json.put("n_layer", c.layers());
+        json.put("n_head", c.heads());
+        json.put("n_inner", c.inner() == 4 * c.dim() ? null : c.inner());
+        json.put("layer_norm_epsilon", c.eps());
+        json.put("activation_function", c.activation());
+        json.put("tie_word_embeddings", true);
+        json.put("dtype", "float32");
+        HfFolder.save(folder, json, weights);
     }
 }

@@ -5,6 +5,9 @@ import dev.javelin.llm.HfFolder;
 import dev.javelin.llm.ModelFileException;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -54,5 +57,38 @@ public record LlamaCheckpoint(Llama model, SortedMap<String, NdArray> weights) {
     /** A projection's weight: stored {@code [out, in]} by PyTorch, {@code [in, out]} here. */
     static boolean isProjection(String name) {
         return name.endsWith("_proj.weight") || name.equals("lm_head.weight");
+    }
+
+    /**
+     * Saves as a Hugging Face {@code LlamaForCausalLM} folder ({@code config.json}, {@code
+     * model.safetensors}, the projections back in PyTorch's {@code [out, in]}), which {@link #load}
+     * and {@code transformers}' {@code from_pretrained} read.
+     *
+     * @param folder the folder to write
+     * @throws ModelFileException if it cannot be written
+     */
+    public void save(Path folder) {
+        LlamaConfig c = model.config();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model_type", "llama");
+        json.put("architectures", List.of("LlamaForCausalLM"));
+        json.put("vocab_size", c.vocab());
+        json.put("max_position_embeddings", c.positions());
+        json.put("hidden_size", c.dim());
+        json.put("intermediate_size", c.inner());
+        json.put("num_hidden_layers", c.layers());
+        json.put("num_attention_heads", c.heads());
+        json.put("num_key_value_heads", c.kvHeads());
+        json.put("head_dim", c.headDim());
+        json.put("rms_norm_eps", c.eps());
+        json.put("rope_theta", c.ropeTheta());
+        json.put("tie_word_embeddings", c.tied());
+        json.put("hidden_act", "silu");
+        json.put("attention_bias", false);
+        json.put("mlp_bias", false);
+        json.put("dtype", "float32");
+        Map<String, NdArray> stored = new TreeMap<>(weights);
+        stored.replaceAll((name, v) -> isProjection(name) ? HfFolder.transpose(v) : v);
+        HfFolder.save(folder, json, stored);
     }
 }

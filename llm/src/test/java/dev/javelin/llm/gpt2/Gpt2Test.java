@@ -81,4 +81,18 @@ public class Gpt2Test {
                         .filter(l -> l.startsWith("  extra: transformer.h.1."))
                         .count());
     }
+
+    /** Saved in Hugging Face's layout and loaded back: the same configuration and weights, bit for bit. */
+    @Test
+    void savedFoldersLoadBackTheSame(@TempDir Path dir) throws IOException {
+        Gpt2Checkpoint ck = Gpt2Checkpoint.load(fixture().resolve("model"));
+        ck.save(dir.resolve("saved"));
+        Gpt2Checkpoint back = Gpt2Checkpoint.load(dir.resolve("saved"));
+        assertEquals(ck.model().config(), back.model().config());
+        assertEquals(ck.weights(), back.weights());
+        assertEquals(
+                "pt",
+                dev.javelin.dsl.checkpoint.Safetensors.metadata(dir.resolve("saved/model.safetensors"))
+                        .get("format"));
+    }
 }

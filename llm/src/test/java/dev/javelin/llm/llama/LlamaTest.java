@@ -72,4 +72,18 @@ public class LlamaTest {
                 dir + ": tie_word_embeddings is true but lm_head.weight differs from model.embed_tokens.weight",
                 e.getMessage());
     }
+
+    /** Saved in Hugging Face's layout and loaded back: the same configuration and weights, bit for bit. */
+    @Test
+    void savedFoldersLoadBackTheSame(@TempDir Path dir) throws IOException {
+        LlamaCheckpoint ck = LlamaCheckpoint.load(fixture().resolve("model"));
+        ck.save(dir.resolve("saved"));
+        LlamaCheckpoint back = LlamaCheckpoint.load(dir.resolve("saved"));
+        assertEquals(ck.model().config(), back.model().config());
+        assertEquals(ck.weights(), back.weights());
+        assertEquals(
+                "pt",
+                dev.javelin.dsl.checkpoint.Safetensors.metadata(dir.resolve("saved/model.safetensors"))
+                        .get("format"));
+    }
 }
