@@ -43,7 +43,7 @@ class GeneratorTest {
     void greedyLlamaMatchesTransformers() throws IOException {
         LlamaCheckpoint ck = LlamaCheckpoint.load(LlamaTest.fixture().resolve("model"));
         long[] want = Npy.read(LlamaTest.fixture().resolve("greedy.npy")).toLongs();
-        try (Generator g = new Generator(ck.model(), ck.weights(), 32, CompileOptions.cpu())) {
+        try (Generator g = new Generator(ck.model(), ck.weights(), want.length, CompileOptions.cpu())) {
             Generator.Result r = g.generate(Arrays.copyOf(want, 4), want.length - 4, Sampling.GREEDY, t -> {});
             assertArrayEquals(want, r.ids());
             assertArrayEquals(Arrays.copyOfRange(want, 4, want.length), r.generated());

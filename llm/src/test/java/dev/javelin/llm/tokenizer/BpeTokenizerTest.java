@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * GPT-2's tokenizer against Hugging Face's: 227 texts (English, contractions, numbers, white space
- * runs, accents, CJK, emoji with modifiers and joiners, RTL scripts, combining marks, controls,
- * mathematical letters, and 200 seeded random mixtures of these) with the ids {@code transformers}'
- * {@code GPT2Tokenizer} gives on the same vocabulary files, checked also against the Rust {@code
- * tokenizers} library when the fixture was written ({@code gpt2-tokenizer-cases.py} beside it).
+ * GPT-2's tokenizer against the reference vocabulary's own encoder: 227 texts (English, contractions,
+ * numbers, white space runs, accents, CJK, emoji with modifiers and joiners, RTL scripts, combining
+ * marks, controls, mathematical letters, and 200 seeded random mixtures of these) with the ids
+ * gpt-3-encoder@1.1.4's JavaScript encoder gives, run by node ({@code gpt2-tokenizer-cases.js} beside
+ * the fixture writes it from the texts of {@code gpt2-tokenizer-cases.py}, which drew them and checked
+ * Hugging Face's Python and Rust GPT-2 tokenizers give the same ids: all three agree on every case).
  */
 class BpeTokenizerTest {
     private static BpeTokenizer gpt2;

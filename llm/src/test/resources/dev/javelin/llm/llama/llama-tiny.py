@@ -29,6 +29,6 @@ with torch.no_grad():
 np.save(os.path.join(out, "ids.npy"), ids)
 np.save(os.path.join(out, "logits.npy"), logits)
 with torch.no_grad():
-    gen = model.generate(torch.from_numpy(ids[:1, :4]), max_new_tokens=16, do_sample=False, pad_token_id=0)
+    gen = model.generate(torch.from_numpy(ids[:1, :4]), max_new_tokens=50, do_sample=False, pad_token_id=0)
 np.save(os.path.join(out, "greedy.npy"), gen.numpy().astype(np.int64))
 print(logits.shape, float(np.abs(logits).max()), gen.numpy().tolist())
