@@ -97,12 +97,15 @@ public interface CausalLm {
     Tensor hiddenCached(Tensor ids, KvCache cache);
 
     /**
-     * A net that reads a prompt at once and fills the key/value cache: input {@code input_ids} (i64
-     * {@code [1, prompt]}), output {@code logits} (f32 {@code [1, vocab]}, after the prompt's last
-     * token), state parameters {@code cache.k.<layer>}, {@code cache.v.<layer>} of {@code length}
-     * positions beside the model's own.
+     * A net that reads a prompt at once and fills the key/value cache: inputs {@code input_ids} (i64
+     * {@code [1, prompt]}, a prompt padded to this length) and {@code position} (i64 {@code [1]}, the
+     * prompt's last token), output {@code logits} (f32 {@code [1, vocab]}, after that token), state
+     * parameters {@code cache.k.<layer>}, {@code cache.v.<layer>} of {@code length} positions beside
+     * the model's own. The padding writes keys and values after the prompt that no query before it
+     * sees and that decoding overwrites before it reads them, so one net serves every prompt up to
+     * its length.
      *
-     * @param prompt the prompt's length
+     * @param prompt the (padded) prompt's length
      * @param length the cache's positions, from {@code prompt} to {@link #positions}
      * @return the traced net
      */
@@ -111,8 +114,9 @@ public interface CausalLm {
         Net net = new Net("prefill");
         register(net);
         Tensor ids = net.input("input_ids", DType.I64, 1, prompt);
+        Tensor position = net.input("position", DType.I64, 1);
         Tensor h = hiddenCached(ids, new KvCache(net, length, null));
-        net.output("logits", generationHead(h.slice(1, prompt - 1, prompt, 1)).reshape(1, vocab()));
+        net.output("logits", generationHead(h.gather(position, 1)).reshape(1, vocab()));
         return net;
     }
 

@@ -14,8 +14,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Text generation with a compiled {@link CausalLm} and a key/value cache: a prefill program reads the
- * prompt at once and fills the cache ({@link CausalLm#prefillNet}, compiled per prompt length and
- * kept), a decode program takes one token per step, writes its keys and values at its position and
+ * prompt at once and fills the cache ({@link CausalLm#prefillNet}, compiled per power-of-two bucket
+ * of prompt lengths, the prompt padded to it, and kept), a decode program takes one token per step, writes its keys and values at its position and
  * attends to the cache ({@link CausalLm#decodeNet}, compiled once). The cache moves from the one to
  * the other after the prefill.
  */
@@ -136,7 +136,8 @@ public final class Generator implements AutoCloseable {
                         + " is not in the vocabulary (ids 0 to " + (model.vocab() - 1) + ")");
             }
         }
-        CompiledModel first = prefill(prompt.length);
+        int bucket = bucket(prompt.length, length);
+        CompiledModel first = prefill(bucket);
         long[] ids = Arrays.copyOf(prompt, prompt.length + maxNew);
         Sampling.Chooser chooser = sampling.chooser();
         int n = prompt.length;
@@ -145,7 +146,15 @@ public final class Generator implements AutoCloseable {
         for (int step = 0; step < maxNew; step++) {
             long t0 = System.nanoTime();
             if (step == 0) {
-                first.run(Map.of("input_ids", HostTensor.ofLongs(prompt, 1, prompt.length)), out);
+                long[] padded = Arrays.copyOf(prompt, bucket);
+                position[0] = prompt.length - 1;
+                first.run(
+                        Map.of(
+                                "input_ids",
+                                HostTensor.ofLongs(padded, 1, padded.length),
+                                "position",
+                                HostTensor.ofLongs(position, 1)),
+                        out);
                 for (String c : cache) {
                     decode.setParameters(Map.of(c, first.parameter(c)));
                 }
@@ -164,6 +173,12 @@ public final class Generator implements AutoCloseable {
         }
         double decodeSeconds = maxNew > 1 ? (System.nanoTime() - decodeStart) / 1e9 : 0;
         return new Result(Arrays.copyOf(ids, n), prompt.length, prefillSeconds, decodeSeconds);
+    }
+
+    /** The prefill length a prompt is padded to: the next power of two, at most {@code length}. */
+    static int bucket(int prompt, int length) {
+        int p = Integer.highestOneBit(prompt);
+        return Math.min(length, p == prompt ? p : 2 * p);
     }
 
     @Override

@@ -117,4 +117,14 @@ class GeneratorTest {
         e = assertThrows(IllegalArgumentException.class, () -> new Sampling(-1, 0, 1, 1));
         assertEquals("the temperature must be 0 (greedy) or positive, found -1.0", e.getMessage());
     }
+
+    @Test
+    void promptsArePaddedToPowerOfTwoBuckets() {
+        assertEquals(1, Generator.bucket(1, 64));
+        assertEquals(2, Generator.bucket(2, 64));
+        assertEquals(8, Generator.bucket(5, 64));
+        assertEquals(8, Generator.bucket(8, 64));
+        assertEquals(16, Generator.bucket(9, 64));
+        assertEquals(40, Generator.bucket(33, 40)); // capped at the generation's length
+    }
 }
