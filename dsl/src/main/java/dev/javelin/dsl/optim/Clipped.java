@@ -21,7 +21,8 @@ public record Clipped(Optimizer base, double maxNorm) implements Optimizer {
      */
     public Clipped {
         if (base == null || base instanceof Clipped) {
-            throw new IllegalArgumentException("gradient clipping needs an optimizer that is not clipped, found " + base);
+            throw new IllegalArgumentException(
+                    "gradient clipping needs an optimizer that is not clipped, found " + base);
         }
         if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
             throw new IllegalArgumentException("gradient clipping needs a norm > 0, found " + maxNorm);

@@ -61,9 +61,8 @@ public final class TrainStep {
         for (Value g : grads) {
             raw.add(net.tensor(g));
         }
-        List<Tensor> gradients = optimizer.clipNorm() > 0
-                ? at(b.node(loss.value()).loc(), () -> clip(raw, optimizer.clipNorm()))
-                : raw;
+        List<Tensor> gradients =
+                optimizer.clipNorm() > 0 ? at(b.node(loss.value()).loc(), () -> clip(raw, optimizer.clipNorm())) : raw;
         for (int i = 0; i < params.size(); i++) {
             Tensor param = params.get(i);
             Tensor grad = gradients.get(i);

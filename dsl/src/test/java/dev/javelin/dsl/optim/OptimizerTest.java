@@ -125,7 +125,9 @@ class OptimizerTest {
         assertEquals(2.0, Optimizer.adamW(0.1).clipped(1).clipped(2).clipNorm());
         assertEquals(
                 "gradient clipping needs a norm > 0, found 0.0",
-                assertThrows(IllegalArgumentException.class, () -> Optimizer.sgd().clipped(0))
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Optimizer.sgd().clipped(0))
                         .getMessage());
     }
 
