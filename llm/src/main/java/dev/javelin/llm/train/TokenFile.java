@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -143,6 +144,7 @@ public final class TokenFile {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 out.write(buf.array());
             }
+            readableByAll(tmp);
             Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new DataException("cannot write token file " + path + ": " + e.getMessage(), e);
@@ -154,6 +156,15 @@ public final class TokenFile {
                     // a leftover temporary file is harmless: the next build writes another
                 }
             }
+        }
+    }
+
+    /** A temporary file is private to its owner; the cache it becomes is shared like the corpus beside it. */
+    private static void readableByAll(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system, or not allowed: the file stays its owner's, which still works
         }
     }
 

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ class TokenFileTest {
         assertEquals(List.of("tokenizing into " + file + " (it is new)"), log);
         assertEquals(TEXT.length(), first.size());
         assertEquals(64 + 2L * TEXT.length(), Files.size(file), "a 64-byte header, then 2 bytes per id");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
 
         TokenFile again = TokenFile.open(file, TEXT, t, log::add);
         assertFalse(again.built());
