@@ -1,11 +1,13 @@
 package dev.javelin.llm.train;
 
 import dev.javelin.dsl.data.DataException;
+import dev.javelin.llm.tokenizer.BpeTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -49,6 +51,21 @@ public final class BrownCorpus {
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * The corpus's GPT-2 token ids, from the token file {@code gpt2.tokens} in {@code cache}, which
+     * is built first when missing or stale ({@link TokenFile#open}).
+     *
+     * @param cache the folder {@code scripts/fetch-brown} fills ({@code .cache/brown}): the texts in
+     *     its {@code package} folder
+     * @param tokenizer GPT-2's tokenizer
+     * @param log gets one line when the token file is built
+     * @return the mapped token file
+     * @throws DataException naming the folder or file if the corpus is missing or the token file is not one
+     */
+    public static TokenFile tokens(Path cache, BpeTokenizer tokenizer, Consumer<String> log) {
+        return TokenFile.open(cache.resolve("gpt2.tokens"), text(cache.resolve("package")), tokenizer, log);
     }
 
     /**

@@ -55,10 +55,8 @@ class BrownTrainingTest {
                 "GPT-2's vocabulary is not fetched (no " + cache.resolve("gpt2/vocab.bpe")
                         + "); run scripts/fetch-gpt2-vocab to include this test");
         BpeTokenizer gpt2 = BpeTokenizer.gpt2(cache.resolve("gpt2"));
-        String text = BrownCorpus.text(cache.resolve("brown/package"));
-        Path file = cache.resolve("brown/gpt2.tokens");
-        TokenFile first = TokenFile.open(file, text, gpt2, System.out::println);
-        TokenFile second = TokenFile.open(file, text, gpt2, line -> {
+        TokenFile first = BrownCorpus.tokens(cache.resolve("brown"), gpt2, System.out::println);
+        TokenFile second = BrownCorpus.tokens(cache.resolve("brown"), gpt2, line -> {
             throw new AssertionError("the second open tokenized again: " + line);
         });
         assertFalse(second.built());
