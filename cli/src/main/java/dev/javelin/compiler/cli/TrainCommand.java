@@ -173,7 +173,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private String chartTitle;
     private final List<String> summary = new ArrayList<>();
+    /** The rate of each step of this run, counted from this run's first step (not the checkpoint's). */
     private LrSchedule schedule;
+
+    private long resumed;
 
     /** Batches of held-out windows a language model is scored on. */
     private static final int HELD_OUT_BATCHES = 16;
@@ -203,10 +206,8 @@ final class TrainCommand implements Callable<Integer> {
                 : Models.optimizer(optimizer);
         Checkpoint.Contents initial = init == null ? null : readInit();
         Data d = data(m, out);
-        long resumed = initial == null ? 0 : initialSteps(initial);
-        schedule = warmup == null
-                ? LrSchedule.constant(lr)
-                : LrSchedule.cosine(lr, resumed + warmup, resumed + d.totalSteps(), lr / 10);
+        resumed = initial == null ? 0 : initialSteps(initial);
+        schedule = warmup == null ? LrSchedule.constant(lr) : LrSchedule.cosine(lr, warmup, d.totalSteps(), lr / 10);
         Backend chosen = Backends.choose(backend, device, JavelinCli.debug(spec), out::println);
         backend = chosen.name();
         try (Backends.Closer closer = new Backends.Closer(chosen);
@@ -562,7 +563,7 @@ final class TrainCommand implements Callable<Integer> {
          * counting the steps of the checkpoint a run resumed from.
          */
         private void step(long s, Map<String, NdArray> batch) throws IOException {
-            double rate = schedule.lr(trainer.steps());
+            double rate = schedule.lr(trainer.steps() - resumed);
             double loss = trainer.step(batch, rate);
             long number = trainer.steps();
             if (csv != null) {

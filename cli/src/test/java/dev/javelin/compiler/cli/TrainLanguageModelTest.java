@@ -98,6 +98,41 @@ class TrainLanguageModelTest {
                 saved.keySet().toString());
     }
 
+    /** A rate that diverges names itself: the warm-up's, {@code lr * step / warmup}, not --lr. */
+    @Test
+    void warmupRaisesTheRateStepByStep(@TempDir Path dir) throws IOException {
+        Path model = GenerateCommandTest.folder(dir);
+        Cli.Run r = Cli.run(
+                "train",
+                "--model",
+                "gpt2",
+                "--config",
+                model.toString(),
+                "--seq",
+                "8",
+                "--batch",
+                "2",
+                "--steps",
+                "4",
+                "--warmup",
+                "4",
+                "--optimizer",
+                "sgd",
+                "--lr",
+                "1e30",
+                "--device",
+                "cpu");
+        assertEquals(1, r.code(), r.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "javelin: the loss became \\S+ at step (\\d) \\(the data and the initial parameters are"
+                                + " finite, so the training diverged\\); try a smaller --lr than (\\S+)\n")
+                .matcher(r.err());
+        assertTrue(m.matches(), r.err());
+        int step = Integer.parseInt(m.group(1));
+        assertEquals(1e30 * step / 4, Double.parseDouble(m.group(2)), 1e24);
+        assertTrue(step < 4, "the rate diverged only at the peak: " + r.err());
+    }
+
     @Test
     void badRequestsAreOneLineErrors(@TempDir Path dir) {
         assertEquals(
