@@ -6,4 +6,5 @@ module dev.javelin.llm {
     exports dev.javelin.llm.gpt2;
     exports dev.javelin.llm.llama;
     exports dev.javelin.llm.tokenizer;
+    exports dev.javelin.llm.train;
 }

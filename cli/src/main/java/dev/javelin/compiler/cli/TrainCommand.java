@@ -9,10 +9,20 @@ import dev.javelin.dsl.data.DataLoader;
 import dev.javelin.dsl.data.Dataset;
 import dev.javelin.dsl.data.MnistDataset;
 import dev.javelin.dsl.data.NpyFolderDataset;
+import dev.javelin.dsl.optim.LrSchedule;
+import dev.javelin.dsl.optim.Optimizer;
 import dev.javelin.dsl.train.Backend;
 import dev.javelin.dsl.train.Trainer;
 import dev.javelin.dsl.train.TrainingModel;
 import dev.javelin.ir.value.NdArray;
+import dev.javelin.llm.NamedModels;
+import dev.javelin.llm.gpt2.Gpt2;
+import dev.javelin.llm.gpt2.Gpt2Config;
+import dev.javelin.llm.tokenizer.BpeTokenizer;
+import dev.javelin.llm.train.BrownCorpus;
+import dev.javelin.llm.train.LmTraining;
+import dev.javelin.llm.train.TokenFile;
+import dev.javelin.llm.train.TokenWindows;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,7 +39,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code javelin train}: trains a named model on synthetic data, a folder of .npy files, or MNIST. */
+/**
+ * {@code javelin train}: trains a named model on synthetic data, a folder of .npy files, or MNIST, or
+ * a GPT-2 of a given shape on the Brown corpus.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "Model to train (javelin models lists them).")
@@ -41,9 +54,38 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             defaultValue = "synthetic",
-            paramLabel = "mnist|synthetic|DIR",
-            description = "Training data (default: ${DEFAULT-VALUE}); DIR holds one .npy per model input.")
+            paramLabel = "mnist|brown|synthetic|DIR",
+            description = "Training data (default: ${DEFAULT-VALUE}); DIR holds one .npy per model input; brown is"
+                    + " the Brown corpus in GPT-2's tokens, for --model gpt2 (5% held out).")
     String data;
+
+    @Option(
+            names = "--config",
+            paramLabel = "NAME|DIR",
+            description = "With --model gpt2: its shape, named (gpt2-tiny, gpt2) or a folder with a Hugging Face"
+                    + " config.json. Trains the next-token loss with AdamW (betas 0.9, 0.95) decaying the matrices"
+                    + " by 0.1 and gradients clipped to a global norm of 1.")
+    String config;
+
+    @Option(
+            names = "--seq",
+            paramLabel = "N",
+            description = "With --config: tokens per training window (default: 128, or the model's positions).")
+    Integer seq;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            description = "Raise the rate linearly over N steps, then lower it by half a cosine to a tenth at the"
+                    + " last step (default: a constant rate).")
+    Integer warmup;
+
+    @Option(
+            names = "--brown-cache",
+            paramLabel = "DIR",
+            description = "Where scripts/fetch-brown put the Brown corpus (GPT-2's vocabulary is read from the"
+                    + " gpt2 folder beside it).")
+    Path brownCache;
 
     @Option(
             names = "--init",
@@ -131,6 +173,13 @@ final class TrainCommand implements Callable<Integer> {
 
     private String chartTitle;
     private final List<String> summary = new ArrayList<>();
+    /** The rate of each step of this run, counted from this run's first step (not the checkpoint's). */
+    private LrSchedule schedule;
+
+    private long resumed;
+
+    /** Batches of held-out windows a language model is scored on. */
+    private static final int HELD_OUT_BATCHES = 16;
 
     @Override
     public Integer call() throws IOException {
@@ -143,24 +192,28 @@ final class TrainCommand implements Callable<Integer> {
         }
         checkOptions();
         TrainChecks.checkOutputs(
-                outputs(), save, init, data.equals("synthetic") || data.equals("mnist") ? null : Path.of(data));
+                outputs(), save, init, List.of("synthetic", "mnist", "brown").contains(data) ? null : Path.of(data));
         PrintWriter out = spec.commandLine().getOut();
         Outputs.writable(lossCsv, "--loss-csv");
         Outputs.writable(plot, "--plot");
         Outputs.writable(html, "--html");
-        TrainingModel m = Models.create(model);
+        TrainingModel m = config != null ? languageModel() : Models.create(model);
         TrainingModel.Defaults defaults = m.defaults();
         optimizer = optimizer != null ? optimizer : defaults.optimizer();
         lr = lr != null ? lr : defaults.lr();
+        Optimizer opt = m instanceof LmTraining lm && optimizer.equals("adamw")
+                ? lm.adamW(0.1, 1.0)
+                : Models.optimizer(optimizer);
         Checkpoint.Contents initial = init == null ? null : readInit();
-        Data d = data(defaults);
+        Data d = data(m, out);
+        resumed = initial == null ? 0 : initialSteps(initial);
+        schedule = warmup == null ? LrSchedule.constant(lr) : LrSchedule.cosine(lr, warmup, d.totalSteps(), lr / 10);
         Backend chosen = Backends.choose(backend, device, JavelinCli.debug(spec), out::println);
         backend = chosen.name();
         try (Backends.Closer closer = new Backends.Closer(chosen);
-                Trainer trainer = new Trainer(
-                        m, Models.optimizer(optimizer), seed, initial == null ? null : initial.tensors(), chosen)) {
+                Trainer trainer = new Trainer(m, opt, seed, initial == null ? null : initial.tensors(), chosen)) {
             if (initial != null) {
-                trainer.resumeAt(initialSteps(initial));
+                trainer.resumeAt(resumed);
             }
             checkBeforeTraining(trainer, d);
             try (BufferedWriter csv = lossCsv == null ? null : Files.newBufferedWriter(lossCsv);
@@ -226,6 +279,13 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs != null && epochs < 1) {
             throw new CliException("--epochs must be >= 1, found " + epochs);
         }
+        if (warmup != null && (warmup < 0 || steps != null && warmup > steps)) {
+            throw new CliException("--warmup must be between 0 and --steps, found " + warmup);
+        }
+        if (config == null && (seq != null || model.equals("gpt2"))) {
+            throw new CliException("--model gpt2 and --seq go with --config NAME|DIR (gpt2-tiny, gpt2, or a folder with"
+                    + " a config.json)");
+        }
     }
 
     /** The --init checkpoint, in any format --save writes, with every float value finite. */
@@ -259,7 +319,9 @@ final class TrainCommand implements Callable<Integer> {
     private void checkBeforeTraining(Trainer trainer, Data d) {
         if (d.train() != null) {
             checkColumns(trainer, d.train());
-            TrainChecks.checkFinite(d.train(), "data " + data);
+            if (!(d.train() instanceof TokenWindows)) { // token ids, checked against the vocabulary on load
+                TrainChecks.checkFinite(d.train(), "data " + data);
+            }
         }
         TrainChecks.checkMemory(trainer.trainGraph(), trainer.batchInputs(), d.batch(), backend.equals("interpreter"));
         if (save != null) {
@@ -321,13 +383,17 @@ final class TrainCommand implements Callable<Integer> {
     /** Training and test data, with how many steps to run. */
     record Data(Dataset train, Dataset test, int batch, boolean shuffle, long totalSteps, TrainingModel synthetic) {}
 
-    private Data data(TrainingModel.Defaults defaults) {
+    private Data data(TrainingModel m, PrintWriter out) {
+        TrainingModel.Defaults defaults = m.defaults();
         if (data.equals("synthetic")) {
             if (epochs != null) {
                 throw new CliException("--epochs needs a data set (synthetic data has no epochs); use --steps N");
             }
             long n = steps != null ? steps : 100;
-            return new Data(null, null, batch == null ? defaults.batch() : batch, false, n, Models.create(model));
+            return new Data(null, null, batch == null ? defaults.batch() : batch, false, n, m);
+        }
+        if (data.equals("brown") || m instanceof LmTraining) {
+            return brown(m, out);
         }
         Dataset train;
         Dataset test = null;
@@ -346,8 +412,64 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static Path defaultMnistCache() {
+        return defaultCache("mnist");
+    }
+
+    private static Path defaultCache(String name) {
         String home = System.getProperty("javelin.home");
-        return home == null ? Path.of(".cache", "mnist") : Path.of(home, ".cache", "mnist");
+        return home == null ? Path.of(".cache", name) : Path.of(home, ".cache", name);
+    }
+
+    /** {@code --model gpt2 --config NAME|DIR}: a GPT-2 of that shape with its next-token loss. */
+    private TrainingModel languageModel() {
+        if (!model.equals("gpt2")) {
+            throw new CliException("--config goes with --model gpt2, found --model " + model);
+        }
+        Gpt2Config c;
+        if (NamedModels.names().contains(config)) {
+            if (!(NamedModels.create(config) instanceof Gpt2 g)) {
+                throw new CliException("--model gpt2 takes a GPT-2 shape (gpt2-tiny, gpt2), found --config " + config);
+            }
+            c = g.config();
+        } else if (Files.isDirectory(Path.of(config))) {
+            c = Gpt2Config.read(Path.of(config));
+        } else {
+            throw new CliException("--config " + config + " is neither a named shape ("
+                    + String.join(", ", NamedModels.names()) + ") nor a folder with a config.json");
+        }
+        int n = seq != null ? seq : Math.min(128, c.positions());
+        try {
+            return new LmTraining(model, new Gpt2(c), n);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--seq " + n + ": " + e.getMessage());
+        }
+    }
+
+    /** The Brown corpus's windows for a language model: 95% to train on, the last 5% held out. */
+    private Data brown(TrainingModel m, PrintWriter out) {
+        if (!data.equals("brown") || !(m instanceof LmTraining lm)) {
+            throw new CliException("--model gpt2 --config trains on --data brown, and --data brown needs them; found"
+                    + " --model " + model + " --data " + data);
+        }
+        if (steps == null) {
+            throw new CliException("--data brown needs --steps N (an epoch is over a million windows)");
+        }
+        Path cache = brownCache != null ? brownCache : defaultCache("brown");
+        BrownCorpus.files(cache.resolve("package")); // a missing corpus is named before the vocabulary
+        BpeTokenizer gpt2 = BpeTokenizer.gpt2(cache.toAbsolutePath().resolveSibling("gpt2"));
+        TokenFile tokens = BrownCorpus.tokens(cache, gpt2, out::println);
+        if (tokens.vocab() > lm.model().vocab()) {
+            throw new CliException("--data brown holds ids of GPT-2's " + tokens.vocab() + " tokens; the model's"
+                    + " vocabulary has " + lm.model().vocab());
+        }
+        Dataset.Split split = tokens.windows(lm.seq(), 0.05);
+        return new Data(
+                split.train(),
+                split.test(),
+                batch != null ? batch : m.defaults().batch(),
+                true,
+                steps,
+                null);
     }
 
     /** The training loop: steps, progress, the loss file, and test accuracy after each epoch. */
@@ -375,13 +497,14 @@ final class TrainCommand implements Callable<Integer> {
         void run() throws IOException {
             out.printf(
                     Locale.ROOT,
-                    "training %s on %s: %d steps, batch %d, %s lr %s, backend %s%n",
+                    "training %s on %s: %d steps, batch %d, %s lr %s%s, backend %s%n",
                     model,
                     data,
                     d.totalSteps(),
                     d.batch(),
                     optimizer,
                     ModelsCommand.plain(lr),
+                    warmup == null ? "" : " (cosine after " + warmup + " warm-up steps)",
                     backend);
             long t0 = System.nanoTime();
             if (d.synthetic() != null) {
@@ -440,7 +563,8 @@ final class TrainCommand implements Callable<Integer> {
          * counting the steps of the checkpoint a run resumed from.
          */
         private void step(long s, Map<String, NdArray> batch) throws IOException {
-            double loss = trainer.step(batch, lr);
+            double rate = schedule.lr(trainer.steps() - resumed);
+            double loss = trainer.step(batch, rate);
             long number = trainer.steps();
             if (csv != null) {
                 csv.write(number + "," + loss + "\n");
@@ -453,13 +577,16 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (!Double.isFinite(loss)) {
                 throw new CliException("the loss became " + loss + " at step " + number + " (the data and the initial"
-                        + " parameters are finite, so the training diverged); try a smaller --lr than " + lr);
+                        + " parameters are finite, so the training diverged); try a smaller --lr than " + rate);
             }
             progress.update(number, String.format(Locale.ROOT, "loss %.6g", loss));
         }
 
         /** The test accuracy as text; also a TensorBoard scalar at {@code step} when asked. */
         private String accuracy(Dataset test, long step) throws IOException {
+            if (test instanceof TokenWindows) {
+                return heldOut(test, step);
+            }
             String label = trainer.labelInput().orElse(null);
             if (label == null) {
                 return "no accuracy (the model has no class labels)";
@@ -477,6 +604,39 @@ final class TrainCommand implements Callable<Integer> {
             chart.accuracy(step, (double) right / test.size());
             return String.format(
                     Locale.ROOT, "test accuracy %.2f%% (%d/%d)", 100.0 * right / test.size(), right, test.size());
+        }
+
+        /** A language model's mean loss and next-token accuracy on seeded batches of held-out windows. */
+        private String heldOut(Dataset test, long step) throws IOException {
+            double loss = 0;
+            long right = 0;
+            long tokens = 0;
+            int n = 0;
+            try (DataLoader loader = DataLoader.over(test)
+                            .batchSize(d.batch())
+                            .shuffle(seed)
+                            .dropLast(true)
+                            .build();
+                    DataLoader.Epoch batches = loader.epoch(0)) {
+                for (; n < HELD_OUT_BATCHES && batches.hasNext(); n++) {
+                    Map<String, NdArray> batch = batches.next();
+                    Map<String, NdArray> r = trainer.evaluate(batch);
+                    loss += r.get("loss").get(0);
+                    right += Trainer.correct(r.get("prediction"), batch.get("labels"));
+                    tokens += batch.get("labels").size();
+                }
+            }
+            if (tb != null) {
+                tb.scalar("held_out_loss", step, loss / n);
+            }
+            chart.accuracy(step, (double) right / tokens);
+            return String.format(
+                    Locale.ROOT,
+                    "held-out loss %.4f, next-token accuracy %.2f%% (%d windows of %d tokens)",
+                    loss / n,
+                    100.0 * right / tokens,
+                    n * d.batch(),
+                    tokens / (n * d.batch()));
         }
     }
 }

@@ -12,7 +12,7 @@ import dev.javelin.dsl.init.Initializer;
  * {@code <optimizer>.<slot>.<parameter path>} (e.g. {@code adam.m.fc1.weight}), saved and loaded
  * with the parameters.
  */
-public sealed interface Optimizer permits Sgd, Adam {
+public sealed interface Optimizer permits Sgd, Adam, Clipped {
 
     /**
      * The name used on the command line and in state names.
@@ -41,6 +41,28 @@ public sealed interface Optimizer permits Sgd, Adam {
      */
     default boolean usesStepCount() {
         return false;
+    }
+
+    /**
+     * The largest global norm of the gradients a step uses: when the gradients of all trainable
+     * parameters together have an L2 norm above it, each is scaled by {@code clipNorm / norm} before
+     * the update (PyTorch's {@code clip_grad_norm_}). 0 for no clipping.
+     *
+     * @return the norm, or 0
+     */
+    default double clipNorm() {
+        return 0;
+    }
+
+    /**
+     * This optimizer with its gradients clipped to a global L2 norm of at most {@code maxNorm}.
+     *
+     * @param maxNorm the largest norm, {@code > 0}
+     * @return the clipping optimizer, whose state is this one's
+     * @throws IllegalArgumentException if {@code maxNorm} is not positive and finite
+     */
+    default Optimizer clipped(double maxNorm) {
+        return new Clipped(this instanceof Clipped c ? c.base() : this, maxNorm);
     }
 
     /**

@@ -57,9 +57,15 @@ public final class TrainStep {
         // The step's own inputs and state belong to no parameter: they sit at the loss's line, the
         // objective this step minimizes (the stack would name whoever asked for the step).
         Step step = at(b.node(loss.value()).loc(), () -> stepInputs(net, optimizer));
+        List<Tensor> raw = new ArrayList<>();
+        for (Value g : grads) {
+            raw.add(net.tensor(g));
+        }
+        List<Tensor> gradients =
+                optimizer.clipNorm() > 0 ? at(b.node(loss.value()).loc(), () -> clip(raw, optimizer.clipNorm())) : raw;
         for (int i = 0; i < params.size(); i++) {
             Tensor param = params.get(i);
-            Tensor grad = net.tensor(grads.get(i));
+            Tensor grad = gradients.get(i);
             String path = paths.get(i);
             // Each parameter's update sits at the parameter's line (where its module was registered).
             at(b.node(param.value()).loc(), () -> {
@@ -69,6 +75,26 @@ public final class TrainStep {
         }
         net.output("loss", loss);
         return net.build();
+    }
+
+    /**
+     * The gradients scaled by {@code min(1, maxNorm / norm)}, {@code norm} the L2 norm of all of them
+     * together; the norm is summed in f32 (the gradients' type).
+     */
+    private static List<Tensor> clip(List<Tensor> grads, double maxNorm) {
+        Tensor squares = null;
+        for (Tensor g : grads) {
+            Tensor s = g.mul(g).sum();
+            squares = squares == null ? s : squares.add(s);
+        }
+        // maxNorm / max(norm, maxNorm): 1 below the limit, and never a division by a zero norm
+        Tensor norm = squares.sqrt();
+        Tensor scale = norm.scalar(maxNorm).div(norm.max(maxNorm));
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor g : grads) {
+            out.add(g.mul(scale));
+        }
+        return out;
     }
 
     /** Runs {@code op} with the nodes it adds located at {@code loc}, if known (else at the stack's caller). */

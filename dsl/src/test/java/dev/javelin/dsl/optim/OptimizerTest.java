@@ -95,6 +95,58 @@ class OptimizerTest {
         }
     }
 
+    /** One step on {@code sum(c * p) + 3 q}: the gradients are {@code C} and 3, of global norm sqrt(13.25). */
+    static Map<String, double[]> stepTwo(Optimizer opt, double lr) {
+        Net net = new Net("opt2");
+        Tensor p = net.parameter("p", Param.of(Initializer.zeros(), 2));
+        Tensor q = net.parameter("q", Param.of(Initializer.zeros(), 1));
+        Graph g = TrainStep.build(
+                net, p.mul(net.constant(p.type(), C)).sum().add(q.mul(3).sum()), opt);
+        Map<String, NdArray> feeds = new HashMap<>(net.initialValues(0));
+        feeds.put("p", NdArray.of(DType.F32, new long[] {2}, P0));
+        feeds.put("q", NdArray.of(DType.F32, new long[] {1}, new double[] {2.0}));
+        feeds.put("lr", NdArray.scalar(DType.F32, lr));
+        Map<String, NdArray> out = Interpreter.run(g, feeds).updatedParameters();
+        return Map.of("p", out.get("p").toDoubles(), "q", out.get("q").toDoubles());
+    }
+
+    @Test
+    void clippingScalesAllGradientsByTheirGlobalNorm() {
+        double norm = Math.sqrt(0.25 + 4 + 9);
+        Map<String, double[]> clipped = stepTwo(Optimizer.sgd().clipped(1.0), 0.1);
+        Map<String, double[]> loose = stepTwo(Optimizer.sgd().clipped(10.0), 0.1);
+        for (int i = 0; i < 2; i++) {
+            assertClose(P0[i] - 0.1 * C[i] / norm, clipped.get("p")[i]);
+            assertClose(P0[i] - 0.1 * C[i], loose.get("p")[i]);
+        }
+        assertClose(2.0 - 0.1 * 3 / norm, clipped.get("q")[0]);
+        assertClose(2.0 - 0.1 * 3, loose.get("q")[0]);
+        assertEquals("adamw", Optimizer.adamW(0.1).clipped(1).clipped(2).name());
+        assertEquals(2.0, Optimizer.adamW(0.1).clipped(1).clipped(2).clipNorm());
+        assertEquals(
+                "gradient clipping needs a norm > 0, found 0.0",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Optimizer.sgd().clipped(0))
+                        .getMessage());
+    }
+
+    @Test
+    void adamWDecaysOnlyTheChosenPaths() {
+        double lr = 0.01;
+        double wd = 0.5;
+        Adam base = (Adam) Optimizer.adamW(wd);
+        Map<String, double[]> all = stepTwo(base, lr);
+        Map<String, double[]> onlyQ = stepTwo(base.withDecayOnly("q"::equals), lr);
+        // the first step of Adam moves every parameter by lr * sign(g) (bias-corrected m / sqrt(v))
+        for (int i = 0; i < 2; i++) {
+            double step = lr * Math.signum(C[i]);
+            assertEquals(P0[i] * (1 - lr * wd) - step, all.get("p")[i], 1e-6);
+            assertEquals(P0[i] - step, onlyQ.get("p")[i], 1e-6);
+        }
+        assertEquals(2.0 * (1 - lr * wd) - lr, onlyQ.get("q")[0], 1e-6);
+    }
+
     @Test
     void badSettingsAndNamesAreRejected() {
         assertEquals(
