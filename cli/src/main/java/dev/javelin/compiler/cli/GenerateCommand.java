@@ -6,7 +6,6 @@ import dev.javelin.llm.CausalLm;
 import dev.javelin.llm.Generator;
 import dev.javelin.llm.NamedModels;
 import dev.javelin.llm.Sampling;
-import dev.javelin.llm.gpt2.Gpt2;
 import dev.javelin.llm.tokenizer.BpeTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,7 +52,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--prompt",
             paramLabel = "TEXT",
-            description = "The prompt as text (GPT-2: needs vocab.json and merges.txt in the folder).")
+            description = "The prompt as text: needs the folder's tokenizer.json (byte-level BPE) or GPT-2's vocab.json"
+                    + " and merges.txt.")
     String prompt;
 
     @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",", description = "The prompt as token ids: 12,7,99.")
@@ -104,11 +104,7 @@ final class GenerateCommand implements Callable<Integer> {
         HfModels m = load();
         BpeTokenizer tokenizer = null;
         if (prompt != null) {
-            if (!(m.model() instanceof Gpt2)) {
-                throw new CliException("--prompt TEXT needs a GPT-2 tokenizer; Llama's tokenizer.json is not"
-                        + " supported yet: give --prompt-ids");
-            }
-            tokenizer = BpeTokenizer.gpt2(folder);
+            tokenizer = BpeTokenizer.huggingFace(folder);
         }
         long[] ids = tokenizer != null
                 ? Arrays.stream(tokenizer.encode(prompt)).asLongStream().toArray()

@@ -33,7 +33,7 @@ public final class BpeTokenizer {
      * GPT-2's pre-tokenizer, with Unicode classes: {@code \s} is Unicode white space, as in Python's
      * {@code regex} module the original uses.
      */
-    private static final Pattern WORDS = Pattern.compile(
+    static final Pattern WORDS = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
             Pattern.UNICODE_CHARACTER_CLASS);
 
@@ -44,12 +44,83 @@ public final class BpeTokenizer {
     private final Map<String, Integer> ids;
     private final String[] tokens;
     private final Map<String, Integer> ranks;
+    private final Pattern words;
+    private final boolean ignoreMerges;
+    private final Map<String, Integer> added;
+    private final Pattern addedPattern;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     private BpeTokenizer(Map<String, Integer> ids, String[] tokens, Map<String, Integer> ranks) {
+        this(ids, tokens, ranks, WORDS, false, Map.of());
+    }
+
+    /**
+     * A tokenizer with its own pre-tokenizer pattern (its matches and the text between them are the
+     * words), whether a word found whole in the vocabulary skips the merges ({@code ignore_merges}),
+     * and added tokens found verbatim in the text before pre-tokenization.
+     */
+    BpeTokenizer(
+            Map<String, Integer> ids,
+            String[] tokens,
+            Map<String, Integer> ranks,
+            Pattern words,
+            boolean ignoreMerges,
+            Map<String, Integer> added) {
         this.ids = ids;
         this.tokens = tokens;
         this.ranks = ranks;
+        this.words = words;
+        this.ignoreMerges = ignoreMerges;
+        this.added = Map.copyOf(added);
+        this.addedPattern = added.isEmpty()
+                ? null
+                : Pattern.compile(added.keySet().stream()
+                        .sorted(java.util.Comparator.comparingInt(String::length)
+                                .reversed()
+                                .thenComparing(java.util.Comparator.naturalOrder()))
+                        .map(Pattern::quote)
+                        .collect(java.util.stream.Collectors.joining("|")));
+    }
+
+    /**
+     * The tokenizer of a Hugging Face model folder: its {@code tokenizer.json} where it has one, else
+     * GPT-2's files ({@link #gpt2}).
+     *
+     * @param folder the model folder
+     * @return the tokenizer
+     * @throws TokenizerException if the folder has none, or it is malformed or not supported
+     */
+    public static BpeTokenizer huggingFace(Path folder) {
+        Path json = folder.resolve("tokenizer.json");
+        return Files.isRegularFile(json) ? fromTokenizerJson(json) : gpt2(folder);
+    }
+
+    /**
+     * A byte-level BPE tokenizer from Hugging Face's {@code tokenizer.json} (Llama 3's and GPT-2's
+     * kind: a BPE model with byte-level pre-tokenization, optionally after a regex split, and added
+     * tokens); docs/llm.md lists what is supported.
+     *
+     * @param file the {@code tokenizer.json}
+     * @return the tokenizer
+     * @throws TokenizerException naming the file and what is malformed or not supported
+     */
+    public static BpeTokenizer fromTokenizerJson(Path file) {
+        return TokenizerJson.read(file);
+    }
+
+    /** The tables of a vocabulary: tokens by id, checked to give each id one token. */
+    static String[] tokens(Map<String, Integer> ids, Path file) {
+        String[] tokens = new String
+                [ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1];
+        ids.forEach((token, id) -> {
+            if (tokens[id] != null) {
+                throw new TokenizerException(
+                        file + ": id " + id + " is given to both '" + tokens[id] + "' and '" + token + "'",
+                        file.toString());
+            }
+            tokens[id] = token;
+        });
+        return tokens;
     }
 
     /**
@@ -86,17 +157,7 @@ public final class BpeTokenizer {
      */
     public static BpeTokenizer load(Path vocabJson, Path merges) {
         Map<String, Integer> ids = vocabulary(vocabJson);
-        String[] tokens = new String
-                [ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1];
-        ids.forEach((token, id) -> {
-            if (tokens[id] != null) {
-                throw new TokenizerException(
-                        vocabJson + ": id " + id + " is given to both '" + tokens[id] + "' and '" + token + "'",
-                        vocabJson.toString());
-            }
-            tokens[id] = token;
-        });
-        return new BpeTokenizer(Map.copyOf(ids), tokens, mergeRanks(merges));
+        return new BpeTokenizer(Map.copyOf(ids), tokens(ids, vocabJson), mergeRanks(merges));
     }
 
     private static Map<String, Integer> vocabulary(Path file) {
@@ -170,13 +231,19 @@ public final class BpeTokenizer {
      */
     public int[] encode(String text) {
         List<int[]> parts = new ArrayList<>();
-        int count = 0;
-        Matcher m = WORDS.matcher(text);
-        while (m.find()) {
-            int[] piece = word(m.group());
-            parts.add(piece);
-            count += piece.length;
+        if (addedPattern == null) {
+            words(text, parts);
+        } else {
+            Matcher a = addedPattern.matcher(text);
+            int from = 0;
+            while (a.find()) {
+                words(text.substring(from, a.start()), parts);
+                parts.add(new int[] {added.get(a.group())});
+                from = a.end();
+            }
+            words(text.substring(from), parts);
         }
+        int count = parts.stream().mapToInt(p -> p.length).sum();
         int[] out = new int[count];
         int at = 0;
         for (int[] p : parts) {
@@ -186,6 +253,24 @@ public final class BpeTokenizer {
         return out;
     }
 
+    /** The ids of each word of {@code text}: the pattern's matches and the text between them, in order. */
+    private void words(String text, List<int[]> parts) {
+        Matcher m = words.matcher(text);
+        int from = 0;
+        while (m.find()) {
+            if (m.start() > from) {
+                parts.add(word(text.substring(from, m.start())));
+            }
+            if (m.end() > m.start()) {
+                parts.add(word(m.group()));
+            }
+            from = m.end();
+        }
+        if (from < text.length()) {
+            parts.add(word(text.substring(from)));
+        }
+    }
+
     /** One pre-tokenized word's ids: its bytes as characters, merged by rank. */
     private int[] word(String word) {
         int[] done = cache.get(word);
@@ -193,9 +278,14 @@ public final class BpeTokenizer {
             return done;
         }
         byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+        StringBuilder whole = new StringBuilder(bytes.length);
         List<String> symbols = new ArrayList<>(bytes.length);
         for (byte b : bytes) {
             symbols.add(String.valueOf(BYTE_TO_CHAR[b & 0xff]));
+            whole.append(BYTE_TO_CHAR[b & 0xff]);
+        }
+        if (ignoreMerges && ids.containsKey(whole.toString())) {
+            symbols = List.of(whole.toString());
         }
         while (symbols.size() > 1) {
             int best = Integer.MAX_VALUE;
@@ -255,6 +345,16 @@ public final class BpeTokenizer {
         int n = 0;
         for (int i = 0; i < ids.length; i++) {
             String t = token(ids[i], i);
+            if (added.containsKey(t) && added.get(t) == ids[i]) {
+                // an added token is its own text, not byte-level characters
+                for (byte b : t.getBytes(StandardCharsets.UTF_8)) {
+                    if (n == bytes.length) {
+                        bytes = Arrays.copyOf(bytes, 2 * n);
+                    }
+                    bytes[n++] = b;
+                }
+                continue;
+            }
             for (int c = 0; c < t.length(); c++) {
                 int b = charToByte(t.charAt(c), ids[i]);
                 if (n == bytes.length) {
