@@ -58,17 +58,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             throw new CliException("unknown --backend '" + backend + "' (expected interpreter, simd or cuda)");
         }
         OnnxModel m = OnnxModel.load(model, dims(dims));
-        Map<String, NdArray> arrays = new LinkedHashMap<>();
-        for (String spec : inputs) {
-            int eq = spec.indexOf('=');
-            if (eq <= 0 || eq == spec.length() - 1) {
-                throw new CliException("--input expects NAME=FILE.npy, found '" + spec + "'");
-            }
-            String name = spec.substring(0, eq);
-            if (arrays.put(name, Npy.read(Path.of(spec.substring(eq + 1)))) != null) {
-                throw new CliException("--input " + name + " is given twice");
-            }
-        }
+        Map<String, NdArray> arrays = inputs(inputs);
         Map<String, NdArray> feeds = m.feeds(arrays);
         Interpreter.Result r = backend.equals("interpreter")
                 ? Interpreter.run(m.graph(), feeds)
@@ -83,6 +73,22 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** {@code NAME=FILE.npy} options as arrays by name; a malformed one or a name given twice is an error. */
+    static Map<String, NdArray> inputs(List<String> specs) throws IOException {
+        Map<String, NdArray> arrays = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw new CliException("--input expects NAME=FILE.npy, found '" + spec + "'");
+            }
+            String name = spec.substring(0, eq);
+            if (arrays.put(name, Npy.read(Path.of(spec.substring(eq + 1)))) != null) {
+                throw new CliException("--input " + name + " is given twice");
+            }
+        }
+        return arrays;
     }
 
     /** {@code NAME=SIZE} options as a map; a malformed one or a name given twice is an error. */
