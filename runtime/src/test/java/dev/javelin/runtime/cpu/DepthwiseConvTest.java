@@ -1,6 +1,7 @@
 package dev.javelin.runtime.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -14,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Depthwise convolutions (one input channel per group, as MobileNet's), which {@link Convolutions}
- * runs as {@link Windows}' plane loops instead of one tiny matrix product per group: against
+ * runs as {@link DepthwiseConv}'s vector loops (or {@link Windows}' plane loops where rows are
+ * strided) instead of one tiny matrix product per group: against
  * float64 loops over strides, dilations, asymmetric padding, channel multipliers, batch 1 and 3 and
  * a channels-last layout; one thread and two give the same bits.
  */
@@ -43,7 +45,10 @@ class DepthwiseConvTest {
                 new int[] {2, 6, 9, 11, 1, 3, 3, 2, 2, 1, 1, 0, 0, 1, 0}, // stride 2, asymmetric padding
                 new int[] {1, 5, 7, 7, 3, 3, 3, 1, 1, 2, 2, 2, 2, 2, 0}, // multiplier 3, dilation 2
                 new int[] {2, 4, 6, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, // channels last (strided rows)
-                new int[] {1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0}); // 1x1 plane
+                new int[] {1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0}, // 1x1 plane
+                new int[] {2, 3, 4, 3, 1, 5, 5, 1, 1, 1, 2, 2, 2, 2, 0}, // kernel wider than the row: no vectors
+                new int[] {1, 4, 5, 37, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0}, // a partial vector at the row's end
+                new int[] {1, 4, 5, 40, 1, 3, 5, 1, 1, 1, 0, 2, 3, 0, 0}); // uneven left and right padding
     }
 
     private record Case(int[] g, float[] m, int y, int ys) {}
@@ -136,6 +141,7 @@ class DepthwiseConvTest {
         Case k = make(s, 7);
         int[] g = k.g;
         assertTrue(Convolutions.depthwise(g), "takes the depthwise loops");
+        assertEquals(s[14] == 0 && s[8] == 1, DepthwiseConv.supports(g), "vector loops for rows of unit stride");
         assertFalse(DirectConv.supports(g), "not the direct path");
         double[] want = reference(k);
         float[] before = k.m.clone();
