@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * {@code javelin bench --onnx MODEL.onnx}: an imported ONNX model's inference fused against unfused
  * on the CPU backend and, with {@code --peer onnxruntime}, against ONNX Runtime Java on the same
- * arrays, all in one process, the engines taking turns run by run so drift hits them alike.
+ * arrays, all in one process, the engines taking turns in blocks of {@link #BLOCK} runs so drift
+ * hits them alike.
  */
 final class OnnxBench {
     /** The class whose presence says ONNX Runtime Java is on the class path (a test names a missing one). */
@@ -32,6 +33,9 @@ final class OnnxBench {
 
     /** The ONNX Runtime Java release the CLI is built against (cli/pom.xml, scope provided). */
     static final String ORT_VERSION = "1.29.0";
+
+    /** Runs of one engine in a row before the next takes its turn. */
+    static final int BLOCK = 10;
 
     static final String PEER_MISSING = "--peer onnxruntime needs ONNX Runtime Java on the class path, and it is"
             + " not there: copy com.microsoft.onnxruntime:onnxruntime:" + ORT_VERSION
@@ -91,10 +95,18 @@ final class OnnxBench {
             long[] f = new long[s.runs()];
             long[] u = new long[s.runs()];
             long[] o = new long[s.runs()];
-            for (int i = 0; i < s.runs(); i++) {
-                f[i] = BenchCommand.time(fused.ex());
-                u[i] = BenchCommand.time(unfused.ex());
-                if (p != null) {
+            // Blocks of runs take turns, not single runs: each engine's pool spins for a while after a run,
+            // and on a small machine those spinning threads slowed the next engine's run (Javelin's median
+            // on PP-OCR cls doubled when it followed ONNX Runtime run by run).
+            for (int from = 0; from < s.runs(); from += BLOCK) {
+                int to = Math.min(s.runs(), from + BLOCK);
+                for (int i = from; i < to; i++) {
+                    f[i] = BenchCommand.time(fused.ex());
+                }
+                for (int i = from; i < to; i++) {
+                    u[i] = BenchCommand.time(unfused.ex());
+                }
+                for (int i = from; p != null && i < to; i++) {
                     long t0 = System.nanoTime();
                     p.run();
                     o[i] = System.nanoTime() - t0;
@@ -102,11 +114,12 @@ final class OnnxBench {
             }
             out.printf(
                     Locale.ROOT,
-                    "%s inference, %s, %d threads, %d runs each after %d warm-up runs:%n",
+                    "%s inference, %s, %d threads, %d runs each (taking turns in blocks of %d) after %d warm-up runs:%n",
                     model.getFileName(),
                     describe(inputs),
                     pool.threads(),
                     s.runs(),
+                    BLOCK,
                     s.warmup());
             BenchCommand.Profile pf = s.profile() ? BenchCommand.profile(fused, s.runs()) : null;
             BenchRun.Variant vf = fused.result(Timing.of(f), pf == null ? List.of() : pf.kernels());

@@ -54,7 +54,10 @@ class OnnxBenchTest {
         assertEquals(0, r.code(), r.err());
         String out = r.out();
         assertTrue(
-                out.contains("Relu-n.onnx inference, x f32[2,3], 2 threads, 3 runs each after 1 warm-up runs:\n"), out);
+                out.contains(
+                        "Relu-n.onnx inference, x f32[2,3], 2 threads, 3 runs each (taking turns in blocks of 10) after 1"
+                                + " warm-up runs:\n"),
+                out);
         assertTrue(
                 Pattern.compile("\n  fused +\\d+ kernels .* median +[0-9.]+ ms  \\(min [0-9.]+, max [0-9.]+\\)")
                         .matcher(out)
