@@ -3,6 +3,8 @@ module dev.javelin.cli {
     requires transitive dev.javelin.compiler;
     requires dev.javelin.llm;
     requires dev.javelin.onnx;
+    // javelin bench --onnx --peer onnxruntime, when its jar is on the path (a provided dependency)
+    requires static com.microsoft.onnxruntime;
     requires info.picocli;
     requires org.jfree.jfreechart;
     requires java.desktop;

@@ -2,5 +2,6 @@
 module dev.javelin.onnx {
     requires transitive dev.javelin.ir;
     requires com.google.protobuf;
+    requires dev.javelin.dsl; // dev.javelin.dsl.json for tokenizer.json
     exports dev.javelin.onnx;
 }

@@ -72,6 +72,33 @@ final class BenchCommand implements Callable<Integer> {
                     + " unfused, against this machine's copy bandwidth.")
     Long pointwise;
 
+    @Option(
+            names = "--onnx",
+            paramLabel = "MODEL.onnx",
+            description = "Instead of a model: an ONNX model's inference on the --input arrays, fused and unfused,"
+                    + " and with --peer against ONNX Runtime Java (docs/onnx.md).")
+    Path onnx;
+
+    @Option(
+            names = {"-i", "--input"},
+            paramLabel = "NAME=FILE.npy",
+            description = "With --onnx: the array for the model input NAME (repeat for each input).")
+    List<String> inputs = List.of();
+
+    @Option(
+            names = "--dim",
+            paramLabel = "NAME=SIZE",
+            description = "With --onnx: fix the model's dynamic dim NAME to SIZE at import (repeat for each).")
+    List<String> dims = List.of();
+
+    @Option(
+            names = "--peer",
+            paramLabel = "ENGINE",
+            description = "With --onnx: also time onnxruntime (ONNX Runtime Java, as many intra-op threads as"
+                    + " Javelin's pool, all graph optimizations) on the same arrays; its jar must be on the class"
+                    + " path.")
+    String peer;
+
     @Option(names = "--train", description = "Time the whole training step (forward, backward, update).")
     boolean train;
 
@@ -179,10 +206,17 @@ final class BenchCommand implements Callable<Integer> {
                 + (allModels ? 1 : 0)
                 + (pointwise == null ? 0 : 1)
                 + (matmul == null ? 0 : 1)
-                + (reduce == null ? 0 : 1);
+                + (reduce == null ? 0 : 1)
+                + (onnx == null ? 0 : 1);
         if (modes != 1) {
-            throw new CliException(
-                    "give one of --model NAME, --all-models, --pointwise ELEMENTS, --reduce ELEMENTS or --matmul N");
+            throw new CliException("give one of --model NAME, --all-models, --onnx MODEL.onnx, --pointwise ELEMENTS,"
+                    + " --reduce ELEMENTS or --matmul N");
+        }
+        if (onnx == null && (!inputs.isEmpty() || !dims.isEmpty() || peer != null)) {
+            throw new CliException("--input, --dim and --peer work with --onnx MODEL.onnx");
+        }
+        if (onnx != null) {
+            return onnx(out);
         }
         boolean models = model != null || allModels;
         if (reduce != null && !backend.equals("cuda")) {
@@ -259,6 +293,20 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** {@code --onnx}: the CPU backend only, inference only, the text profile but no HTML report. */
+    private int onnx(PrintWriter out) throws IOException {
+        if (!backend.equals("simd")) {
+            throw new CliException("--onnx times the CPU backend (--backend simd), found --backend " + backend);
+        }
+        if (train || html != null) {
+            throw new CliException("--onnx times inference with a text report: --train and --html do not apply");
+        }
+        Outputs.writable(json, "--json");
+        OnnxBench b =
+                new OnnxBench(onnx, inputs, dims, peer, new OnnxBench.Settings(runs, warmup, threads, profile, json));
+        return b.run(out);
     }
 
     @SuppressWarnings("unchecked")
@@ -426,8 +474,8 @@ final class BenchCommand implements Callable<Integer> {
         Profile pu = profiled ? profile(unfused) : Profile.NONE;
         BenchRun.Variant vf = fused.result(Timing.of(f), pf.kernels());
         BenchRun.Variant vu = unfused.result(Timing.of(u), pu.kernels());
-        print(out, "fused", vf);
-        print(out, "unfused", vu);
+        print(out, "fused", vf, ceilings);
+        print(out, "unfused", vu, ceilings);
         String why = String.format(
                 Locale.ROOT,
                 "fused is %.2fx the speed of unfused (median): it moves %.1f MB less per step (%.0f%% of unfused's"
@@ -465,7 +513,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** A compiled variant: the graph it came from, its plan and executor, and its per-step counts. */
-    private record Compiled(Graph graph, Plan plan, CpuExecutor ex) {
+    record Compiled(Graph graph, Plan plan, CpuExecutor ex) {
         BenchRun.Variant result(Timing t, List<BenchRun.KernelTime> profile) {
             return new BenchRun.Variant(
                     plan,
@@ -479,7 +527,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Compiled compiled(
+    static Compiled compiled(
             Graph g,
             Map<String, Long> sizes,
             PassOptions options,
@@ -493,13 +541,13 @@ final class BenchCommand implements Callable<Integer> {
         return new Compiled(c.graph(), c.plan(), ex);
     }
 
-    private static long time(CpuExecutor ex) {
+    static long time(CpuExecutor ex) {
         long t0 = System.nanoTime();
         ex.run();
         return System.nanoTime() - t0;
     }
 
-    private void print(PrintWriter out, String name, BenchRun.Variant v) {
+    static void print(PrintWriter out, String name, BenchRun.Variant v, Ceilings ceilings) {
         out.printf(
                 Locale.ROOT,
                 "  %-8s %3d kernels %8.1f MB  median %8.3f ms  (min %.3f, max %.3f)  %7.2f GFLOP/s (%.0f%% of peak)"
@@ -535,7 +583,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** A profile: the time per kernel of one step, and the mean wall time of the same runs. */
-    private record Profile(List<BenchRun.KernelTime> kernels, double stepMs) {
+    record Profile(List<BenchRun.KernelTime> kernels, double stepMs) {
         static final Profile NONE = new Profile(List.of(), 0);
     }
 
@@ -546,6 +594,10 @@ final class BenchCommand implements Callable<Integer> {
      * other runs can be shorter than these, timers and all).
      */
     private Profile profile(Compiled c) {
+        return profile(c, runs);
+    }
+
+    static Profile profile(Compiled c, int runs) {
         c.ex.timeKernels(true);
         c.ex.resetTimes();
         long wall = 0;

@@ -73,7 +73,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if ((model == null) == (hf == null)) {
             throw new CliException("give one of MODEL.onnx or --hf DIR");
         }
-        Map<String, NdArray> arrays = arrays();
+        Map<String, NdArray> arrays = inputs(inputs);
         if (hf != null) {
             return runHf(arrays);
         }
@@ -85,22 +85,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, NdArray> outputs = new LinkedHashMap<>();
         m.outputNames().forEach((name, node) -> outputs.put(name, r.outputs().get(node)));
         return write(outputs);
-    }
-
-    /** The --input arrays by name; a malformed option or a name given twice is an error. */
-    private Map<String, NdArray> arrays() throws IOException {
-        Map<String, NdArray> arrays = new LinkedHashMap<>();
-        for (String spec : inputs) {
-            int eq = spec.indexOf('=');
-            if (eq <= 0 || eq == spec.length() - 1) {
-                throw new CliException("--input expects NAME=FILE.npy, found '" + spec + "'");
-            }
-            String name = spec.substring(0, eq);
-            if (arrays.put(name, Npy.read(Path.of(spec.substring(eq + 1)))) != null) {
-                throw new CliException("--input " + name + " is given twice");
-            }
-        }
-        return arrays;
     }
 
     /** The folder's logits of {@code input_ids} ([batch, seq] integers), all positions. */
@@ -135,6 +119,22 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** {@code NAME=FILE.npy} options as arrays by name; a malformed one or a name given twice is an error. */
+    static Map<String, NdArray> inputs(List<String> specs) throws IOException {
+        Map<String, NdArray> arrays = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw new CliException("--input expects NAME=FILE.npy, found '" + spec + "'");
+            }
+            String name = spec.substring(0, eq);
+            if (arrays.put(name, Npy.read(Path.of(spec.substring(eq + 1)))) != null) {
+                throw new CliException("--input " + name + " is given twice");
+            }
+        }
+        return arrays;
     }
 
     /** {@code NAME=SIZE} options as a map; a malformed one or a name given twice is an error. */

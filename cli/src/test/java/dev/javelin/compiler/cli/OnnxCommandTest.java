@@ -36,6 +36,11 @@ class OnnxCommandTest {
 
     /** The same with its dynamic dim named {@code dim}. */
     private Path model(String op, String dim) throws IOException {
+        return model(tmp, op, dim);
+    }
+
+    /** y/out = op(x) + bias, x: f32[dim, 3], written into {@code dir} (also for the bench's tests). */
+    static Path model(Path dir, String op, String dim) throws IOException {
         var x = ValueInfoProto.newBuilder()
                 .setName("x")
                 .setType(TypeProto.newBuilder()
@@ -75,7 +80,7 @@ class OnnxCommandTest {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
                 .setGraph(g)
                 .build();
-        Path file = tmp.resolve(op + (dim.equals("batch") ? "" : "-" + dim) + ".onnx");
+        Path file = dir.resolve(op + (dim.equals("batch") ? "" : "-" + dim) + ".onnx");
         Files.write(file, m.toByteArray());
         return file;
     }

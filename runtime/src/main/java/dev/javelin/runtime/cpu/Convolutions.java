@@ -22,6 +22,7 @@ public final class Convolutions {
 
     private final CpuPool pool;
     private final DirectConv direct;
+    private final DepthwiseConv depthwise;
     private final Gemm[] gemms;
     private final float[][] cols;
     private final float[][] products;
@@ -38,6 +39,7 @@ public final class Convolutions {
     public Convolutions(CpuPool pool) {
         this.pool = pool;
         this.direct = new DirectConv(pool);
+        this.depthwise = new DepthwiseConv(pool);
         int threads = pool.threads();
         gemms = new Gemm[threads];
         cols = new float[threads][];
@@ -61,6 +63,17 @@ public final class Convolutions {
     }
 
     /**
+     * Whether each group reads one input channel (a depthwise convolution, as MobileNets have):
+     * im2col would make one tiny product per group ({@code KH * KW} deep, a few output rows), whose
+     * packing costs more than its multiply-adds and which uses one thread at batch 1, so {@link
+     * DepthwiseConv}'s vector loops (rows of unit stride) or {@link Windows}' loops (the rest), one
+     * output plane per task, run it instead.
+     */
+    static boolean depthwise(int[] g) {
+        return g[CG] == 1 && g[GROUP_OUT] < g[O];
+    }
+
+    /**
      * Whether this geometry runs as matrix products (else {@link Windows}' loops do): the filter's
      * taps form one dense block, and the output positions (oh, ow) one stride (NCHW and NHWC both).
      */
@@ -72,6 +85,14 @@ public final class Convolutions {
 
     /** The forward convolution {@code y = conv(x, w)}. */
     public void conv2d(float[] x, float[] w, float[] y, int[] g) {
+        if (DepthwiseConv.supports(g)) {
+            depthwise.forward(x, w, y, g);
+            return;
+        }
+        if (depthwise(g)) {
+            Windows.conv2d(pool, x, w, y, g);
+            return;
+        }
         if (DirectConv.supports(g)) {
             direct.forward(x, w, y, g);
             return;

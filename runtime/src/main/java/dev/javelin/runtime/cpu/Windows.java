@@ -46,8 +46,15 @@ public final class Windows {
                         int yRow = yBase + oh * g[YG + 3];
                         int xs = g[SW] * g[XG + 4];
                         int ys = g[YG + 4];
-                        for (int ow = owLo; ow < owHi; ow++) {
-                            y[yRow + ow * ys] += wv * x[xRow + ow * xs];
+                        if (xs == 1 && ys == 1) {
+                            // unit strides (NCHW, stride 1): a loop C2 vectorizes
+                            for (int ow = owLo; ow < owHi; ow++) {
+                                y[yRow + ow] += wv * x[xRow + ow];
+                            }
+                        } else {
+                            for (int ow = owLo; ow < owHi; ow++) {
+                                y[yRow + ow * ys] += wv * x[xRow + ow * xs];
+                            }
                         }
                     }
                 }
