@@ -38,16 +38,7 @@ class TokenizerJsonTest {
                             .get("cases");
         }
         assertEquals(230, cases.size());
-        int tokens = 0;
-        for (Map<String, Object> c : cases) {
-            String text = (String) c.get("text");
-            int[] want = ((List<?>) c.get("ids"))
-                    .stream().mapToInt(v -> ((Number) v).intValue()).toArray();
-            assertArrayEquals(want, t.encode(text), () -> "ids of " + Json.write(text));
-            assertEquals(text, t.decode(want), () -> "text of the ids of " + Json.write(text));
-            tokens += want.length;
-        }
-        assertEquals(12953, tokens);
+        assertEquals(12953, BpeTokenizerTest.assertCases(t, cases));
         assertEquals(3000, t.size());
         assertEquals(0, t.id("<|begin_of_text|>").orElseThrow());
         assertArrayEquals(new int[] {0}, t.encode("<|begin_of_text|>"));
