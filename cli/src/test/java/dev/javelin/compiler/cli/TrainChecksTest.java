@@ -77,4 +77,26 @@ class TrainChecksTest {
                 "data D: 'x' holds NaN in example 4500 at [2]; training needs finite values (fix or drop that example)",
                 e.getMessage());
     }
+
+    /**
+     * A chain of 40 elementwise steps over a tensor an eighth of this JVM's free heap: adding every
+     * value would need five heaps, but the compiled step fuses the chain and plans two tensors, so a
+     * compiled backend starts; the float64 interpreter, which keeps every value, is refused.
+     */
+    @Test
+    void aCompiledStepIsCheckedByItsPlannedMemory() {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long n = free / 32;
+        var g = new dev.javelin.ir.graph.GraphBuilder("chain");
+        var y = g.input("x", dev.javelin.ir.type.TensorType.of(DType.F32, n));
+        for (int i = 0; i < 40; i++) {
+            y = g.unary(dev.javelin.ir.op.UnaryFn.TANH, y);
+        }
+        g.output("y", y);
+        var graph = g.build();
+        TrainChecks.checkMemory(graph, Map.of(), 1, false); // no exception: planned, it fits
+        var e = assertThrows(CliException.class, () -> TrainChecks.checkMemory(graph, Map.of(), 1, true));
+        assertTrue(e.getMessage().startsWith("--batch 1 needs about "), e.getMessage());
+    }
 }
