@@ -116,16 +116,30 @@ public final class KvCache {
      */
     public Tensor mask(int t) {
         if (start == null) {
-            double[] v = new double[t * length];
-            for (int i = 0; i < t; i++) {
-                for (int j = i + 1; j < length; j++) {
-                    v[i * length + j] = MASKED;
-                }
-            }
-            return net.constant(TensorType.of(DType.F32, t, length), v);
+            return causal(net, t, length);
         }
         Tensor later = positions().gt(start).reshape(1L, (long) length);
         return later.where(net.scalar(MASKED, DType.F32), net.scalar(0, DType.F32));
+    }
+
+    /**
+     * The causal mask of a sequence from position 0: {@code [rows, length]}, 0 where query {@code i}
+     * may look (positions {@code j <= i}), {@link #MASKED} after. The models' full-sequence nets
+     * ({@code rows == length}) and a prefill share it.
+     *
+     * @param net the net being traced
+     * @param rows the queries
+     * @param length the keys
+     * @return the mask, f32
+     */
+    public static Tensor causal(Net net, int rows, int length) {
+        double[] v = new double[rows * length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = i + 1; j < length; j++) {
+                v[i * length + j] = MASKED;
+            }
+        }
+        return net.constant(TensorType.of(DType.F32, rows, length), v);
     }
 
     /** {@code 0 .. length-1}, i64. */

@@ -107,4 +107,33 @@ public final class HfFixtures {
         }
         assertArrayEquals(want, seq);
     }
+
+    /**
+     * {@code layer} on its own ({@code forward(x)}, x {@code [1, 4, dim]}) on the interpreter is
+     * causal: changing the last token changes the last output row and none before it.
+     */
+    public static void assertCausal(dev.javelin.dsl.Module layer, int dim) {
+        NdArray[] out = new NdArray[2];
+        for (int run = 0; run < 2; run++) {
+            Net net = new Net("layer");
+            net.module(layer);
+            var x = net.input("x", DType.F32, 1, 4, dim);
+            net.output("y", layer.forward(x));
+            Map<String, NdArray> feeds = new HashMap<>(net.initialValues(1));
+            double[] xs = new double[4 * dim];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = Math.sin(i) + (run == 1 && i >= 3 * dim ? 1 : 0);
+            }
+            feeds.put("x", NdArray.of(DType.F32, new long[] {1, 4, dim}, xs));
+            out[run] = Interpreter.run(net.build(), feeds).outputs().get("y");
+        }
+        for (int i = 0; i < 3 * dim; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(out[0].get(i), out[1].get(i), 0, "row " + i / dim);
+        }
+        double last = 0;
+        for (int i = 3 * dim; i < 4 * dim; i++) {
+            last = Math.max(last, Math.abs(out[0].get(i) - out[1].get(i)));
+        }
+        assertTrue(last > 1e-3, "the last row did not change: " + last);
+    }
 }

@@ -28,9 +28,6 @@ import java.util.Map;
  * ({@link Gpt2Checkpoint}).
  */
 public final class Gpt2 extends Module implements CausalLm {
-    /** What a causal mask adds to a score of a later position: its probability underflows to 0. */
-    static final double MASKED = -1e9;
-
     private final Gpt2Config config;
     final Transformer transformer;
 
@@ -139,7 +136,7 @@ public final class Gpt2 extends Module implements CausalLm {
                         "GPT-2 with " + config.positions() + " positions cannot take a sequence of " + seq + " tokens");
             }
             Tensor x = wte.forward(ids).add(wpe.forward(positions(ids.net(), (int) seq)));
-            Tensor mask = causalMask(ids.net(), (int) seq);
+            Tensor mask = KvCache.causal(ids.net(), (int) seq, (int) seq);
             for (Block b : h) {
                 x = b.forward(x, mask);
             }
@@ -168,17 +165,6 @@ public final class Gpt2 extends Module implements CausalLm {
         }
     }
 
-    /** {@code [seq, seq]}: 0 where a position may look (itself and earlier ones), {@link #MASKED} after. */
-    static Tensor causalMask(Net net, int seq) {
-        double[] v = new double[seq * seq];
-        for (int i = 0; i < seq; i++) {
-            for (int j = i + 1; j < seq; j++) {
-                v[i * seq + j] = MASKED;
-            }
-        }
-        return net.constant(TensorType.of(DType.F32, seq, seq), v);
-    }
-
     /** One pre-norm block: {@code x + attn(ln_1(x))}, then {@code + mlp(ln_2(.))}. */
     static final class Block extends Module {
         final LayerNorm ln_1;
@@ -193,9 +179,11 @@ public final class Gpt2 extends Module implements CausalLm {
             mlp = new Mlp(c);
         }
 
+        /** The block on a whole sequence {@code [batch, seq, dim]}, causally masked. */
         @Override
         public Tensor forward(Tensor x) {
-            throw new UnsupportedOperationException("a GPT-2 block needs its causal mask: forward(x, mask)");
+            int seq = (int) x.shape().dim(1).size();
+            return forward(x, KvCache.causal(x.net(), seq, seq));
         }
 
         Tensor forward(Tensor x, Tensor mask) {
@@ -218,9 +206,11 @@ public final class Gpt2 extends Module implements CausalLm {
             c_proj = conv1d(c.dim(), c.dim());
         }
 
+        /** Causal self-attention over a whole sequence {@code [batch, seq, dim]}. */
         @Override
         public Tensor forward(Tensor x) {
-            throw new UnsupportedOperationException("GPT-2 attention needs its causal mask: forward(x, mask)");
+            int seq = (int) x.shape().dim(1).size();
+            return forward(x, KvCache.causal(x.net(), seq, seq));
         }
 
         Tensor forward(Tensor x, Tensor mask) {

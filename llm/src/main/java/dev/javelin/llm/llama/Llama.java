@@ -28,9 +28,6 @@ import java.util.Map;
  * them on load).
  */
 public final class Llama extends Module implements CausalLm {
-    /** What the causal mask adds to a score of a later position: its probability underflows to 0. */
-    static final double MASKED = -1e9;
-
     private final LlamaConfig config;
     final Decoder model;
     final Proj lm_head;
@@ -140,7 +137,7 @@ public final class Llama extends Module implements CausalLm {
                         "Llama with " + config.positions() + " positions cannot take a sequence of " + seq + " tokens");
             }
             Rotary rope = Rotary.of(ids.net(), config, seq);
-            Tensor mask = causalMask(ids.net(), seq);
+            Tensor mask = KvCache.causal(ids.net(), seq, seq);
             Tensor x = embed_tokens.forward(ids);
             for (Layer l : layers) {
                 x = l.forward(x, rope, mask);
@@ -163,17 +160,6 @@ public final class Llama extends Module implements CausalLm {
             }
             return norm.forward(x);
         }
-    }
-
-    /** {@code [seq, seq]}: 0 where a position may look (itself and earlier ones), {@link #MASKED} after. */
-    static Tensor causalMask(Net net, int seq) {
-        double[] v = new double[seq * seq];
-        for (int i = 0; i < seq; i++) {
-            for (int j = i + 1; j < seq; j++) {
-                v[i * seq + j] = MASKED;
-            }
-        }
-        return net.constant(TensorType.of(DType.F32, seq, seq), v);
     }
 
     /**
@@ -215,16 +201,21 @@ public final class Llama extends Module implements CausalLm {
         final RmsNorm post_attention_layernorm;
         final Mlp mlp;
 
+        private final LlamaConfig config;
+
         Layer(LlamaConfig c) {
+            config = c;
             input_layernorm = new RmsNorm(c.dim(), c.eps());
             self_attn = new SelfAttention(c);
             post_attention_layernorm = new RmsNorm(c.dim(), c.eps());
             mlp = new Mlp(c);
         }
 
+        /** The layer on a whole sequence {@code [batch, seq, dim]} from position 0, causally masked. */
         @Override
         public Tensor forward(Tensor x) {
-            throw new UnsupportedOperationException("a Llama layer needs its rotary tables and causal mask");
+            int seq = (int) x.shape().dim(1).size();
+            return forward(x, Rotary.of(x.net(), config, seq), KvCache.causal(x.net(), seq, seq));
         }
 
         Tensor forward(Tensor x, Rotary rope, Tensor mask) {
@@ -242,8 +233,10 @@ public final class Llama extends Module implements CausalLm {
         private final int heads;
         private final int kvHeads;
         private final int hd;
+        private final LlamaConfig config;
 
         SelfAttention(LlamaConfig c) {
+            config = c;
             heads = c.heads();
             kvHeads = c.kvHeads();
             hd = c.headDim();
@@ -253,9 +246,11 @@ public final class Llama extends Module implements CausalLm {
             o_proj = new Proj((long) heads * hd, c.dim());
         }
 
+        /** Causal self-attention over a whole sequence {@code [batch, seq, dim]} from position 0. */
         @Override
         public Tensor forward(Tensor x) {
-            throw new UnsupportedOperationException("Llama attention needs its rotary tables and causal mask");
+            int seq = (int) x.shape().dim(1).size();
+            return forward(x, Rotary.of(x.net(), config, seq), KvCache.causal(x.net(), seq, seq));
         }
 
         Tensor forward(Tensor x, Rotary rope, Tensor mask) {

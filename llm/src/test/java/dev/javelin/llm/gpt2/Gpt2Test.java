@@ -95,4 +95,12 @@ public class Gpt2Test {
                 dev.javelin.dsl.checkpoint.Safetensors.metadata(dir.resolve("saved/model.safetensors"))
                         .get("format"));
     }
+
+    /** A block and its attention used on their own (their own causal mask) are causal. */
+    @Test
+    void aBlockAloneIsCausal() {
+        Gpt2 m = new Gpt2(new Gpt2Config(50, 16, 32, 1, 4, 64, 1e-5, "gelu_new"));
+        HfFixtures.assertCausal(m.transformer.h.get(0), 32);
+        HfFixtures.assertCausal(m.transformer.h.get(0).attn, 32);
+    }
 }

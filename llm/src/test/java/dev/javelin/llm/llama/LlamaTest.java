@@ -86,4 +86,12 @@ public class LlamaTest {
                 dev.javelin.dsl.checkpoint.Safetensors.metadata(dir.resolve("saved/model.safetensors"))
                         .get("format"));
     }
+
+    /** A layer and its attention used on their own (their own rotary tables and causal mask) are causal. */
+    @Test
+    void aLayerAloneIsCausal() {
+        Llama m = new Llama(new LlamaConfig(50, 16, 32, 48, 1, 4, 2, 8, 1e-6, 10000, false));
+        HfFixtures.assertCausal(m.model.layers.get(0), 32);
+        HfFixtures.assertCausal(m.model.layers.get(0).self_attn, 32);
+    }
 }
