@@ -130,12 +130,7 @@ public final class Generator implements AutoCloseable {
             throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens and " + maxNew
                     + " new ones do not fit the " + length + " tokens this generator was compiled for");
         }
-        for (int i = 0; i < prompt.length; i++) {
-            if (prompt[i] < 0 || prompt[i] >= model.vocab()) {
-                throw new IllegalArgumentException("prompt token " + prompt[i] + " at index " + i
-                        + " is not in the vocabulary (ids 0 to " + (model.vocab() - 1) + ")");
-            }
-        }
+        checkTokens(model, prompt);
         int bucket = bucket(prompt.length, length);
         CompiledModel first = prefill(bucket);
         long[] ids = Arrays.copyOf(prompt, prompt.length + maxNew);
@@ -173,6 +168,23 @@ public final class Generator implements AutoCloseable {
         }
         double decodeSeconds = maxNew > 1 ? (System.nanoTime() - decodeStart) / 1e9 : 0;
         return new Result(Arrays.copyOf(ids, n), prompt.length, prefillSeconds, decodeSeconds);
+    }
+
+    /**
+     * Checks that every prompt id is in {@code model}'s vocabulary (before compiling, where a caller
+     * wants to fail fast).
+     *
+     * @param model the model
+     * @param prompt the prompt's ids
+     * @throws IllegalArgumentException naming the first id outside the vocabulary and its index
+     */
+    public static void checkTokens(CausalLm model, long[] prompt) {
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] < 0 || prompt[i] >= model.vocab()) {
+                throw new IllegalArgumentException("prompt token " + prompt[i] + " at index " + i
+                        + " is not in the vocabulary (ids 0 to " + (model.vocab() - 1) + ")");
+            }
+        }
     }
 
     /** The prefill length a prompt is padded to: the next power of two, at most {@code length}. */

@@ -185,11 +185,10 @@ final class GenerateCommand implements Callable<Integer> {
             throw new CliException("the prompt's " + ids.length + " tokens and " + maxNew + " new ones exceed the"
                     + " model's " + model.positions() + " positions");
         }
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= model.vocab()) {
-                throw new CliException("prompt id " + ids[i] + " at index " + i + " is not in the vocabulary (ids 0"
-                        + " to " + (model.vocab() - 1) + ")");
-            }
+        try {
+            Generator.checkTokens(model, ids);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
         }
     }
 

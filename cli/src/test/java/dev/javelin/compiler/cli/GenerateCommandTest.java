@@ -110,7 +110,7 @@ class GenerateCommandTest {
                 Cli.run("generate", "--hf", m, "--prompt-ids", "1,2", "--max-new-tokens", "31")
                         .err());
         assertEquals(
-                "javelin: prompt id 95 at index 1 is not in the vocabulary (ids 0 to 94)\n",
+                "javelin: prompt token 95 at index 1 is not in the vocabulary (ids 0 to 94)\n",
                 Cli.run("generate", "--hf", m, "--prompt-ids", "1,95", "--max-new-tokens", "3")
                         .err());
         assertEquals(
